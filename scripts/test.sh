@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): static checks, then unit and integration tests
+# against a real kube-apiserver + etcd and a real moto_server (started by the harness).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "== typecheck"; npx tsc --noEmit
+echo "== lint + format"; npx biome ci .
+echo "== tests"; npx vitest run "$@"

@@ -1,0 +1,168 @@
+// Schema pieces shared by every Seawall kind: policies, conditions, drift.
+import { type Static, Type } from '@sinclair/typebox';
+import { Duration, StringEnum } from './schema-helpers.ts';
+
+export const GROUP = 'seawall.dev';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const CATEGORY = 'seawall';
+
+/** Annotations a person sets on any Seawall resource. */
+export const Annotations = {
+  paused: 'seawall.dev/paused',
+  reconcileRequestedAt: 'seawall.dev/reconcile-requested-at',
+  runRequestedAt: 'seawall.dev/run-requested-at',
+} as const;
+
+/** The tag every AWS resource Seawall creates carries: `<namespace>/<kind>/<name>`. */
+export const OWNER_TAG = 'seawall.dev/owner';
+
+export const FINALIZER = 'seawall.dev/finalizer';
+
+export const DriftPolicy = StringEnum(['Correct', 'Report'] as const, {
+  description:
+    'What Seawall does when AWS no longer matches the spec. Correct puts it back; Report only records the drift in status.drift and an Event.',
+  default: 'Correct',
+});
+
+export const DeletionPolicy = StringEnum(['Retain', 'Delete'] as const, {
+  description:
+    'What happens in AWS when this resource is deleted. Retain (default) leaves every AWS resource in place. Delete removes what Seawall created, but never a bucket that still holds objects (versions and delete markers included) and never a KMS key outright: keys are scheduled for deletion with the maximum waiting period.',
+  default: 'Retain',
+});
+
+/** The three policy fields every kind's spec carries. */
+export const policyFields = {
+  driftPolicy: Type.Optional(DriftPolicy),
+  deletionPolicy: Type.Optional(DeletionPolicy),
+  driftCheckInterval: Type.Optional(
+    Duration(
+      'How often Seawall re-reads AWS to look for drift (Go duration, e.g. 10m). Unset: the controller-wide default (--drift-interval, 10m).',
+    ),
+  ),
+};
+
+export const ConditionStatus = StringEnum(['True', 'False', 'Unknown'] as const, {
+  description: 'Status of the condition: True, False or Unknown.',
+});
+
+export const Condition = Type.Object(
+  {
+    type: Type.String({
+      description: 'Type of condition: Ready, Reconciling, Stalled, or a kind-specific one.',
+      maxLength: 316,
+    }),
+    status: ConditionStatus,
+    observedGeneration: Type.Optional(
+      Type.Integer({
+        description: 'The .metadata.generation the condition was set from.',
+        minimum: 0,
+      }),
+    ),
+    lastTransitionTime: Type.String({
+      description: 'When the condition last changed status (RFC 3339).',
+      format: 'date-time',
+    }),
+    reason: Type.String({
+      description: 'A CamelCase word saying why the condition has this status.',
+      maxLength: 1024,
+    }),
+    message: Type.String({
+      description: 'A human-readable message with details.',
+      maxLength: 32768,
+    }),
+  },
+  { description: 'A condition in the Kubernetes (metav1.Condition) shape.' },
+);
+export type Condition = Static<typeof Condition>;
+
+export const DriftAction = StringEnum(['Corrected', 'Reported'] as const, {
+  description:
+    'What Seawall did: Corrected (put AWS back to the spec) or Reported (driftPolicy Report: recorded only).',
+});
+
+export const DriftItem = Type.Object(
+  {
+    resource: Type.String({
+      description: 'The AWS resource that was out of line (an ARN or s3://bucket).',
+    }),
+    facet: Type.String({
+      description: 'The Seawall facet that found it, e.g. bucket.versioning.',
+    }),
+    field: Type.String({ description: 'The field within that resource, e.g. Status.' }),
+    expected: Type.String({ description: 'What the spec asks for (JSON or text).' }),
+    observed: Type.String({ description: 'What AWS held (JSON or text).' }),
+    action: DriftAction,
+    detectedAt: Type.String({ description: 'When it was found (RFC 3339).', format: 'date-time' }),
+  },
+  { description: 'One field found out of line with the spec.' },
+);
+export type DriftItem = Static<typeof DriftItem>;
+
+export const DriftStatus = Type.Object(
+  {
+    lastCheckTime: Type.Optional(
+      Type.String({
+        description: 'When Seawall last compared AWS with the spec.',
+        format: 'date-time',
+      }),
+    ),
+    count: Type.Optional(
+      Type.Integer({ description: 'Number of items out of line at the last check.', minimum: 0 }),
+    ),
+    items: Type.Optional(
+      Type.Array(DriftItem, {
+        description: 'Items found out of line at the last check.',
+        maxItems: 100,
+      }),
+    ),
+    history: Type.Optional(
+      Type.Array(DriftItem, {
+        description: 'The most recent drift items of earlier checks, newest first (bounded).',
+        maxItems: 50,
+      }),
+    ),
+  },
+  { description: 'What the last drift check found, and a bounded history.' },
+);
+export type DriftStatus = Static<typeof DriftStatus>;
+
+/** Status fields every kind carries. */
+export const commonStatusFields = {
+  observedGeneration: Type.Optional(
+    Type.Integer({
+      description: 'The .metadata.generation Seawall last reconciled.',
+      minimum: 0,
+    }),
+  ),
+  conditions: Type.Optional(
+    Type.Array(Condition, {
+      description: 'Ready, Reconciling and Stalled (kstatus), plus kind-specific conditions.',
+      maxItems: 16,
+    }),
+  ),
+  drift: Type.Optional(DriftStatus),
+};
+
+/** ObjectMeta as far as Seawall reads it. */
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  finalizers?: string[];
+}
+
+/** The envelope of every Seawall object. */
+export interface SeawallObject<Spec, Status> {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec: Spec;
+  status?: Status;
+}

@@ -1,0 +1,274 @@
+// ProtectedBucket: an S3 bucket encrypted with a customer-managed KMS key, versioned,
+// closed to the public, TLS-only, and (optionally) replicated to a backup bucket in
+// another region with its own key. See docs/kinds/protectedbucket.md.
+import { type Static, Type } from '@sinclair/typebox';
+import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
+import { StringEnum, StringMap, withRules } from './schema-helpers.ts';
+
+export const BUCKET_NAME_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+export const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$';
+export const KMS_KEY_ARN_PATTERN = '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$';
+export const KMS_ALIAS_PATTERN = '^alias/[a-zA-Z0-9/_-]{1,250}$';
+
+export function BucketName(description: string) {
+  return withRules(
+    Type.String({ description, minLength: 3, maxLength: 63, pattern: BUCKET_NAME_PATTERN }),
+    [
+      {
+        rule: "!self.contains('..')",
+        message: 'a bucket name must not contain two adjacent periods',
+      },
+      {
+        rule: "!self.matches('^[0-9]+\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+$')",
+        message: 'a bucket name must not be formatted as an IP address',
+      },
+      {
+        rule: "!self.startsWith('xn--') && !self.endsWith('-s3alias') && !self.endsWith('--ol-s3')",
+        message: 'a bucket name must not use a prefix or suffix reserved by S3',
+      },
+    ],
+  );
+}
+
+export function Region(description: string) {
+  return Type.String({ description, pattern: REGION_PATTERN, maxLength: 32 });
+}
+
+export const KeyRotation = Type.Object(
+  {
+    enabled: Type.Optional(
+      Type.Boolean({
+        description: 'Rotate the key material automatically (default true).',
+        default: true,
+      }),
+    ),
+    periodInDays: Type.Optional(
+      Type.Integer({
+        description: 'Days between automatic rotations, 90 to 2560 (default 365).',
+        minimum: 90,
+        maximum: 2560,
+        default: 365,
+      }),
+    ),
+  },
+  { description: 'Automatic rotation of a key Seawall creates.' },
+);
+
+export const KeySpec = withRules(
+  Type.Object(
+    {
+      alias: Type.Optional(
+        withRules(
+          Type.String({
+            description:
+              'Alias of the key Seawall creates, e.g. alias/seawall/raw-data. Default: alias/seawall/<bucketName>.',
+            pattern: KMS_ALIAS_PATTERN,
+            maxLength: 256,
+          }),
+          [
+            {
+              rule: "!self.startsWith('alias/aws/')",
+              message: 'alias/aws/ is reserved for AWS managed keys',
+            },
+          ],
+        ),
+      ),
+      keyArn: Type.Optional(
+        Type.String({
+          description:
+            'ARN of an existing customer-managed key to use instead of creating one. Seawall uses it but never changes or deletes it.',
+          pattern: KMS_KEY_ARN_PATTERN,
+          maxLength: 2048,
+        }),
+      ),
+      rotation: Type.Optional(KeyRotation),
+    },
+    {
+      description:
+        'The customer-managed KMS key: one Seawall creates (alias, rotation) or an existing one (keyArn).',
+    },
+  ),
+  [
+    {
+      rule: '!(has(self.alias) && has(self.keyArn))',
+      message: 'set alias (a key Seawall creates) or keyArn (an existing key), not both',
+    },
+    {
+      rule: '!(has(self.keyArn) && has(self.rotation))',
+      message: 'rotation applies only to a key Seawall creates; remove it or remove keyArn',
+    },
+  ],
+);
+
+export const StorageClass = StringEnum(
+  [
+    'STANDARD',
+    'STANDARD_IA',
+    'ONEZONE_IA',
+    'INTELLIGENT_TIERING',
+    'GLACIER',
+    'GLACIER_IR',
+    'DEEP_ARCHIVE',
+  ] as const,
+  { description: 'S3 storage class.' },
+);
+
+export const PublicAccessBlock = Type.Object(
+  {
+    blockPublicAcls: Type.Optional(
+      Type.Boolean({ description: 'Reject public ACLs.', default: true }),
+    ),
+    ignorePublicAcls: Type.Optional(
+      Type.Boolean({ description: 'Ignore public ACLs.', default: true }),
+    ),
+    blockPublicPolicy: Type.Optional(
+      Type.Boolean({ description: 'Reject public bucket policies.', default: true }),
+    ),
+    restrictPublicBuckets: Type.Optional(
+      Type.Boolean({
+        description: 'Restrict access to buckets with public policies.',
+        default: true,
+      }),
+    ),
+  },
+  { description: 'S3 Block Public Access; all four flags on by default.', default: {} },
+);
+
+export const Lifecycle = Type.Object(
+  {
+    noncurrentVersionExpirationDays: Type.Optional(
+      Type.Integer({
+        description:
+          'Delete noncurrent object versions this many days after they stop being current.',
+        minimum: 1,
+        maximum: 36500,
+      }),
+    ),
+    noncurrentVersionTransition: Type.Optional(
+      Type.Object(
+        {
+          days: Type.Integer({ description: 'Days after becoming noncurrent.', minimum: 1 }),
+          storageClass: StorageClass,
+        },
+        { description: 'Move noncurrent versions to a cheaper storage class.' },
+      ),
+    ),
+  },
+  {
+    description:
+      'Optional lifecycle for noncurrent versions (Seawall owns the whole lifecycle configuration).',
+  },
+);
+
+export const Backup = Type.Object(
+  {
+    bucketName: BucketName('Name of the backup bucket Seawall creates in the backup region.'),
+    region: Region('Region of the backup bucket; must differ from the source region.'),
+    storageClass: Type.Optional({
+      ...StorageClass,
+      description: 'Storage class of replicas (default STANDARD).',
+      default: 'STANDARD',
+    }),
+    encryption: Type.Optional(KeySpec),
+    deleteMarkerReplication: Type.Optional(
+      Type.Boolean({
+        description: 'Replicate delete markers to the backup (default true).',
+        default: true,
+      }),
+    ),
+    replicationTimeControl: Type.Optional(
+      Type.Boolean({
+        description:
+          'S3 Replication Time Control (15-minute SLA) with its metrics (default false).',
+        default: false,
+      }),
+    ),
+  },
+  { description: 'A backup bucket in another region, filled by S3 replication.' },
+);
+
+export const ProtectedBucketSpec = withRules(
+  Type.Object(
+    {
+      bucketName: BucketName('Name of the S3 bucket (globally unique, 3-63 characters).'),
+      region: Region('AWS region of the bucket, e.g. ca-central-1.'),
+      encryption: Type.Optional(KeySpec),
+      bucketKeyEnabled: Type.Optional(
+        Type.Boolean({
+          description: 'Use an S3 Bucket Key to cut KMS request costs (default true).',
+          default: true,
+        }),
+      ),
+      versioning: Type.Optional(
+        StringEnum(['Enabled', 'Suspended'] as const, {
+          description:
+            'Bucket versioning (default Enabled; must be Enabled while a backup is set).',
+          default: 'Enabled',
+        }),
+      ),
+      publicAccessBlock: Type.Optional(PublicAccessBlock),
+      enforceTLS: Type.Optional(
+        Type.Boolean({
+          description:
+            'Add a bucket-policy statement denying any request not made over TLS (default true).',
+          default: true,
+        }),
+      ),
+      tags: Type.Optional(
+        StringMap('Tags for every AWS resource of this bucket (the owner tag is added).'),
+      ),
+      lifecycle: Type.Optional(Lifecycle),
+      backup: Type.Optional(Backup),
+      adoptExisting: Type.Optional(
+        Type.Boolean({
+          description:
+            'Take over a bucket, key alias or role of the same name that exists but was not created by Seawall. Without it such a resource is left untouched and this resource is Stalled.',
+          default: false,
+        }),
+      ),
+      ...policyFields,
+    },
+    { description: 'What the bucket, its key and its backup must look like.' },
+  ),
+  [
+    {
+      rule: "!has(self.backup) || self.versioning == 'Enabled'",
+      message: 'versioning must be Enabled while a backup is configured',
+      fieldPath: '.versioning',
+    },
+    {
+      rule: '!has(self.backup) || self.backup.region != self.region',
+      message: 'the backup must be in another region than the bucket',
+      fieldPath: '.backup.region',
+    },
+    {
+      rule: '!has(self.backup) || self.backup.bucketName != self.bucketName',
+      message: 'the backup bucket must have its own name',
+      fieldPath: '.backup.bucketName',
+    },
+    {
+      rule: 'oldSelf.bucketName == self.bucketName && oldSelf.region == self.region',
+      message: 'bucketName and region are immutable; create a new ProtectedBucket instead',
+    },
+  ],
+);
+export type ProtectedBucketSpec = Static<typeof ProtectedBucketSpec>;
+
+export const ProtectedBucketStatus = Type.Object(
+  {
+    ...commonStatusFields,
+    bucketArn: Type.Optional(Type.String({ description: 'ARN of the bucket.' })),
+    keyArn: Type.Optional(Type.String({ description: 'ARN of the bucket KMS key.' })),
+    keyAlias: Type.Optional(Type.String({ description: 'Alias of the bucket key (or its id).' })),
+    versioning: Type.Optional(Type.String({ description: 'Versioning status last read from S3.' })),
+    backupBucketArn: Type.Optional(Type.String({ description: 'ARN of the backup bucket.' })),
+    backupKeyArn: Type.Optional(Type.String({ description: 'ARN of the backup KMS key.' })),
+    replicationRoleArn: Type.Optional(
+      Type.String({ description: 'ARN of the replication IAM role.' }),
+    ),
+  },
+  { description: 'What Seawall last observed and did.' },
+);
+export type ProtectedBucketStatus = Static<typeof ProtectedBucketStatus>;
+
+export type ProtectedBucket = SeawallObject<ProtectedBucketSpec, ProtectedBucketStatus>;

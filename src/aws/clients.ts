@@ -1,0 +1,117 @@
+// One AWS SDK client per service and region, built lazily and shared. Credentials come
+// from the SDK's default chain (IRSA, EKS Pod Identity, environment) unless given;
+// AWS_ENDPOINT_URL points every service at a local emulator (moto) when set.
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { CallObserver } from './calls.ts';
+
+export interface AwsClientsConfig {
+  /** Region for global services (IAM, STS) and the default for the rest. */
+  defaultRegion: string;
+  /** Local emulator endpoint; default: $AWS_ENDPOINT_URL. */
+  endpoint?: string | undefined;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
+  observers?: CallObserver[];
+  /** SDK retry attempts per call (default 3). The controller's queue retries beyond that. */
+  maxAttempts?: number;
+}
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add: (
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ) => void;
+  };
+}
+
+type ClientConstructor<C> = new (config: {
+  region: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  forcePathStyle?: boolean;
+  maxAttempts?: number;
+}) => C;
+
+export class AwsClients {
+  readonly config: AwsClientsConfig;
+  readonly #cache = new Map<string, unknown>();
+
+  constructor(config: AwsClientsConfig) {
+    this.config = { ...config, endpoint: config.endpoint ?? process.env.AWS_ENDPOINT_URL };
+  }
+
+  s3(region = this.config.defaultRegion): S3Client {
+    return this.#client('s3', S3Client, region);
+  }
+  kms(region = this.config.defaultRegion): KMSClient {
+    return this.#client('kms', KMSClient, region);
+  }
+  iam(): IAMClient {
+    return this.#client('iam', IAMClient, 'us-east-1');
+  }
+  sts(): STSClient {
+    return this.#client('sts', STSClient, this.config.defaultRegion);
+  }
+  glue(region = this.config.defaultRegion): GlueClient {
+    return this.#client('glue', GlueClient, region);
+  }
+  cloudwatch(region = this.config.defaultRegion): CloudWatchClient {
+    return this.#client('cloudwatch', CloudWatchClient, region);
+  }
+  cloudtrail(region = this.config.defaultRegion): CloudTrailClient {
+    return this.#client('cloudtrail', CloudTrailClient, region);
+  }
+  sns(region = this.config.defaultRegion): SNSClient {
+    return this.#client('sns', SNSClient, region);
+  }
+
+  /** Adds an observer to every client, existing and future. */
+  observe(observer: CallObserver): void {
+    this.config.observers = [...(this.config.observers ?? []), observer];
+  }
+
+  #client<C>(service: string, ctor: ClientConstructor<C>, region: string): C {
+    const key = `${service}/${region}`;
+    const cached = this.#cache.get(key);
+    if (cached) return cached as C;
+    const { endpoint, credentials, maxAttempts } = this.config;
+    const client = new ctor({
+      region,
+      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+      ...(credentials ? { credentials } : {}),
+      maxAttempts: maxAttempts ?? 3,
+    });
+    (client as MiddlewareClient).middlewareStack.add(
+      (next, context) => async (args) => {
+        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const notify = (outcome: 'success' | 'error', errorCode?: string) => {
+          for (const observer of this.config.observers ?? []) {
+            observer({ service, operation, region, outcome, ...(errorCode ? { errorCode } : {}) });
+          }
+        };
+        try {
+          const result = await next(args);
+          notify('success');
+          return result;
+        } catch (error) {
+          notify('error', (error as { name?: string }).name);
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'seawallCallObserver' },
+    );
+    this.#cache.set(key, client);
+    return client;
+  }
+}
