@@ -2,7 +2,7 @@
 // TypeBox schemas; serialising them through JSON drops TypeBox's symbol keys and
 // leaves plain OpenAPI v3, which is what the API server wants.
 import { CATEGORY, GROUP, VERSION } from './common.ts';
-import type { KindDefinition } from './kinds.ts';
+import type { KindDefinition } from './kind-definition.ts';
 
 type JsonObject = Record<string, unknown>;
 

@@ -3,6 +3,7 @@
 // another region with its own key. See docs/kinds/protectedbucket.md.
 import { type Static, Type } from '@sinclair/typebox';
 import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
+import { ageColumn, type KindDefinition, readyColumn } from './kind-definition.ts';
 import { StringEnum, StringMap, withRules } from './schema-helpers.ts';
 
 export const BUCKET_NAME_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
@@ -272,3 +273,44 @@ export const ProtectedBucketStatus = Type.Object(
 export type ProtectedBucketStatus = Static<typeof ProtectedBucketStatus>;
 
 export type ProtectedBucket = SeawallObject<ProtectedBucketSpec, ProtectedBucketStatus>;
+
+export const protectedBucketKind: KindDefinition = {
+  kind: 'ProtectedBucket',
+  plural: 'protectedbuckets',
+  singular: 'protectedbucket',
+  shortNames: ['pb'],
+  description:
+    'An S3 bucket encrypted with a customer-managed KMS key, versioned, closed to the public, TLS-only and optionally replicated to a backup bucket in another region. Seawall keeps it that way.',
+  spec: ProtectedBucketSpec,
+  status: ProtectedBucketStatus,
+  printerColumns: [
+    { name: 'Bucket', type: 'string', jsonPath: '.spec.bucketName', description: 'Bucket name.' },
+    { name: 'Region', type: 'string', jsonPath: '.spec.region', description: 'Bucket region.' },
+    {
+      name: 'Backup',
+      type: 'string',
+      jsonPath: '.spec.backup.bucketName',
+      description: 'Backup bucket.',
+    },
+    {
+      name: 'Key',
+      type: 'string',
+      jsonPath: '.status.keyAlias',
+      description: 'KMS key alias or id.',
+    },
+    {
+      name: 'Versioning',
+      type: 'string',
+      jsonPath: '.status.versioning',
+      description: 'Versioning status last read from S3.',
+    },
+    {
+      name: 'Drift',
+      type: 'integer',
+      jsonPath: '.status.drift.count',
+      description: 'Items out of line at the last check.',
+    },
+    readyColumn,
+    ageColumn,
+  ],
+};

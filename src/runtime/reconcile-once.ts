@@ -1,0 +1,259 @@
+// One reconcile of one object, without Kubernetes I/O: decide the mode, run the
+// kind's steps (or its clean-up), and fold the outcome into the next status. The
+// controller wraps this with the watch, the queue, the finalizer and the single status
+// write; `seawall plan` and the tests call it directly.
+import type { Condition, DriftItem, DriftStatus, SeawallObject } from '../api/common.ts';
+import { Annotations } from '../api/common.ts';
+import type { FacetMode } from '../aws/facet.ts';
+import { findCondition, type Summary, summarize } from './conditions.ts';
+import { parseDuration, withJitter } from './durations.ts';
+import { classifyError, type ErrorClass, type ErrorClassifier } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { EventRecorder, Reconciler } from './reconciler.ts';
+
+export const DRIFT_HISTORY_LIMIT = 50;
+export const DRIFT_ITEMS_LIMIT = 100;
+
+export interface BaseStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  drift?: DriftStatus;
+}
+
+export interface PolicySpec {
+  driftPolicy?: 'Correct' | 'Report';
+  deletionPolicy?: 'Retain' | 'Delete';
+  driftCheckInterval?: string;
+}
+
+export interface ReconcileDeps {
+  log: Logger;
+  events: EventRecorder;
+  now: () => Date;
+  classifiers: ErrorClassifier[];
+  /** Controller-wide drift interval, used when the spec has none. */
+  defaultDriftIntervalMs: number;
+  /** `seawall plan`: observe and diff, never write. */
+  plan?: boolean;
+}
+
+export type Outcome =
+  | 'ready'
+  | 'drifted'
+  | 'waiting'
+  | 'retrying'
+  | 'stalled'
+  | 'paused'
+  | 'finalized'
+  | 'finalize-blocked';
+
+export interface ReconcileOnceResult<Status> {
+  status: Status;
+  outcome: Outcome;
+  /** When to look again; undefined = only on the next change (stalled) or backoff (retrying). */
+  requeueAfterMs?: number;
+  error?: ErrorClass;
+  drift: DriftItem[];
+}
+
+export function isPaused(object: SeawallObject<unknown, unknown>): boolean {
+  return object.metadata.annotations?.[Annotations.paused] === 'true';
+}
+
+/**
+ * A drift check is a reconcile of a generation Seawall already brought in line: what
+ * differs now was changed outside the spec. Anything else (a new object, a new spec) is
+ * converged regardless of driftPolicy — GitOps changes are never "drift".
+ */
+export function chooseMode(object: SeawallObject<PolicySpec, BaseStatus>): FacetMode {
+  const status = object.status;
+  const generation = object.metadata.generation ?? 0;
+  const ready = findCondition(status?.conditions, 'Ready');
+  const converged =
+    status?.observedGeneration === generation &&
+    (ready?.status === 'True' || ready?.reason === 'DriftDetected');
+  if (!converged) return 'converge';
+  return object.spec.driftPolicy === 'Report' ? 'report' : 'correct';
+}
+
+export function driftIntervalMs(spec: PolicySpec, defaultMs: number): number {
+  if (!spec.driftCheckInterval) return defaultMs;
+  try {
+    return Math.max(1000, parseDuration(spec.driftCheckInterval));
+  } catch {
+    return defaultMs;
+  }
+}
+
+/** The status a new generation shows before any AWS work: never healthy early. */
+export function progressingStatus<S extends BaseStatus>(
+  object: SeawallObject<unknown, S>,
+  now: Date,
+): S {
+  const status = structuredClone(object.status ?? ({} as S));
+  status.conditions = summarize(
+    status.conditions,
+    {
+      state: 'progressing',
+      reason: 'Progressing',
+      message: `Seawall is reconciling generation ${object.metadata.generation ?? 0}`,
+    },
+    object.metadata.generation ?? 0,
+    now,
+  );
+  return status;
+}
+
+export async function reconcileOnce<Spec extends PolicySpec, Status extends BaseStatus>(
+  reconciler: Reconciler<Spec, Status>,
+  object: SeawallObject<Spec, Status>,
+  deps: ReconcileDeps,
+): Promise<ReconcileOnceResult<Status>> {
+  const now = deps.now();
+  const generation = object.metadata.generation ?? 0;
+  const draft = structuredClone(object.status ?? ({} as Status));
+  const drift: DriftItem[] = [];
+  const interval = driftIntervalMs(object.spec, deps.defaultDriftIntervalMs);
+  const finish = (
+    summary: Summary,
+    outcome: Outcome,
+    extra: Partial<ReconcileOnceResult<Status>> = {},
+  ) => {
+    draft.conditions = summarize(draft.conditions, summary, generation, now);
+    return { status: draft, outcome, drift, ...extra };
+  };
+
+  if (object.metadata.deletionTimestamp) {
+    const mode: FacetMode = deps.plan ? 'plan' : 'converge';
+    try {
+      await reconciler.finalize(request(mode));
+      return { status: draft, outcome: 'finalized', drift };
+    } catch (error) {
+      const found = classifyError(error, deps.classifiers);
+      deps.log.warn({ err: error, reason: found.reason }, 'clean-up is blocked');
+      deps.events.warning(found.reason, `Deletion blocked: ${found.message}`);
+      const summary: Summary =
+        found.kind === 'stalled'
+          ? {
+              state: 'stalled',
+              reason: found.reason,
+              message: `Deletion blocked: ${found.message}`,
+            }
+          : { state: 'waiting', reason: found.reason, message: `Deleting: ${found.message}` };
+      // A stalled clean-up (a bucket that still holds objects) is looked at again at the
+      // drift interval: emptying the bucket is a change Kubernetes does not see.
+      const requeueAfterMs = found.kind === 'waiting' ? found.requeueAfterMs : interval;
+      return finish(summary, 'finalize-blocked', {
+        error: found,
+        ...(found.kind === 'transient' ? {} : { requeueAfterMs }),
+      });
+    }
+  }
+
+  if (isPaused(object)) {
+    return finish(
+      {
+        state: 'paused',
+        message: `${Annotations.paused} is "true": Seawall does not reconcile this resource`,
+      },
+      'paused',
+    );
+  }
+
+  const mode: FacetMode = deps.plan ? 'plan' : chooseMode(object);
+  try {
+    const result = await reconciler.reconcile(request(mode));
+    draft.observedGeneration = generation;
+    draft.drift = nextDriftStatus(draft.drift, drift, now);
+    const outstanding = mode === 'report' ? drift : [];
+    if (drift.length > 0) {
+      const fields = drift.map((d) => `${d.facet}.${d.field}`).join(', ');
+      if (mode === 'correct') deps.events.normal('DriftCorrected', `Corrected drift: ${fields}`);
+      else
+        deps.events.warning(
+          'DriftDetected',
+          `Drift found (driftPolicy Report, not corrected): ${fields}`,
+        );
+      deps.log.info({ drift: drift.length, mode }, 'drift found');
+    }
+    const requeueAfterMs = result.requeueAfterMs ?? withJitter(interval);
+    if (outstanding.length > 0) {
+      // Ready never hides drift: under Report the resource is not Ready while AWS differs.
+      return finish(
+        {
+          state: 'waiting',
+          reason: 'DriftDetected',
+          message: `${outstanding.length} field(s) differ from the spec and driftPolicy is Report; see status.drift`,
+        },
+        'drifted',
+        { requeueAfterMs },
+      );
+    }
+    return finish({ state: 'ready', message: result.message ?? 'AWS matches the spec' }, 'ready', {
+      requeueAfterMs,
+    });
+  } catch (error) {
+    const found = classifyError(error, deps.classifiers);
+    draft.observedGeneration = generation;
+    switch (found.kind) {
+      case 'stalled':
+        deps.log.error({ err: error, reason: found.reason }, 'stalled');
+        deps.events.warning(found.reason, found.message);
+        return finish(
+          { state: 'stalled', reason: found.reason, message: found.message },
+          'stalled',
+          {
+            error: found,
+          },
+        );
+      case 'waiting':
+        deps.log.debug({ reason: found.reason }, found.message);
+        return finish(
+          { state: 'waiting', reason: found.reason, message: found.message },
+          'waiting',
+          {
+            error: found,
+            requeueAfterMs: found.requeueAfterMs,
+          },
+        );
+      default:
+        deps.log.warn({ err: error, reason: found.reason }, 'reconcile failed, will retry');
+        return finish(
+          { state: 'retrying', reason: found.reason, message: found.message },
+          'retrying',
+          {
+            error: found,
+          },
+        );
+    }
+  }
+
+  function request(mode: FacetMode) {
+    return {
+      object,
+      status: draft,
+      mode,
+      log: deps.log,
+      events: deps.events,
+      now,
+      recordDrift: (items: DriftItem[]) => {
+        drift.push(...items);
+      },
+    };
+  }
+}
+
+/** The last check's items, and a bounded newest-first history of earlier ones. */
+export function nextDriftStatus(
+  previous: DriftStatus | undefined,
+  items: DriftItem[],
+  now: Date,
+): DriftStatus {
+  const history = [...items, ...(previous?.history ?? [])].slice(0, DRIFT_HISTORY_LIMIT);
+  return {
+    lastCheckTime: now.toISOString(),
+    count: items.length,
+    items: items.slice(0, DRIFT_ITEMS_LIMIT),
+    ...(history.length > 0 ? { history } : {}),
+  };
+}
