@@ -6,6 +6,31 @@ import type { KindDefinition } from './kind-definition.ts';
 
 type JsonObject = Record<string, unknown>;
 
+/**
+ * The status an object shows before Seawall has written one. The API server applies
+ * it when it reads an object without status, so kstatus (Flux), Argo CD and
+ * `kubectl wait` see Reconciling=True / Ready=Unknown — never a healthy-looking object
+ * with no conditions (which kstatus would call Current).
+ */
+export const UNSEEN_STATUS = {
+  conditions: [
+    {
+      type: 'Ready',
+      status: 'Unknown',
+      reason: 'NotYetReconciled',
+      message: 'Seawall has not reconciled this resource yet',
+      lastTransitionTime: '1970-01-01T00:00:00Z',
+    },
+    {
+      type: 'Reconciling',
+      status: 'True',
+      reason: 'NotYetReconciled',
+      message: 'Seawall has not reconciled this resource yet',
+      lastTransitionTime: '1970-01-01T00:00:00Z',
+    },
+  ],
+};
+
 /** Keys the structural schema of a CRD may carry; anything else is a bug in src/api. */
 const ALLOWED_KEYS = new Set([
   'type',
@@ -98,7 +123,7 @@ export function buildCrd(def: KindDefinition): JsonObject {
                 kind: { type: 'string', description: 'Kind of this object.' },
                 metadata: { type: 'object' },
                 spec: toOpenApi(def.spec),
-                status: toOpenApi(def.status),
+                status: { ...toOpenApi(def.status), default: UNSEEN_STATUS },
               },
             },
           },

@@ -2,11 +2,12 @@
 // and route it to a reconciler. Adding a kind = one entry here.
 
 import { CATEGORY, GROUP, VERSION } from './common.ts';
+import { costMonitorKind } from './costmonitor.ts';
 import type { KindDefinition } from './kind-definition.ts';
 import { protectedBucketKind } from './protectedbucket.ts';
 
 /** Every kind Seawall serves. A new kind: one definition in its api file, one entry here. */
-export const kinds: KindDefinition[] = [protectedBucketKind];
+export const kinds: KindDefinition[] = [protectedBucketKind, costMonitorKind];
 
 export { CATEGORY, GROUP, VERSION };
 

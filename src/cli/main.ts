@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { crdsCommand } from './crds.ts';
+// `seawall <command>`: run | validate | plan | crds | iam-policy.
+import { runCommand } from './run.ts';
+
+const USAGE = `Usage: seawall <command> [options]
+
+Commands:
+  run          run the operator (in-cluster config or --kubeconfig)
+  validate     check Seawall YAML under a path (-f PATH)
+  plan         show what reconciling YAML under a path would change in AWS (-f PATH)
+  crds         print the CustomResourceDefinitions
+  iam-policy   print the least-privilege IAM policy the operator needs
+
+Run 'seawall <command> --help' for a command's options.`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  run: runCommand,
+  crds: crdsCommand,
+};
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || name === '--help' || name === '-h') {
+  console.log(USAGE);
+  process.exit(name ? 0 : 2);
+}
+const command = commands[name];
+if (!command) {
+  console.error(`seawall: unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+  process.exit(2);
+}
+process.exitCode = await command(args);

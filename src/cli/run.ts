@@ -1,0 +1,107 @@
+// `seawall run`: the operator.
+import { parseArgs } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import { AwsClients } from '../aws/clients.ts';
+import { createReconcilers } from '../kinds/index.ts';
+import { parseDuration } from '../runtime/durations.ts';
+import { createLogger } from '../runtime/logger.ts';
+import { DEFAULT_DRIFT_INTERVAL_MS, startOperator } from '../runtime/operator.ts';
+
+const HELP = `Usage: seawall run [options]
+
+  --kubeconfig PATH            kubeconfig (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)
+  --namespaces a,b             namespaces to watch (default: all)
+  --workers N                  concurrent reconciles (default 4)
+  --drift-interval DURATION    default drift-check interval (default 10m)
+  --http-port N                port for /metrics, /healthz, /readyz (default 8080; 0 = any)
+  --leader-elect BOOL          use a Lease so only one replica reconciles (default true)
+  --leader-election-namespace  namespace of the Lease (default $POD_NAMESPACE or seawall-system)
+  --leader-election-name       name of the Lease (default seawall-leader)
+  --lease-duration DURATION    default 15s
+  --renew-deadline DURATION    default 10s
+  --retry-period DURATION      default 2s
+  --aws-region REGION          default region for AWS calls (default $AWS_REGION or us-east-1)
+  --log-level LEVEL            trace|debug|info|warn|error (default info)
+  --shutdown-grace DURATION    how long in-flight reconciles may finish on SIGTERM (default 30s)`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: 'string' },
+      namespaces: { type: 'string' },
+      workers: { type: 'string', default: '4' },
+      'drift-interval': { type: 'string' },
+      'http-port': { type: 'string', default: '8080' },
+      'leader-elect': { type: 'string', default: 'true' },
+      'leader-election-namespace': { type: 'string' },
+      'leader-election-name': { type: 'string', default: 'seawall-leader' },
+      'lease-duration': { type: 'string', default: '15s' },
+      'renew-deadline': { type: 'string', default: '10s' },
+      'retry-period': { type: 'string', default: '2s' },
+      'aws-region': { type: 'string' },
+      'log-level': { type: 'string', default: process.env.SEAWALL_LOG_LEVEL ?? 'info' },
+      'shutdown-grace': { type: 'string', default: '30s' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const log = createLogger(values['log-level']);
+  const kc = new k8s.KubeConfig();
+  if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
+  else kc.loadFromDefault();
+
+  const aws = new AwsClients({
+    defaultRegion: values['aws-region'] ?? process.env.AWS_REGION ?? 'us-east-1',
+  });
+  const leaderElect = values['leader-elect'] !== 'false';
+  const operator = await startOperator({
+    kc,
+    log,
+    aws,
+    reconcilers: createReconcilers({ aws, kc }),
+    namespaces: values.namespaces ? values.namespaces.split(',').filter(Boolean) : [],
+    workers: Number(values.workers),
+    defaultDriftIntervalMs: values['drift-interval']
+      ? parseDuration(values['drift-interval'])
+      : DEFAULT_DRIFT_INTERVAL_MS,
+    httpPort: Number(values['http-port']),
+    ...(leaderElect
+      ? {
+          leaderElection: {
+            namespace:
+              values['leader-election-namespace'] ?? process.env.POD_NAMESPACE ?? 'seawall-system',
+            name: values['leader-election-name'],
+            leaseDurationMs: parseDuration(values['lease-duration']),
+            renewDeadlineMs: parseDuration(values['renew-deadline']),
+            retryPeriodMs: parseDuration(values['retry-period']),
+          },
+        }
+      : {}),
+    onLostLeadership: () => {
+      log.error('leadership lost: exiting so a fresh process can stand by');
+      process.exit(1);
+    },
+  });
+  return waitForSignal(async () => operator.stop(parseDuration(values['shutdown-grace'])));
+}
+
+/** Resolves with exit code 0 after SIGTERM/SIGINT and a clean stop. */
+function waitForSignal(stop: () => Promise<void>): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = () => {
+      if (stopping) return;
+      stopping = true;
+      stop().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+}

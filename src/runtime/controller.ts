@@ -1,0 +1,245 @@
+// One controller per kind: a watch feeds a work queue; a bounded pool of workers takes
+// keys one at a time and runs reconcileOnce against a fresh read of the object; the
+// status is written once, at the end, only when it changed.
+import { isDeepStrictEqual } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import { FINALIZER, GROUP, VERSION } from '../api/common.ts';
+import type { KindDefinition } from '../api/kind-definition.ts';
+import type { ErrorClassifier } from './errors.ts';
+import { eventRecorder } from './events.ts';
+import { type AnyObject, isConflict, type KubeObjects } from './kube-objects.ts';
+import { type Logger, reconcileLogger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import { type BaseStatus, isPaused, progressingStatus, reconcileOnce } from './reconcile-once.ts';
+import type { Reconciler } from './reconciler.ts';
+import { WorkQueue, type WorkQueueOptions } from './workqueue.ts';
+
+export interface ControllerOptions {
+  kc: k8s.KubeConfig;
+  objects: KubeObjects;
+  reconciler: Reconciler<never, never>;
+  log: Logger;
+  metrics: Metrics;
+  classifiers: ErrorClassifier[];
+  /** Namespaces to watch; empty = all. */
+  namespaces: string[];
+  workers: number;
+  defaultDriftIntervalMs: number;
+  identity: string;
+  queue?: WorkQueueOptions;
+  now?: () => Date;
+}
+
+export function objectKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+function parseKey(key: string): { namespace: string; name: string } {
+  const [, namespace = '', name = ''] = key.split('/');
+  return { namespace, name };
+}
+
+/** Update events worth a reconcile: not our own status writes. */
+export function isInterestingUpdate(previous: AnyObject | undefined, next: AnyObject): boolean {
+  if (!previous) return true;
+  const a = previous.metadata;
+  const b = next.metadata;
+  return (
+    a.generation !== b.generation ||
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    !isDeepStrictEqual(a.annotations ?? {}, b.annotations ?? {}) ||
+    !isDeepStrictEqual(a.labels ?? {}, b.labels ?? {}) ||
+    !(b.finalizers ?? []).includes(FINALIZER)
+  );
+}
+
+export class Controller {
+  readonly kind: KindDefinition;
+  readonly queue: WorkQueue;
+  readonly #options: ControllerOptions;
+  readonly #informers: k8s.Informer<k8s.KubernetesObject>[] = [];
+  readonly #known = new Map<string, AnyObject>();
+  readonly #core: k8s.CoreV1Api;
+  #workers: Promise<void>[] = [];
+  #running = false;
+  #synced = false;
+
+  constructor(options: ControllerOptions) {
+    this.#options = options;
+    this.kind = options.reconciler.kind;
+    this.queue = new WorkQueue(options.queue);
+    this.#core = options.kc.makeApiClient(k8s.CoreV1Api);
+  }
+
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** Starts watching. Workers start separately, only on the leader. */
+  async startWatching(): Promise<void> {
+    const { kc, namespaces } = this.#options;
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const scopes = namespaces.length > 0 ? namespaces : [undefined];
+    for (const namespace of scopes) {
+      const path = namespace
+        ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${this.kind.plural}`
+        : `/apis/${GROUP}/${VERSION}/${this.kind.plural}`;
+      const list = () =>
+        (namespace
+          ? custom.listNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              namespace,
+              plural: this.kind.plural,
+            })
+          : custom.listClusterCustomObject({
+              group: GROUP,
+              version: VERSION,
+              plural: this.kind.plural,
+            })) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>;
+      // Custom objects arrive as plain JSON (timestamps are strings): hence the casts.
+      const informer = k8s.makeInformer<k8s.KubernetesObject>(kc, path, list);
+      informer.on('add', (obj) => this.#onEvent(obj as unknown as AnyObject));
+      informer.on('update', (obj) => this.#onEvent(obj as unknown as AnyObject));
+      informer.on('delete', (obj) => {
+        this.#known.delete(this.#keyOf(obj as unknown as AnyObject));
+      });
+      // The informer stops on an error (API server restarted, network): start it again
+      // with a delay. It relists when its resourceVersion is gone (410), so no object is
+      // missed, and every relisted object is enqueued.
+      informer.on('error', (error: unknown) => {
+        if (!this.#running && this.#synced) return;
+        this.#options.log.warn({ err: error, kind: this.kind.kind }, 'watch failed, restarting');
+        setTimeout(() => {
+          informer.start().catch(() => {
+            /* the error handler fires again */
+          });
+        }, 1000).unref();
+      });
+      this.#informers.push(informer);
+      await informer.start();
+    }
+    this.#synced = true;
+  }
+
+  #keyOf(obj: AnyObject): string {
+    return objectKey(this.kind.kind, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+  }
+
+  #onEvent(obj: AnyObject): void {
+    const key = this.#keyOf(obj);
+    const previous = this.#known.get(key);
+    this.#known.set(key, obj);
+    if (isInterestingUpdate(previous, obj)) this.queue.add(key);
+  }
+
+  startWorkers(): void {
+    if (this.#running) return;
+    this.#running = true;
+    for (const key of this.#known.keys()) this.queue.add(key);
+    for (let i = 0; i < this.#options.workers; i++) this.#workers.push(this.#workerLoop());
+  }
+
+  /** Stops taking work and waits (up to graceMs) for reconciles in flight. */
+  async stop(graceMs: number): Promise<void> {
+    this.#running = false;
+    this.queue.shutDown();
+    for (const informer of this.#informers) await informer.stop();
+    await Promise.race([
+      Promise.all(this.#workers),
+      new Promise((r) => setTimeout(r, graceMs).unref()),
+    ]);
+  }
+
+  async #workerLoop(): Promise<void> {
+    for (;;) {
+      this.#options.metrics.queueDepth.set({ kind: this.kind.kind }, this.queue.length);
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      try {
+        await this.#process(key);
+      } catch (error) {
+        // Errors of the machinery itself (a status write, a conflict): retry with backoff.
+        this.#options.metrics.reconciles.inc({ kind: this.kind.kind, result: 'error' });
+        const delay = this.queue.addRateLimited(key);
+        const level = isConflict(error) ? 'debug' : 'warn';
+        this.#options.log[level](
+          { err: error, key, retryInMs: delay },
+          'reconcile machinery failed',
+        );
+      } finally {
+        this.queue.done(key);
+      }
+    }
+  }
+
+  async #process(key: string): Promise<void> {
+    const { objects, metrics, log: rootLog } = this.#options;
+    const now = this.#options.now ?? (() => new Date());
+    const { namespace, name } = parseKey(key);
+    let object = await objects.get(this.kind, namespace, name);
+    if (!object) {
+      this.queue.forget(key);
+      return;
+    }
+    const log = reconcileLogger(rootLog, this.kind.kind, namespace, name);
+    const timer = metrics.reconcileDuration.startTimer({ kind: this.kind.kind });
+    const deleting = Boolean(object.metadata.deletionTimestamp);
+    const finalizers = object.metadata.finalizers ?? [];
+
+    if (deleting && !finalizers.includes(FINALIZER)) return;
+    // The finalizer goes on before the first AWS change, so nothing is ever orphaned.
+    if (!deleting && !isPaused(object) && !finalizers.includes(FINALIZER)) {
+      object = await objects.setFinalizers(this.kind, object, [...finalizers, FINALIZER]);
+    }
+    // A new generation shows Reconciling=True / Ready=Unknown before any AWS work.
+    const status = (object.status ?? {}) as BaseStatus;
+    const generation = object.metadata.generation ?? 0;
+    const readyGeneration = status.conditions?.find((c) => c.type === 'Ready')?.observedGeneration;
+    if (!deleting && !isPaused(object) && readyGeneration !== generation) {
+      const progressing = progressingStatus(object as never, now()) as Record<string, unknown>;
+      if (!isDeepStrictEqual(progressing, object.status ?? {})) {
+        await objects.writeStatus(this.kind, object, progressing);
+        object = { ...object, status: progressing };
+      }
+    }
+
+    const events = eventRecorder(this.#core, object, log, this.#options.identity);
+    const result = await reconcileOnce(
+      this.#options.reconciler as Reconciler<never, never>,
+      object as never,
+      {
+        log,
+        events,
+        now,
+        classifiers: this.#options.classifiers,
+        defaultDriftIntervalMs: this.#options.defaultDriftIntervalMs,
+      },
+    );
+    timer();
+    metrics.reconciles.inc({ kind: this.kind.kind, result: result.outcome });
+    metrics.recordDrift(this.kind.kind, result.drift);
+
+    if (result.outcome === 'finalized') {
+      await objects.setFinalizers(
+        this.kind,
+        object,
+        finalizers.filter((f) => f !== FINALIZER),
+      );
+      this.queue.forget(key);
+      log.info('clean-up done, finalizer removed');
+      return;
+    }
+    const next = result.status as unknown as Record<string, unknown>;
+    if (!isDeepStrictEqual(next, object.status ?? {})) {
+      await objects.writeStatus(this.kind, object, next);
+    }
+    if (result.outcome === 'retrying') {
+      const delay = this.queue.addRateLimited(key);
+      log.debug({ retryInMs: delay }, 'retrying');
+      return;
+    }
+    this.queue.forget(key);
+    if (result.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs);
+  }
+}

@@ -1,0 +1,80 @@
+// The narrow Kubernetes surface the controller needs for Seawall objects: read one,
+// list, write status, change finalizers. Everything goes through the custom objects API
+// as plain JSON (the typed models would rename fields such as `default`).
+import * as k8s from '@kubernetes/client-node';
+import type { SeawallObject } from '../api/common.ts';
+import { GROUP, VERSION } from '../api/common.ts';
+import type { KindDefinition } from '../api/kind-definition.ts';
+
+export type AnyObject = SeawallObject<Record<string, unknown>, Record<string, unknown>>;
+
+export interface KubeObjects {
+  get(kind: KindDefinition, namespace: string, name: string): Promise<AnyObject | undefined>;
+  /** Replaces `status` through the status subresource; never touches spec or metadata. */
+  writeStatus(
+    kind: KindDefinition,
+    object: AnyObject,
+    status: Record<string, unknown>,
+  ): Promise<void>;
+  /** Sets the finalizer list, guarded by resourceVersion (a conflict throws). */
+  setFinalizers(kind: KindDefinition, object: AnyObject, finalizers: string[]): Promise<AnyObject>;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return (error as { code?: number }).code === 404;
+}
+
+export function isConflict(error: unknown): boolean {
+  return (error as { code?: number }).code === 409;
+}
+
+const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+export function kubeObjects(kc: k8s.KubeConfig): KubeObjects {
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  return {
+    async get(kind, namespace, name) {
+      try {
+        return (await api.getNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace,
+          plural: kind.plural,
+          name,
+        })) as AnyObject;
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async writeStatus(kind, object, status) {
+      // A merge patch of the whole status: keys that went away are sent as null.
+      const body: Record<string, unknown> = { ...status };
+      for (const key of Object.keys(object.status ?? {})) if (!(key in status)) body[key] = null;
+      await api.patchNamespacedCustomObjectStatus(
+        {
+          group: GROUP,
+          version: VERSION,
+          namespace: object.metadata.namespace ?? '',
+          plural: kind.plural,
+          name: object.metadata.name ?? '',
+          body: { status: body },
+        },
+        mergePatch,
+      );
+    },
+    async setFinalizers(kind, object, finalizers) {
+      return (await api.patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: VERSION,
+          namespace: object.metadata.namespace ?? '',
+          plural: kind.plural,
+          name: object.metadata.name ?? '',
+          body: { metadata: { finalizers, resourceVersion: object.metadata.resourceVersion } },
+        },
+        mergePatch,
+      )) as AnyObject;
+    },
+  };
+}

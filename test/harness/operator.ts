@@ -1,0 +1,26 @@
+// Runs an operator in the test process, scoped to the test's namespace so test files
+// never reconcile each other's objects.
+import type * as k8s from '@kubernetes/client-node';
+import type { AwsClients } from '../../src/aws/clients.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { type Operator, type OperatorOptions, startOperator } from '../../src/runtime/operator.ts';
+import type { Reconciler } from '../../src/runtime/reconciler.ts';
+
+export interface TestOperatorOptions extends Partial<OperatorOptions> {
+  kc: k8s.KubeConfig;
+  namespace: string;
+  reconcilers: Reconciler<never, never>[];
+  aws?: AwsClients;
+}
+
+export async function startTestOperator(options: TestOperatorOptions): Promise<Operator> {
+  const { namespace, ...rest } = options;
+  return startOperator({
+    log: silentLogger(),
+    workers: 2,
+    defaultDriftIntervalMs: 60_000,
+    queue: { baseBackoffMs: 200, maxBackoffMs: 5000 },
+    ...rest,
+    namespaces: [namespace],
+  });
+}

@@ -1,0 +1,281 @@
+// The operator runtime against a real API server: queue semantics, status and
+// conditions, error classes, kubectl wait.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Annotations, FINALIZER } from '../../src/api/common.ts';
+import { StalledError, TransientError } from '../../src/runtime/errors.ts';
+import type { Operator } from '../../src/runtime/operator.ts';
+import { recordingReconciler } from '../fixtures/recording-reconciler.ts';
+import {
+  adminKubeConfig,
+  createNamespace,
+  eventually,
+  stackInfo,
+  uniqueName,
+} from '../harness/kube.ts';
+import { startTestOperator } from '../harness/operator.ts';
+
+const exec = promisify(execFile);
+const group = 'seawall.dev';
+const version = 'v1alpha1';
+const plural = 'protectedbuckets';
+
+interface Obj {
+  metadata: { generation: number; finalizers?: string[]; annotations?: Record<string, string> };
+  spec: Record<string, unknown>;
+  status?: {
+    observedGeneration?: number;
+    conditions?: {
+      type: string;
+      status: string;
+      reason: string;
+      observedGeneration: number;
+      lastTransitionTime: string;
+    }[];
+  };
+}
+
+describe('operator runtime', () => {
+  let kc: k8s.KubeConfig;
+  let custom: k8s.CustomObjectsApi;
+  let namespace: string;
+  const operators: Operator[] = [];
+
+  beforeAll(async () => {
+    kc = adminKubeConfig();
+    custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  });
+  afterAll(async () => {
+    for (const op of operators) await op.stop(1000);
+  });
+
+  const create = (name: string, extra: Record<string, unknown> = {}) =>
+    custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural,
+      body: {
+        apiVersion: `${group}/${version}`,
+        kind: 'ProtectedBucket',
+        metadata: { name, ...extra },
+        spec: { bucketName: `${name}-b`, region: 'ca-central-1' },
+      },
+    });
+  const read = async (name: string) =>
+    (await custom.getNamespacedCustomObject({ group, version, namespace, plural, name })) as Obj;
+  const patch = (name: string, body: Record<string, unknown>) =>
+    custom.patchNamespacedCustomObject(
+      { group, version, namespace, plural, name, body },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+  const condition = (obj: Obj, type: string) =>
+    obj.status?.conditions?.find((c) => c.type === type);
+
+  it('reconciles a new object to Ready, with the finalizer and observedGeneration everywhere', async () => {
+    namespace = await createNamespace(kc, 'rt');
+    const reconciler = recordingReconciler();
+    operators.push(await startTestOperator({ kc, namespace, reconcilers: [reconciler] }));
+    const name = uniqueName('pb');
+    await create(name);
+    const obj = await eventually(async () => {
+      const o = await read(name);
+      return condition(o, 'Ready')?.status === 'True' ? o : undefined;
+    });
+    expect(obj.metadata.finalizers).toContain(FINALIZER);
+    expect(obj.status?.observedGeneration).toBe(1);
+    expect(obj.status?.conditions?.every((c) => c.observedGeneration === 1)).toBe(true);
+    expect(condition(obj, 'Reconciling')).toBeUndefined();
+    expect(condition(obj, 'Stalled')).toBeUndefined();
+  });
+
+  it('merges 100 rapid updates: far fewer reconciles, never two at once, the last generation wins', async () => {
+    const reconciler = recordingReconciler({ delayMs: 30 });
+    const ns = await createNamespace(kc, 'rt-burst');
+    const op = await startTestOperator({
+      kc,
+      namespace: ns,
+      reconcilers: [reconciler],
+      workers: 4,
+    });
+    operators.push(op);
+    const name = uniqueName('pb');
+    namespace = ns;
+    await create(name);
+    for (let i = 0; i < 100; i++) await patch(name, { spec: { tags: { round: String(i) } } });
+    const last = (await read(name)).metadata.generation;
+    expect(last).toBe(101);
+    await eventually(async () => {
+      const o = await read(name);
+      return o.status?.observedGeneration === last && condition(o, 'Ready')?.status === 'True'
+        ? o
+        : undefined;
+    });
+    const count = reconciler.stats.perObject.get(name) ?? 0;
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(50);
+    expect(reconciler.stats.overlaps).toBe(0);
+    expect(reconciler.stats.generations.get(name)?.at(-1)).toBe(last);
+  });
+
+  it('retries a transient failure with growing delays, then recovers', async () => {
+    const ns = await createNamespace(kc, 'rt-retry');
+    namespace = ns;
+    const reconciler = recordingReconciler({
+      behavior: (_name, _gen, attempt) => {
+        if (attempt <= 4)
+          throw new TransientError('AwsThrottled', `throttled (attempt ${attempt})`);
+      },
+    });
+    operators.push(
+      await startTestOperator({
+        kc,
+        namespace: ns,
+        reconcilers: [reconciler],
+        queue: { baseBackoffMs: 200, maxBackoffMs: 10_000 },
+      }),
+    );
+    const name = uniqueName('pb');
+    await create(name);
+    // While failing: Ready=False with the reason, Reconciling=True (kstatus: in progress).
+    const failing = await eventually(async () => {
+      const o = await read(name);
+      return condition(o, 'Ready')?.reason === 'AwsThrottled' ? o : undefined;
+    });
+    expect(condition(failing, 'Reconciling')?.status).toBe('True');
+    await eventually(
+      async () => {
+        const o = await read(name);
+        return condition(o, 'Ready')?.status === 'True' ? o : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const times = reconciler.stats.attemptTimes.get(name) ?? [];
+    expect(times.length).toBe(5);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
+    // 200, 400, 800, 1600 ms: each gap longer than the one before.
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThan(gaps[i - 1] ?? 0);
+  });
+
+  it('stalls on a terminal error and does not retry until the generation changes', async () => {
+    const ns = await createNamespace(kc, 'rt-stall');
+    namespace = ns;
+    let fixed = false;
+    const reconciler = recordingReconciler({
+      behavior: () => {
+        if (!fixed) throw new StalledError('AccessDenied', 'kms:CreateKey is not allowed');
+      },
+    });
+    operators.push(await startTestOperator({ kc, namespace: ns, reconcilers: [reconciler] }));
+    const name = uniqueName('pb');
+    await create(name);
+    const stalled = await eventually(async () => {
+      const o = await read(name);
+      return condition(o, 'Stalled')?.status === 'True' ? o : undefined;
+    });
+    expect(condition(stalled, 'Ready')).toMatchObject({ status: 'False', reason: 'AccessDenied' });
+    expect(condition(stalled, 'Stalled')?.reason).toBe('AccessDenied');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(reconciler.stats.perObject.get(name)).toBe(1);
+    fixed = true;
+    await patch(name, { spec: { enforceTLS: false } });
+    const ready = await eventually(async () => {
+      const o = await read(name);
+      return condition(o, 'Ready')?.status === 'True' ? o : undefined;
+    });
+    expect(condition(ready, 'Stalled')).toBeUndefined();
+    expect(ready.status?.observedGeneration).toBe(2);
+  });
+
+  it('forces a check on reconcile-requested-at, and stops (saying so) when paused', async () => {
+    const ns = await createNamespace(kc, 'rt-annot');
+    namespace = ns;
+    const reconciler = recordingReconciler();
+    operators.push(await startTestOperator({ kc, namespace: ns, reconcilers: [reconciler] }));
+    const name = uniqueName('pb');
+    await create(name);
+    await eventually(async () => (reconciler.stats.perObject.get(name) === 1 ? true : undefined));
+    await patch(name, {
+      metadata: { annotations: { [Annotations.reconcileRequestedAt]: 'now-1' } },
+    });
+    await eventually(async () => (reconciler.stats.perObject.get(name) === 2 ? true : undefined));
+
+    await patch(name, { metadata: { annotations: { [Annotations.paused]: 'true' } } });
+    const paused = await eventually(async () => {
+      const o = await read(name);
+      return condition(o, 'Paused')?.status === 'True' ? o : undefined;
+    });
+    expect(condition(paused, 'Ready')?.status).toBe('True');
+    await patch(name, { spec: { enforceTLS: false } });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(reconciler.stats.perObject.get(name)).toBe(2);
+  });
+
+  it('removes the finalizer after clean-up, and the object goes', async () => {
+    const ns = await createNamespace(kc, 'rt-del');
+    namespace = ns;
+    const reconciler = recordingReconciler();
+    operators.push(await startTestOperator({ kc, namespace: ns, reconcilers: [reconciler] }));
+    const name = uniqueName('pb');
+    await create(name);
+    await eventually(async () =>
+      (await read(name)).metadata.finalizers?.includes(FINALIZER) ? true : undefined,
+    );
+    await custom.deleteNamespacedCustomObject({ group, version, namespace: ns, plural, name });
+    await eventually(async () => {
+      try {
+        await read(name);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+    expect(reconciler.stats.finalized).toContain(name);
+  });
+
+  it('kubectl wait --for=condition=Ready succeeds on a reconciled resource and not on an unseen one', async () => {
+    const ns = await createNamespace(kc, 'rt-wait');
+    namespace = ns;
+    const seen = uniqueName('seen');
+    const unseen = uniqueName('unseen');
+    await create(unseen);
+    const env = { ...process.env, KUBECONFIG: stackInfo().kubeconfig };
+    // Nobody reconciles `unseen`: the wait must time out.
+    await expect(
+      exec(
+        'kubectl',
+        ['wait', '-n', ns, `protectedbucket/${unseen}`, '--for=condition=Ready', '--timeout=3s'],
+        { env },
+      ),
+    ).rejects.toThrow();
+    operators.push(
+      await startTestOperator({
+        kc,
+        namespace: ns,
+        reconcilers: [
+          recordingReconciler({
+            behavior: (name) => {
+              if (name === unseen) throw new StalledError('Blocked', 'held back by the test');
+            },
+          }),
+        ],
+      }),
+    );
+    await create(seen);
+    const { stdout } = await exec(
+      'kubectl',
+      ['wait', '-n', ns, `protectedbucket/${seen}`, '--for=condition=Ready', '--timeout=30s'],
+      { env },
+    );
+    expect(stdout).toContain('condition met');
+    await expect(
+      exec(
+        'kubectl',
+        ['wait', '-n', ns, `protectedbucket/${unseen}`, '--for=condition=Ready', '--timeout=3s'],
+        { env },
+      ),
+    ).rejects.toThrow();
+  });
+});
