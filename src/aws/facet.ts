@@ -100,13 +100,13 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** Field-by-field diff of flat records: the common case for facets. */
-export function diffFields<T extends Record<string, unknown>>(
+export function diffFields<T extends object>(
   desired: T,
   observed: Partial<T> | undefined,
 ): FieldDiff[] {
   const diffs: FieldDiff[] = [];
   for (const [field, expected] of Object.entries(desired)) {
-    const actual = observed?.[field];
+    const actual = (observed as Record<string, unknown> | undefined)?.[field];
     if (!jsonEqual(expected, actual)) diffs.push({ field, expected, observed: actual });
   }
   return diffs;

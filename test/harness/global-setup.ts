@@ -1,7 +1,7 @@
 // Vitest global setup of the integration project: one local stack for the whole run,
 // stopped when the run ends, pass or fail.
 import type { TestProject } from 'vitest/node';
-import { type StackInfo, startStack } from './stack.ts';
+import { type StackInfo, stackInfoOf, startStack } from './stack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,8 +11,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const stack = await startStack();
-  const { processes: _p, stop: _s, ...info } = stack;
-  project.provide('stack', info);
+  project.provide('stack', stackInfoOf(stack));
   return async () => {
     await stack.stop();
   };

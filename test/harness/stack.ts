@@ -30,6 +30,8 @@ export interface StackInfo {
 export interface Stack extends StackInfo {
   processes: ManagedProcess[];
   stop(): Promise<void>;
+  /** Stops kube-apiserver and starts it again on the same port, with the same etcd. */
+  restartApiServer(): Promise<void>;
 }
 
 function installed(script: string): string {
@@ -63,6 +65,13 @@ async function httpOk(url: string): Promise<boolean> {
   return res.ok;
 }
 
+/** The plain-data part of a stack, fit to send to another process. */
+export function stackInfoOf(stack: Stack): StackInfo {
+  const { dir, kubeconfig, apiServerUrl, adminToken, operatorUser, caFile, motoEndpoint, logs } =
+    stack;
+  return { dir, kubeconfig, apiServerUrl, adminToken, operatorUser, caFile, motoEndpoint, logs };
+}
+
 export interface StartOptions {
   /** Skip moto (Kubernetes-only tests). */
   withMoto?: boolean;
@@ -77,6 +86,9 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
 
   const dir = mkdtempSync(join(tmpdir(), 'seawall-stack-'));
   const processes: ManagedProcess[] = [];
+  let restartApiServer = async (): Promise<void> => {
+    throw new Error('kube-apiserver is not running');
+  };
   const stop = async () => {
     for (const p of [...processes].reverse()) await p.stop();
     rmSync(join(dir, 'etcd-data'), { recursive: true, force: true });
@@ -123,35 +135,44 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     mkdirSync(certDir);
     const apiPort = await freePort();
     const apiServerUrl = `https://127.0.0.1:${apiPort}`;
-    const apiserver = startProcess(
-      'kube-apiserver',
-      join(kubeDir, 'kube-apiserver'),
-      [
-        `--etcd-servers=${etcdUrl}`,
-        `--cert-dir=${certDir}`,
-        `--secure-port=${apiPort}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        '--service-cluster-ip-range=10.0.0.0/24',
-        '--authorization-mode=RBAC',
-        `--token-auth-file=${join(dir, 'tokens.csv')}`,
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        `--service-account-key-file=${join(dir, 'sa.pub')}`,
-        `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-        '--allow-privileged=true',
-        '--enable-priority-and-fairness=false',
-        '--v=1',
-      ],
-      join(dir, 'kube-apiserver.log'),
-    );
-    processes.push(apiserver);
-    // The API server writes its self-signed serving certificate at start-up.
     const caFile = join(certDir, 'apiserver.crt');
-    await waitUntilReady(
-      apiserver,
-      async () => httpsOk(`${apiServerUrl}/readyz`, adminToken, readFileSync(caFile)),
-      90_000,
-    );
+    const startApiServer = async () => {
+      const apiserver = startProcess(
+        'kube-apiserver',
+        join(kubeDir, 'kube-apiserver'),
+        [
+          `--etcd-servers=${etcdUrl}`,
+          `--cert-dir=${certDir}`,
+          `--secure-port=${apiPort}`,
+          '--bind-address=127.0.0.1',
+          '--advertise-address=127.0.0.1',
+          '--service-cluster-ip-range=10.0.0.0/24',
+          '--authorization-mode=RBAC',
+          `--token-auth-file=${join(dir, 'tokens.csv')}`,
+          '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+          `--service-account-key-file=${join(dir, 'sa.pub')}`,
+          `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+          '--allow-privileged=true',
+          '--enable-priority-and-fairness=false',
+          '--v=1',
+        ],
+        join(dir, 'kube-apiserver.log'),
+      );
+      processes.push(apiserver);
+      // The API server writes its self-signed serving certificate at start-up.
+      await waitUntilReady(
+        apiserver,
+        async () => httpsOk(`${apiServerUrl}/readyz`, adminToken, readFileSync(caFile)),
+        90_000,
+      );
+      return apiserver;
+    };
+    let apiserver = await startApiServer();
+    restartApiServer = async () => {
+      await apiserver.stop();
+      processes.splice(processes.indexOf(apiserver), 1);
+      apiserver = await startApiServer();
+    };
 
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(apiServerUrl, caFile, 'seawall-admin', adminToken));
@@ -182,7 +203,7 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     };
     writeFileSync(join(dir, 'stack.json'), JSON.stringify(info, null, 2));
     if (installCrds) await applyCrds(kubeconfig);
-    return { ...info, processes, stop };
+    return { ...info, processes, stop, restartApiServer: () => restartApiServer() };
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { DriftItem, SeawallObject } from '../api/common.ts';
+import { protectedBucketKind } from '../api/protectedbucket.ts';
+import { StalledError, WaitingError } from './errors.ts';
+import { noEvents } from './events.ts';
+import { silentLogger } from './logger.ts';
+import {
+  type BaseStatus,
+  chooseMode,
+  DRIFT_HISTORY_LIMIT,
+  nextDriftStatus,
+  type PolicySpec,
+  reconcileOnce,
+} from './reconcile-once.ts';
+import type { Reconciler } from './reconciler.ts';
+
+const now = new Date('2026-06-01T00:00:00Z');
+type Obj = SeawallObject<PolicySpec, BaseStatus>;
+
+/** Object builder (cert-manager style): a converged, Ready object unless told otherwise. */
+function anObject(
+  overrides: {
+    generation?: number;
+    spec?: PolicySpec;
+    status?: BaseStatus;
+    deleting?: boolean;
+  } = {},
+): Obj {
+  const generation = overrides.generation ?? 1;
+  return {
+    apiVersion: 'seawall.dev/v1alpha1',
+    kind: 'ProtectedBucket',
+    metadata: {
+      name: 'pb',
+      namespace: 'ns',
+      generation,
+      ...(overrides.deleting ? { deletionTimestamp: now.toISOString() } : {}),
+    },
+    spec: overrides.spec ?? {},
+    status: overrides.status ?? {
+      observedGeneration: 1,
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Succeeded',
+          message: '',
+          observedGeneration: 1,
+          lastTransitionTime: now.toISOString(),
+        },
+      ],
+    },
+  };
+}
+
+const driftItem = (field: string): DriftItem => ({
+  resource: 's3://b',
+  facet: 'bucket.versioning',
+  field,
+  expected: 'Enabled',
+  observed: 'Suspended',
+  action: 'Corrected',
+  detectedAt: now.toISOString(),
+});
+
+function reconcilerThat(
+  run: (mode: string, record: (items: DriftItem[]) => void) => Promise<void>,
+): Reconciler<PolicySpec, BaseStatus> {
+  return {
+    kind: protectedBucketKind,
+    reconcile: async (req) => {
+      await run(req.mode, (items) => req.recordDrift(items));
+      return {};
+    },
+    finalize: async () => {
+      await run('finalize', () => {});
+    },
+  };
+}
+
+const deps = {
+  log: silentLogger(),
+  events: noEvents,
+  now: () => now,
+  classifiers: [],
+  defaultDriftIntervalMs: 600_000,
+};
+
+describe('chooseMode', () => {
+  it.each([
+    ['a new object converges', anObject({ status: {} }), 'converge'],
+    [
+      'a new generation converges, even under Report',
+      anObject({ generation: 2, spec: { driftPolicy: 'Report' } }),
+      'converge',
+    ],
+    ['a converged object under Correct is a drift check that corrects', anObject(), 'correct'],
+    [
+      'a converged object under Report only reports',
+      anObject({ spec: { driftPolicy: 'Report' } }),
+      'report',
+    ],
+  ] as const)('%s', (_name, object, mode) => {
+    expect(chooseMode(object)).toBe(mode);
+  });
+});
+
+describe('reconcileOnce', () => {
+  it('records drift under Report and does not call the object Ready', async () => {
+    const result = await reconcileOnce(
+      reconcilerThat(async (_mode, record) => record([driftItem('Status')])),
+      anObject({ spec: { driftPolicy: 'Report' } }),
+      deps,
+    );
+    expect(result.outcome).toBe('drifted');
+    expect(result.status.drift?.count).toBe(1);
+    expect(result.status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'DriftDetected',
+    });
+  });
+
+  it('stays Ready after correcting drift, with the items in status', async () => {
+    const result = await reconcileOnce(
+      reconcilerThat(async (_mode, record) => record([driftItem('Status')])),
+      anObject(),
+      deps,
+    );
+    expect(result.outcome).toBe('ready');
+    expect(result.status.drift?.items?.[0]?.field).toBe('Status');
+  });
+
+  it('requeues a waiting error after its delay and a stalled one never', async () => {
+    const waiting = await reconcileOnce(
+      reconcilerThat(async () => {
+        throw new WaitingError('DependencyNotReady', 'bucket not ready', 5000);
+      }),
+      anObject(),
+      deps,
+    );
+    expect(waiting).toMatchObject({ outcome: 'waiting', requeueAfterMs: 5000 });
+    const stalled = await reconcileOnce(
+      reconcilerThat(async () => {
+        throw new StalledError('NameTaken', 'bucket exists');
+      }),
+      anObject(),
+      deps,
+    );
+    expect(stalled.outcome).toBe('stalled');
+    expect(stalled.requeueAfterMs).toBeUndefined();
+  });
+
+  it('keeps the finalizer (finalize-blocked) when clean-up throws, and looks again later', async () => {
+    const result = await reconcileOnce(
+      reconcilerThat(async () => {
+        throw new StalledError('BucketNotEmpty', 'bucket b holds 3 objects');
+      }),
+      anObject({ deleting: true }),
+      deps,
+    );
+    expect(result.outcome).toBe('finalize-blocked');
+    expect(result.requeueAfterMs).toBe(600_000);
+    expect(result.status.conditions?.find((c) => c.type === 'Stalled')?.message).toContain(
+      '3 objects',
+    );
+  });
+});
+
+describe('nextDriftStatus', () => {
+  it('bounds the history, newest first', () => {
+    let status = nextDriftStatus(undefined, [], now);
+    for (let i = 0; i < DRIFT_HISTORY_LIMIT + 10; i++)
+      status = nextDriftStatus(status, [driftItem(`f${i}`)], now);
+    expect(status.history).toHaveLength(DRIFT_HISTORY_LIMIT);
+    expect(status.history?.[0]?.field).toBe(`f${DRIFT_HISTORY_LIMIT + 9}`);
+    expect(status.count).toBe(1);
+  });
+});
