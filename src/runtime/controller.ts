@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { FINALIZER, GROUP, VERSION } from '../api/common.ts';
 import type { KindDefinition } from '../api/kind-definition.ts';
+import { findCondition, isTrue } from './conditions.ts';
 import type { ErrorClassifier } from './errors.ts';
 import { eventRecorder } from './events.ts';
 import { type AnyObject, isConflict, type KubeObjects } from './kube-objects.ts';
@@ -192,11 +193,13 @@ export class Controller {
     if (!deleting && !isPaused(object) && !finalizers.includes(FINALIZER)) {
       object = await objects.setFinalizers(this.kind, object, [...finalizers, FINALIZER]);
     }
-    // A new generation shows Reconciling=True / Ready=Unknown before any AWS work.
+    // A new generation shows Reconciling=True / Ready=Unknown before any AWS work. A new
+    // object already does (the CRD's status default), so that costs no extra write.
     const status = (object.status ?? {}) as BaseStatus;
     const generation = object.metadata.generation ?? 0;
-    const readyGeneration = status.conditions?.find((c) => c.type === 'Ready')?.observedGeneration;
-    if (!deleting && !isPaused(object) && readyGeneration !== generation) {
+    const readyGeneration = findCondition(status.conditions, 'Ready')?.observedGeneration;
+    const showsProgress = isTrue(status.conditions, 'Reconciling');
+    if (!deleting && !isPaused(object) && readyGeneration !== generation && !showsProgress) {
       const progressing = progressingStatus(object as never, now()) as Record<string, unknown>;
       if (!isDeepStrictEqual(progressing, object.status ?? {})) {
         await objects.writeStatus(this.kind, object, progressing);

@@ -10,6 +10,7 @@ import { Controller } from './controller.ts';
 import type { ErrorClassifier } from './errors.ts';
 import { type HttpServer, startHttpServer } from './http.ts';
 import { kubeObjects } from './kube-objects.ts';
+import { shareConnections } from './kubeconfig.ts';
 import { LeaderElector } from './leader.ts';
 import type { Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
@@ -55,6 +56,7 @@ export interface Operator {
 export const DEFAULT_DRIFT_INTERVAL_MS = 10 * 60_000;
 
 export async function startOperator(options: OperatorOptions): Promise<Operator> {
+  shareConnections(options.kc);
   const identity = options.identity ?? `${hostname()}-${randomBytes(3).toString('hex')}`;
   const log = options.log.child({ identity });
   const metrics = new Metrics();

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { inject } from 'vitest';
+import { shareConnections } from '../../src/runtime/kubeconfig.ts';
 
 export function stackInfo() {
   return inject('stack');
@@ -11,7 +12,7 @@ export function stackInfo() {
 export function adminKubeConfig(): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(stackInfo().kubeconfig);
-  return kc;
+  return shareConnections(kc);
 }
 
 export function uniqueName(prefix: string): string {

@@ -213,6 +213,30 @@ describe('operator runtime', () => {
     expect(reconciler.stats.perObject.get(name)).toBe(2);
   });
 
+  it('serves /metrics, /healthz and /readyz', async () => {
+    const ns = await createNamespace(kc, 'rt-http');
+    namespace = ns;
+    const op = await startTestOperator({
+      kc,
+      namespace: ns,
+      reconcilers: [recordingReconciler()],
+      httpPort: 0,
+      httpHost: '127.0.0.1',
+    });
+    operators.push(op);
+    const name = uniqueName('pb');
+    await create(name);
+    await eventually(async () => (condition(await read(name), 'Ready')?.status === 'True' ? true : undefined));
+    const base = `http://127.0.0.1:${op.httpPort}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/seawall_reconcile_total\{kind="ProtectedBucket",result="ready"\} [1-9]/);
+    expect(metrics).toContain('seawall_reconcile_duration_seconds_bucket');
+    expect(metrics).toContain('seawall_workqueue_depth');
+    expect(metrics).toMatch(/seawall_leader 1/);
+  });
+
   it('removes the finalizer after clean-up, and the object goes', async () => {
     const ns = await createNamespace(kc, 'rt-del');
     namespace = ns;
