@@ -213,6 +213,23 @@ describe('operator runtime', () => {
     expect(reconciler.stats.perObject.get(name)).toBe(2);
   });
 
+  it('on shutdown stops taking work but lets a reconcile in flight finish and write its status', async () => {
+    const ns = await createNamespace(kc, 'rt-stop');
+    namespace = ns;
+    const reconciler = recordingReconciler({ delayMs: 1500 });
+    const op = await startTestOperator({ kc, namespace: ns, reconcilers: [reconciler] });
+    const name = uniqueName('pb');
+    await create(name);
+    await eventually(async () => ((reconciler.stats.inFlight.get(name) ?? 0) > 0 ? true : undefined));
+    await op.stop(10_000);
+    expect(reconciler.stats.inFlight.get(name)).toBe(0);
+    expect(condition(await read(name), 'Ready')?.status).toBe('True');
+    // Nothing is taken after the stop.
+    await patch(name, { spec: { enforceTLS: false } });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(reconciler.stats.perObject.get(name)).toBe(1);
+  });
+
   it('serves /metrics, /healthz and /readyz', async () => {
     const ns = await createNamespace(kc, 'rt-http');
     namespace = ns;
