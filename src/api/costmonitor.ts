@@ -10,7 +10,8 @@ import { StringEnum, withRules } from './schema-helpers.ts';
 
 /** AWS: 1-256 of [A-Za-z0-9_-]. Seawall keeps room for nothing else: the name is used as is. */
 export const TOPIC_NAME_PATTERN = '^[a-zA-Z0-9_-]{1,256}$';
-export const SNS_TOPIC_ARN_PATTERN = '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[a-zA-Z0-9_-]{1,256}$';
+export const SNS_TOPIC_ARN_PATTERN =
+  '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[a-zA-Z0-9_-]{1,256}$';
 /** Alarm actions: SNS topics, Auto Scaling / EC2 / SSM / Lambda ARNs. */
 export const ALARM_ACTION_PATTERN = '^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:.+$';
 /** CloudTrail: 3-128 characters, letters, digits, `.`, `_`, `-`, starting and ending alphanumeric. */
@@ -56,7 +57,7 @@ const alarmActionFields = {
 
 /** CloudWatch's limit: an alarm has at most 5 actions, the Seawall topic included. */
 const ACTION_LIMIT_RULE = {
-  rule: "(has(self.actions) ? size(self.actions) : 0) + ((!has(self.notifyTopic) || self.notifyTopic) ? 1 : 0) <= 5",
+  rule: '(has(self.actions) ? size(self.actions) : 0) + ((!has(self.notifyTopic) || self.notifyTopic) ? 1 : 0) <= 5',
   message:
     'an alarm has at most 5 actions: the Seawall topic (notifyTopic, default true) plus actions',
   fieldPath: '.actions',
@@ -220,7 +221,9 @@ export const MonitoredBucket = withRules(
           },
         ),
       ),
-      bucketName: Type.Optional(BucketName('Name of an S3 bucket not managed by a ProtectedBucket.')),
+      bucketName: Type.Optional(
+        BucketName('Name of an S3 bucket not managed by a ProtectedBucket.'),
+      ),
       region: Type.Optional(
         Region('Region of bucketName (default: spec.region). Not used with bucketRef.'),
       ),
@@ -481,7 +484,9 @@ export const CostMonitorStatus = Type.Object(
             region: Type.String({ description: 'Region of the topic.' }),
             arn: Type.String({ description: 'ARN of the topic.' }),
             keyArn: Type.Optional(
-              Type.String({ description: 'ARN of the KMS key encrypting it (topics Seawall owns).' }),
+              Type.String({
+                description: 'ARN of the KMS key encrypting it (topics Seawall owns).',
+              }),
             ),
             subscriptionsConfirmed: Type.Optional(
               Type.Integer({ description: 'Confirmed subscriptions.' }),
@@ -512,9 +517,7 @@ export const CostMonitorStatus = Type.Object(
           datapointAt: Type.Optional(
             Type.String({ description: 'Timestamp of that datapoint (RFC 3339).' }),
           ),
-          readAt: Type.Optional(
-            Type.String({ description: 'When Seawall read it (RFC 3339).' }),
-          ),
+          readAt: Type.Optional(Type.String({ description: 'When Seawall read it (RFC 3339).' })),
         },
         { description: 'Latest estimated charges.' },
       ),
@@ -539,9 +542,7 @@ export const CostMonitorStatus = Type.Object(
               description: 'Logging when the trail delivers events, Stopped otherwise.',
             }),
           ),
-          isLogging: Type.Optional(
-            Type.Boolean({ description: 'IsLogging from GetTrailStatus.' }),
-          ),
+          isLogging: Type.Optional(Type.Boolean({ description: 'IsLogging from GetTrailStatus.' })),
           latestDeliveryError: Type.Optional(
             Type.String({ description: 'LatestDeliveryError from GetTrailStatus, if any.' }),
           ),

@@ -1,0 +1,576 @@
+// The CostMonitor reconciler: ordered steps, each owning AWS facets, stopping at the
+// first error (Flux style):
+//   watched buckets (wait for ProtectedBuckets) → alert topics (key, topic, subscriptions,
+//   per region) → alarms (per region, one read each) → estimated charges → dashboard →
+//   audit trail (key → log bucket → trail → event selectors → logging).
+// A steady-state check makes read calls only: every facet observes, diffs, and writes
+// nothing when nothing differs; reads are shared where one call answers several facets.
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type * as k8s from '@kubernetes/client-node';
+import type { DriftItem } from '../../api/common.ts';
+import {
+  type AlarmStatus,
+  type CostMonitor,
+  type CostMonitorSpec,
+  type CostMonitorStatus,
+  costMonitorKind,
+} from '../../api/costmonitor.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import { logRetentionFacet } from '../../aws/cloudtrail/log-retention.ts';
+import {
+  cloudTrailBucketStatements,
+  eventSelectorsFacet,
+  loggingFacet,
+  type TrailCtx,
+  trailArn,
+  trailFacet,
+  trailKeyGrants,
+} from '../../aws/cloudtrail/trail.ts';
+import { alarmFacet, RegionAlarms, staleAlarmsFacet } from '../../aws/cloudwatch/alarms.ts';
+import { readEstimatedCharges } from '../../aws/cloudwatch/billing.ts';
+import {
+  dashboardBody,
+  dashboardFacet,
+  deleteOwnedDashboard,
+} from '../../aws/cloudwatch/dashboard.ts';
+import { type Facet, type FacetMode, type FacetOutcome, runFacet } from '../../aws/facet.ts';
+import type { PolicyStatement } from '../../aws/iam/policy-document.ts';
+import { aliasFacet } from '../../aws/kms/alias.ts';
+import { ensureKey } from '../../aws/kms/key.ts';
+import { keyPolicyFacet } from '../../aws/kms/key-policy.ts';
+import { keyStateFacet } from '../../aws/kms/key-state.ts';
+import { rotationFacet } from '../../aws/kms/rotation.ts';
+import { keyTagsFacet } from '../../aws/kms/tags.ts';
+import {
+  type BucketTarget,
+  bucketResource,
+  ensureBucket,
+  observeBucket,
+} from '../../aws/s3/bucket.ts';
+import { bucketPolicyFacet, tlsOnlyStatement } from '../../aws/s3/bucket-policy.ts';
+import { encryptionFacet } from '../../aws/s3/encryption.ts';
+import { ownershipControlsFacet } from '../../aws/s3/ownership-controls.ts';
+import { publicAccessBlockFacet } from '../../aws/s3/public-access-block.ts';
+import { bucketTagsFacet } from '../../aws/s3/tags.ts';
+import { versioningFacet } from '../../aws/s3/versioning.ts';
+import { subscriptionsFacet } from '../../aws/sns/subscriptions.ts';
+import { topicArn, topicFacet, topicKeyGrants } from '../../aws/sns/topic.ts';
+import { StalledError } from '../../runtime/errors.ts';
+import type { ReconcileRequest, ReconcileResult, Reconciler } from '../../runtime/reconciler.ts';
+import {
+  kubeProtectedBuckets,
+  type ProtectedBucketReader,
+  resolveBuckets,
+} from './dependencies.ts';
+import { deleteOwnedTopic, finalizeCostMonitor, scheduleKeyDeletion } from './finalize.ts';
+import {
+  type CostMonitorSettings,
+  type PlannedAlarm,
+  planAlarms,
+  type ResolvedBucket,
+  resolveSettings,
+  type TrailSpecSettings,
+  topicKeyAlias,
+  topicRegions,
+  trailSettings,
+} from './settings.ts';
+
+export type CmRequest = ReconcileRequest<CostMonitorSpec, CostMonitorStatus>;
+
+export interface CostMonitorDeps {
+  aws: AwsClients;
+  /** Reads the ProtectedBuckets that bucketRefs name. */
+  buckets: ProtectedBucketReader;
+}
+
+export function createCostMonitorReconciler(
+  deps: CostMonitorDeps,
+): Reconciler<CostMonitorSpec, CostMonitorStatus> {
+  return {
+    kind: costMonitorKind,
+    reconcile: (request) => reconcileCostMonitor(request, deps),
+    finalize: (request) => finalizeCostMonitor(request, deps.aws),
+  };
+}
+
+/** The operator's factory: ProtectedBuckets are read from the API server. */
+export function costMonitorReconcilerFor(deps: { aws: AwsClients; kc: k8s.KubeConfig }) {
+  return createCostMonitorReconciler({ aws: deps.aws, buckets: kubeProtectedBuckets(deps.kc) });
+}
+
+/** A resource is missing and the mode forbids creating it (report, plan): stop here. */
+class MissingResource extends Error {}
+
+export interface Account {
+  accountId: string;
+  partition: string;
+}
+
+/** The account never changes for one set of credentials: one STS read per process. */
+const accounts = new WeakMap<AwsClients, Promise<Account>>();
+
+export function accountOf(aws: AwsClients): Promise<Account> {
+  let found = accounts.get(aws);
+  if (!found) {
+    found = aws
+      .sts()
+      .send(new GetCallerIdentityCommand({}))
+      .then((out) => ({
+        accountId: out.Account ?? '',
+        partition: out.Arn?.split(':')[1] ?? 'aws',
+      }));
+    found.catch(() => accounts.delete(aws));
+    accounts.set(aws, found);
+  }
+  return found;
+}
+
+async function reconcileCostMonitor(
+  request: CmRequest,
+  deps: CostMonitorDeps,
+): Promise<ReconcileResult> {
+  const object = request.object as CostMonitor;
+  const settings = resolveSettings(object);
+  const buckets = await resolveBuckets(
+    settings.buckets,
+    settings.namespace,
+    settings.region,
+    deps.buckets,
+  );
+  const account = await accountOf(deps.aws);
+  const step = new Steps(request, deps, settings, account);
+  try {
+    const topics = await step.topics(buckets);
+    await step.alarms(buckets, topics);
+    await step.billing();
+    await step.dashboard(buckets);
+    await step.auditTrail();
+    return {};
+  } catch (error) {
+    if (error instanceof MissingResource) return { message: error.message };
+    throw error;
+  }
+}
+
+/** The steps of one reconcile, sharing the request, the clients, the owner and the account. */
+class Steps {
+  readonly request: CmRequest;
+  readonly aws: AwsClients;
+  readonly settings: CostMonitorSettings;
+  readonly account: Account;
+
+  constructor(
+    request: CmRequest,
+    deps: CostMonitorDeps,
+    settings: CostMonitorSettings,
+    account: Account,
+  ) {
+    this.request = request;
+    this.aws = deps.aws;
+    this.settings = settings;
+    this.account = account;
+  }
+
+  get mode(): FacetMode {
+    return this.request.mode;
+  }
+
+  get status(): CostMonitorStatus {
+    return this.request.status;
+  }
+
+  /** converge and correct may create what is missing; report and plan only say so. */
+  get mayCreate(): boolean {
+    return this.mode === 'converge' || this.mode === 'correct';
+  }
+
+  get owner(): string {
+    return this.settings.owner;
+  }
+
+  /** Runs a facet, records its drift, and hands back what it observed (for status). */
+  async facet<Ctx, O, D>(
+    facet: Facet<Ctx, O, D>,
+    ctx: Ctx,
+  ): Promise<{ outcome: FacetOutcome; observed: O }> {
+    let observed: O | undefined;
+    const watched: Facet<Ctx, O, D> = {
+      ...facet,
+      observe: async (c) => {
+        observed = await facet.observe(c);
+        return observed;
+      },
+    };
+    const outcome = await runFacet(watched, ctx, this.mode, this.request.now);
+    if (outcome.drift.length > 0) this.request.recordDrift(outcome.drift);
+    return { outcome, observed: observed as O };
+  }
+
+  /** A resource that should exist is missing: drift in a check, a creation otherwise. */
+  missing(resource: string, facet: string): void {
+    if (this.mode === 'converge') return;
+    const item: DriftItem = {
+      resource,
+      facet,
+      field: 'exists',
+      expected: 'true',
+      observed: 'false',
+      action: this.mode === 'correct' ? 'Corrected' : 'Reported',
+      detectedAt: this.request.now.toISOString(),
+    };
+    this.request.recordDrift([item]);
+    if (!this.mayCreate) throw new MissingResource(`${resource} does not exist`);
+  }
+
+  /**
+   * A KMS key Seawall creates for a service (shared KMS facets of src/aws/kms): found by
+   * alias or by the ARN status recorded, its policy = account root + `grants`.
+   */
+  async key(
+    region: string,
+    alias: string,
+    description: string,
+    grants: PolicyStatement[],
+    knownKeyArn: string | undefined,
+  ): Promise<string> {
+    const kms = this.aws.kms(region);
+    if (!this.mayCreate && !knownKeyArn) {
+      throw new MissingResource(`KMS key ${alias} in ${region} is not recorded yet`);
+    }
+    const ensured = await ensureKey(
+      { kms, region, alias, owner: this.owner },
+      { description, adopt: false, knownKeyArn },
+    );
+    if (ensured.created) this.request.log.info({ keyArn: ensured.metadata.Arn }, 'created KMS key');
+    const { KeyId: keyId, Arn: keyArn } = ensured.metadata;
+    await this.facet(aliasFacet, {
+      kms,
+      alias,
+      keyArn,
+      keyId,
+      observedTarget: ensured.aliasTarget,
+    });
+    await this.facet(keyStateFacet, {
+      kms,
+      keyId,
+      keyArn,
+      observedState: ensured.metadata.KeyState,
+    });
+    await this.facet(keyTagsFacet, {
+      kms,
+      keyId,
+      keyArn,
+      alias,
+      owner: this.owner,
+      tags: undefined,
+      knownTags: ensured.tags,
+    });
+    await this.facet(rotationFacet, { kms, keyId, keyArn, enabled: true, periodInDays: 365 });
+    await this.facet(keyPolicyFacet, {
+      kms,
+      keyId,
+      keyArn,
+      accountId: this.account.accountId,
+      partition: this.account.partition,
+      grants,
+    });
+    return keyArn;
+  }
+
+  /** Alert topics, one per region with alarms that notify; returns region → topic ARN. */
+  async topics(buckets: ResolvedBucket[]): Promise<Map<string, string>> {
+    const regions = topicRegions(this.settings, buckets);
+    const topics = new Map<string, string>();
+    const statusTopics: NonNullable<CostMonitorStatus['topics']> = [];
+    const { topic } = this.settings;
+    for (const region of regions) {
+      if (!topic.owned) {
+        const arn = topic.arns.find((a) => a.split(':')[3] === region);
+        if (!arn) {
+          throw new StalledError(
+            'TopicMissing',
+            `alarms in ${region} need an SNS topic in ${region} (alarm actions must be in the alarm's region); add one to spec.notifications.existingTopicArns`,
+          );
+        }
+        topics.set(region, arn);
+        await this.facet(subscriptionsFacet, {
+          clients: this.aws,
+          region,
+          topicArn: arn,
+          subscriptions: this.settings.subscriptions,
+          ownsTopic: false,
+        });
+        statusTopics.push({ region, arn });
+        continue;
+      }
+      const arn = topicArn(this.account.partition, region, this.account.accountId, topic.name);
+      topics.set(region, arn);
+      const known = this.status.topics?.find((t) => t.region === region)?.keyArn;
+      const keyArn = await this.key(
+        region,
+        topicKeyAlias(topic.name),
+        `Seawall: encrypts SNS topic ${topic.name} (${this.owner})`,
+        topicKeyGrants(),
+        known,
+      );
+      const { observed } = await this.facet(topicFacet, {
+        clients: this.aws,
+        region,
+        arn,
+        name: topic.name,
+        owner: this.owner,
+        keyArn,
+        displayName: 'Seawall alerts',
+        accountId: this.account.accountId,
+      });
+      const subscriptions = await this.facet(subscriptionsFacet, {
+        clients: this.aws,
+        region,
+        topicArn: arn,
+        subscriptions: this.settings.subscriptions,
+        ownsTopic: true,
+      });
+      const pending = subscriptions.observed.filter((s) => s.arn === 'PendingConfirmation').length;
+      statusTopics.push({
+        region,
+        arn,
+        keyArn,
+        subscriptionsConfirmed: observed.exists
+          ? (observed.SubscriptionsConfirmed ?? subscriptions.observed.length - pending)
+          : 0,
+        subscriptionsPending: observed.exists ? (observed.SubscriptionsPending ?? pending) : 0,
+      });
+    }
+    await this.removeUnneededTopics(regions);
+    if (statusTopics.length > 0) this.status.topics = statusTopics;
+    else delete this.status.topics;
+    return topics;
+  }
+
+  /**
+   * A region that no longer has alarms no longer needs its topic: a topic (and key)
+   * Seawall created there is removed when the spec changes. Status remembers them.
+   */
+  async removeUnneededTopics(regions: string[]): Promise<void> {
+    const { topic } = this.settings;
+    if (!topic.owned || !this.mayCreate) return;
+    for (const old of this.status.topics ?? []) {
+      if (regions.includes(old.region)) continue;
+      await deleteOwnedTopic(this.aws, old.region, old.arn, this.owner);
+      await scheduleKeyDeletion(
+        this.aws,
+        old.region,
+        topicKeyAlias(topic.name),
+        old.keyArn,
+        this.owner,
+      );
+      this.request.log.info({ topic: old.arn }, 'removed a topic no alarm needs');
+    }
+  }
+
+  /** Every alarm, one DescribeAlarms per region; states go to status. */
+  async alarms(buckets: ResolvedBucket[], topics: Map<string, string>): Promise<void> {
+    const planned = planAlarms(this.settings, buckets, (region) => topics.get(region) ?? '');
+    // Regions to look in: those with alarms now, and those that had alarms before (to
+    // remove alarms the spec dropped).
+    const regions = new Set([
+      ...planned.map((a) => a.region),
+      ...(this.status.alarms ?? []).map((a) => a.region),
+    ]);
+    const alarmStatus: AlarmStatus[] = [];
+    for (const region of [...regions].sort()) {
+      const snapshot = new RegionAlarms(this.aws, region, this.settings.alarmPrefix);
+      const here = planned.filter((a) => a.region === region);
+      for (const alarm of here) {
+        await this.facet(alarmFacet, {
+          clients: this.aws,
+          alarms: snapshot,
+          definition: alarm.definition,
+          owner: this.owner,
+          accountId: this.account.accountId,
+          partition: this.account.partition,
+        });
+      }
+      await this.facet(staleAlarmsFacet, {
+        clients: this.aws,
+        alarms: snapshot,
+        wanted: new Set(here.map((a) => a.definition.AlarmName)),
+        owner: this.owner,
+      });
+      const seen = await snapshot.all();
+      for (const alarm of here) alarmStatus.push(alarmStatusOf(alarm, seen));
+    }
+    if (alarmStatus.length > 0) this.status.alarms = alarmStatus;
+    else delete this.status.alarms;
+    this.status.alarmsInAlarm = alarmStatus.filter((a) => a.state === 'ALARM').length;
+  }
+
+  /** The latest month-to-date estimated charges, when the spec has a billing section. */
+  async billing(): Promise<void> {
+    const { budgetUSD, billingThresholds } = this.settings;
+    if (budgetUSD === undefined && billingThresholds.length === 0) {
+      delete this.status.billing;
+      return;
+    }
+    const charges = await readEstimatedCharges(this.aws, this.request.now);
+    this.status.billing = {
+      ...(charges
+        ? { estimatedChargesUSD: charges.amountUSD, datapointAt: charges.at.toISOString() }
+        : {}),
+      readAt: this.request.now.toISOString(),
+    };
+  }
+
+  async dashboard(buckets: ResolvedBucket[]): Promise<void> {
+    const spec = this.settings.dashboard;
+    const previous = this.status.dashboard?.name;
+    if (previous && previous !== spec?.name && this.mayCreate) {
+      // Renamed or removed from the spec: the dashboard Seawall made goes.
+      await deleteOwnedDashboard(this.aws, previous, this.owner, true);
+    }
+    if (!spec) {
+      delete this.status.dashboard;
+      return;
+    }
+    const input = {
+      name: spec.name,
+      owner: this.owner,
+      ...(this.settings.budgetUSD !== undefined ? { budgetUSD: this.settings.budgetUSD } : {}),
+      billing: this.settings.billingThresholds.length > 0 || this.settings.budgetUSD !== undefined,
+      buckets: buckets.map((b) => ({ bucketName: b.bucketName, region: b.region })),
+      pipelines: spec.pipelines,
+    };
+    await this.facet(dashboardFacet, {
+      clients: this.aws,
+      input,
+      createdBefore: this.status.dashboard?.name === spec.name,
+      seen: {},
+    });
+    this.status.dashboard = {
+      name: spec.name,
+      arn: `arn:${this.account.partition}:cloudwatch::${this.account.accountId}:dashboard/${spec.name}`,
+      widgets: dashboardBody(input).widgets.length,
+    };
+  }
+
+  async auditTrail(): Promise<void> {
+    const trail = this.settings.trail;
+    if (!trail) {
+      delete this.status.auditTrail;
+      return;
+    }
+    const { accountId, partition } = this.account;
+    const arn = trailArn(partition, trail.region, accountId, trail.name);
+    const keyArn = await this.key(
+      trail.region,
+      trail.keyAlias,
+      `Seawall: encrypts CloudTrail trail ${trail.name} and its log bucket (${this.owner})`,
+      trailKeyGrants(partition, accountId, arn),
+      this.status.auditTrail?.keyArn,
+    );
+    this.status.auditTrail = { ...this.status.auditTrail, name: trail.name, arn, keyArn };
+    if (trail.logBucket.owned) await this.logBucket(trail, keyArn, arn);
+    this.status.auditTrail.logBucket = trail.logBucket.name;
+
+    const ctx: TrailCtx = {
+      clients: this.aws,
+      region: trail.region,
+      name: trail.name,
+      arn,
+      owner: this.owner,
+      settings: trailSettings(trail, keyArn),
+      managementEvents: trail.managementEvents,
+      seen: {},
+    };
+    const settings = await this.facet(trailFacet, ctx);
+    if (!settings.observed.exists && !settings.outcome.applied) {
+      throw new MissingResource(`trail ${trail.name} does not exist`);
+    }
+    await this.facet(eventSelectorsFacet, ctx);
+    const logging = await this.facet(loggingFacet, ctx);
+    const isLogging = logging.outcome.applied || logging.observed.IsLogging === true;
+    const trailStatus = ctx.seen.status;
+    const { latestDeliveryError: _e, latestDeliveryTime: _t, ...rest } = this.status.auditTrail;
+    this.status.auditTrail = {
+      ...rest,
+      isLogging,
+      state: isLogging ? 'Logging' : 'Stopped',
+      ...(trailStatus?.LatestDeliveryError
+        ? { latestDeliveryError: trailStatus.LatestDeliveryError }
+        : {}),
+      ...(trailStatus?.LatestDeliveryTime
+        ? { latestDeliveryTime: new Date(trailStatus.LatestDeliveryTime).toISOString() }
+        : {}),
+    };
+  }
+
+  /**
+   * The log bucket the CostMonitor creates: the protections of a ProtectedBucket (the
+   * shared S3 facets) with the trail key, and ONE policy holding the TLS-only statement
+   * and CloudTrail's two statements, plus the retention lifecycle.
+   */
+  async logBucket(trail: TrailSpecSettings, keyArn: string, arnOfTrail: string): Promise<void> {
+    const target: BucketTarget = {
+      s3: this.aws.s3(trail.region),
+      bucket: trail.logBucket.name,
+      region: trail.region,
+    };
+    const presence = await observeBucket(target);
+    if (!presence.exists) this.missing(bucketResource(target.bucket), 'bucket.exists');
+    const ensured = await ensureBucket(target, { owner: this.owner, adopt: false, presence });
+    if (ensured.created) this.request.log.info({ bucket: target.bucket }, 'created log bucket');
+    await this.facet(bucketTagsFacet, {
+      ...target,
+      owner: this.owner,
+      tags: undefined,
+      knownTags: ensured.tags,
+    });
+    await this.facet(encryptionFacet, { ...target, keyArn, bucketKeyEnabled: true });
+    await this.facet(versioningFacet, { ...target, versioning: 'Enabled' });
+    await this.facet(publicAccessBlockFacet, {
+      ...target,
+      publicAccessBlock: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    await this.facet(ownershipControlsFacet, { ...target, objectOwnership: 'BucketOwnerEnforced' });
+    await this.facet(bucketPolicyFacet, {
+      ...target,
+      statements: [
+        tlsOnlyStatement(target.bucket),
+        ...cloudTrailBucketStatements(
+          this.account.partition,
+          this.account.accountId,
+          target.bucket,
+          trail.s3KeyPrefix || undefined,
+          arnOfTrail,
+        ),
+      ],
+    });
+    await this.facet(logRetentionFacet, {
+      ...target,
+      retentionDays: trail.logBucket.retentionDays,
+    });
+  }
+}
+
+function alarmStatusOf(
+  alarm: PlannedAlarm,
+  seen: Awaited<ReturnType<RegionAlarms['all']>>,
+): AlarmStatus {
+  const found = seen.find((a) => a.AlarmName === alarm.definition.AlarmName);
+  return {
+    name: alarm.definition.AlarmName,
+    kind: alarm.kind,
+    region: alarm.region,
+    threshold: alarm.definition.Threshold,
+    ...(found?.StateValue ? { state: found.StateValue } : {}),
+    ...(found?.StateReason ? { stateReason: found.StateReason.slice(0, 1024) } : {}),
+    ...(found?.StateUpdatedTimestamp
+      ? { stateUpdatedAt: found.StateUpdatedTimestamp.toISOString() }
+      : {}),
+  };
+}

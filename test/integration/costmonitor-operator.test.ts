@@ -1,0 +1,208 @@
+// CostMonitor end to end: the operator (startOperator) watches the API server, reads the
+// ProtectedBucket a bucketRef names from the API server, waits until it is Ready, and
+// writes status that `kubectl get costmon` shows in its printer columns.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Annotations } from '../../src/api/common.ts';
+import { costMonitorReconcilerFor } from '../../src/kinds/costmonitor/reconciler.ts';
+import type { Operator } from '../../src/runtime/operator.ts';
+import type { Reconciler } from '../../src/runtime/reconciler.ts';
+import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
+import {
+  adminKubeConfig,
+  createNamespace,
+  eventually,
+  stackInfo,
+  uniqueName,
+} from '../harness/kube.ts';
+import { startTestOperator } from '../harness/operator.ts';
+
+const exec = promisify(execFile);
+const group = 'seawall.dev';
+const version = 'v1alpha1';
+const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+interface Conditioned {
+  status?: { conditions?: { type: string; status: string; reason: string }[] };
+}
+
+describe('CostMonitor under the operator', () => {
+  let kc: k8s.KubeConfig;
+  let custom: k8s.CustomObjectsApi;
+  let namespace: string;
+  let account: TestAccount;
+  let operator: Operator;
+  const env = () => ({ ...process.env, KUBECONFIG: stackInfo().kubeconfig });
+
+  beforeAll(async () => {
+    kc = adminKubeConfig();
+    custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    namespace = await createNamespace(kc, 'costmon-e2e');
+    account = await isolatedAccount();
+    operator = await startTestOperator({
+      kc,
+      namespace,
+      aws: account.clients,
+      reconcilers: [
+        costMonitorReconcilerFor({ aws: account.clients, kc }) as Reconciler<never, never>,
+      ],
+    });
+  });
+  afterAll(async () => {
+    await operator?.stop(1000);
+  });
+
+  async function readyReason(name: string): Promise<string | undefined> {
+    const obj = (await custom.getNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural: 'costmonitors',
+      name,
+    })) as Conditioned;
+    const ready = obj.status?.conditions?.find((c) => c.type === 'Ready');
+    return ready ? `${ready.status}/${ready.reason}` : undefined;
+  }
+
+  async function columns(name: string): Promise<Record<string, string>> {
+    const { stdout } = await exec('kubectl', ['get', 'costmon', '-n', namespace, name], {
+      env: env(),
+    });
+    // Columns by their header's offset: an empty cell (no charges yet) keeps its place.
+    const [header = '', row = ''] = stdout.trimEnd().split('\n');
+    const starts = [...header.matchAll(/\S+( \S+)*/g)].map((m) => ({
+      name: m[0],
+      at: m.index ?? 0,
+    }));
+    return Object.fromEntries(
+      starts.map((c, i) => [c.name, row.slice(c.at, starts[i + 1]?.at ?? row.length).trim()]),
+    );
+  }
+
+  it('waits for its ProtectedBucket, then shows budget, charges, alarms and trail in kubectl get', async () => {
+    const bucket = uniqueName('sw-raw');
+    // The ProtectedBucket, not reconciled by anyone here: the test sets its status.
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural: 'protectedbuckets',
+      body: {
+        apiVersion: `${group}/${version}`,
+        kind: 'ProtectedBucket',
+        metadata: { name: 'raw-data' },
+        spec: { bucketName: bucket, region: 'ca-central-1' },
+      },
+    });
+    const name = uniqueName('cm');
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural: 'costmonitors',
+      body: {
+        apiVersion: `${group}/${version}`,
+        kind: 'CostMonitor',
+        metadata: { name },
+        spec: {
+          region: 'ca-central-1',
+          billing: { monthlyBudgetUSD: 300, thresholds: [{ name: 'ninety', percentOfBudget: 90 }] },
+          buckets: [{ bucketRef: { name: 'raw-data' }, maxObjects: 100 }],
+          auditTrail: {
+            name: uniqueName('audit'),
+            logBucket: { bucketName: uniqueName('sw-audit') },
+          },
+        },
+      },
+    });
+    await eventually(
+      async () => ((await readyReason(name)) === 'False/DependencyNotReady' ? true : undefined),
+      { what: 'CostMonitor waiting for its ProtectedBucket' },
+    );
+
+    await custom.patchNamespacedCustomObjectStatus(
+      {
+        group,
+        version,
+        namespace,
+        plural: 'protectedbuckets',
+        name: 'raw-data',
+        body: {
+          status: {
+            observedGeneration: 1,
+            conditions: [
+              {
+                type: 'Ready',
+                status: 'True',
+                observedGeneration: 1,
+                lastTransitionTime: new Date().toISOString(),
+                reason: 'Succeeded',
+                message: 'AWS matches the spec',
+              },
+            ],
+          },
+        },
+      },
+      mergePatch,
+    );
+    const { stdout } = await exec(
+      'kubectl',
+      ['wait', '-n', namespace, `costmonitor/${name}`, '--for=condition=Ready', '--timeout=60s'],
+      { env: env() },
+    );
+    expect(stdout).toContain('condition met');
+    const before = await columns(name);
+    expect(before).toMatchObject({
+      NAME: name,
+      BUDGET: '300',
+      ESTIMATED: '',
+      'IN ALARM': '0',
+      TRAIL: 'Logging',
+      READY: 'True',
+    });
+
+    // An alarm goes off and charges arrive; a requested reconcile shows both.
+    await account.clients.cloudwatch('us-east-1').send(
+      new SetAlarmStateCommand({
+        AlarmName: `seawall/${namespace}/${name}/billing/ninety`,
+        StateValue: 'ALARM',
+        StateReason: 'test',
+      }),
+    );
+    await account.clients.cloudwatch('us-east-1').send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/Billing',
+        MetricData: [
+          {
+            MetricName: 'EstimatedCharges',
+            Dimensions: [{ Name: 'Currency', Value: 'USD' }],
+            Timestamp: new Date(Date.now() - 60_000),
+            Value: 281.5,
+          },
+        ],
+      }),
+    );
+    await custom.patchNamespacedCustomObject(
+      {
+        group,
+        version,
+        namespace,
+        plural: 'costmonitors',
+        name,
+        body: { metadata: { annotations: { [Annotations.reconcileRequestedAt]: 'now' } } },
+      },
+      mergePatch,
+    );
+    const after = await eventually(
+      async () => {
+        const row = await columns(name);
+        return row['IN ALARM'] === '1' && row.ESTIMATED === '281.5' ? row : undefined;
+      },
+      { what: 'IN ALARM 1 and ESTIMATED 281.5 in kubectl get', timeoutMs: 60_000 },
+    );
+    expect(after).toMatchObject({ BUDGET: '300', TRAIL: 'Logging', READY: 'True' });
+  });
+});
