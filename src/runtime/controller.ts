@@ -61,6 +61,7 @@ export class Controller {
   readonly #informers: k8s.Informer<k8s.KubernetesObject>[] = [];
   readonly #known = new Map<string, AnyObject>();
   readonly #core: k8s.CoreV1Api;
+  readonly #listeners: ((obj: AnyObject) => void)[] = [];
   #workers: Promise<void>[] = [];
   #running = false;
   #synced = false;
@@ -132,6 +133,20 @@ export class Controller {
     const previous = this.#known.get(key);
     this.#known.set(key, obj);
     if (isInterestingUpdate(previous, obj)) this.queue.add(key);
+    for (const listener of this.#listeners) listener(obj);
+  }
+
+  /** Every add or update seen by the watch, status-only changes included. */
+  onChange(listener: (obj: AnyObject) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Queues the objects of this kind that refer to `target` (same namespace). */
+  requeueDependents(target: AnyObject, references: (obj: AnyObject) => string[]): void {
+    for (const [key, obj] of this.#known) {
+      if (obj.metadata.namespace !== target.metadata.namespace) continue;
+      if (references(obj).includes(target.metadata.name ?? '')) this.queue.add(key);
+    }
   }
 
   startWorkers(): void {

@@ -9,7 +9,7 @@ import { classifyAwsError } from '../aws/errors.ts';
 import { Controller } from './controller.ts';
 import type { ErrorClassifier } from './errors.ts';
 import { type HttpServer, startHttpServer } from './http.ts';
-import { kubeObjects } from './kube-objects.ts';
+import { type AnyObject, kubeObjects } from './kube-objects.ts';
 import { shareConnections } from './kubeconfig.ts';
 import { LeaderElector } from './leader.ts';
 import type { Logger } from './logger.ts';
@@ -78,6 +78,16 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
         ...(options.queue ? { queue: options.queue } : {}),
       }),
   );
+
+  // Dependents are reconciled when what they wait on changes (e.g. becomes Ready).
+  for (const dependent of controllers) {
+    for (const dependency of options.reconcilers.find((r) => r.kind === dependent.kind)
+      ?.dependsOn ?? []) {
+      const target = controllers.find((c) => c.kind.kind === dependency.kind);
+      const references = dependency.references as (obj: AnyObject) => string[];
+      target?.onChange((obj) => dependent.requeueDependents(obj, references));
+    }
+  }
 
   let http: HttpServer | undefined;
   if (options.httpPort !== undefined) {

@@ -39,8 +39,21 @@ export interface ReconcileResult {
   message?: string;
 }
 
+/** An object of another kind this kind waits on (e.g. a bucketRef to a ProtectedBucket). */
+export interface Dependency<Spec> {
+  kind: string;
+  /** Names, in the object's own namespace, of the objects of `kind` it refers to. */
+  references(object: SeawallObject<Spec, unknown>): string[];
+}
+
 export interface Reconciler<Spec = unknown, Status = Record<string, unknown>> {
   readonly kind: KindDefinition;
+  /**
+   * When an object named here changes (its status included), the objects referring to
+   * it are reconciled at once — a QualityPipeline does not wait out its retry delay
+   * after its ProtectedBucket becomes Ready.
+   */
+  readonly dependsOn?: Dependency<Spec>[];
   reconcile(request: ReconcileRequest<Spec, Status>): Promise<ReconcileResult>;
   /**
    * Clean up AWS under spec.deletionPolicy. Returning lets the controller remove the

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, FINALIZER } from '../../src/api/common.ts';
-import { StalledError, TransientError } from '../../src/runtime/errors.ts';
+import { costMonitorKind } from '../../src/api/costmonitor.ts';
+import { StalledError, TransientError, WaitingError } from '../../src/runtime/errors.ts';
 import type { Operator } from '../../src/runtime/operator.ts';
 import { recordingReconciler } from '../fixtures/recording-reconciler.ts';
 import {
@@ -220,7 +221,9 @@ describe('operator runtime', () => {
     const op = await startTestOperator({ kc, namespace: ns, reconcilers: [reconciler] });
     const name = uniqueName('pb');
     await create(name);
-    await eventually(async () => ((reconciler.stats.inFlight.get(name) ?? 0) > 0 ? true : undefined));
+    await eventually(async () =>
+      (reconciler.stats.inFlight.get(name) ?? 0) > 0 ? true : undefined,
+    );
     await op.stop(10_000);
     expect(reconciler.stats.inFlight.get(name)).toBe(0);
     expect(condition(await read(name), 'Ready')?.status).toBe('True');
@@ -228,6 +231,63 @@ describe('operator runtime', () => {
     await patch(name, { spec: { enforceTLS: false } });
     await new Promise((r) => setTimeout(r, 1000));
     expect(reconciler.stats.perObject.get(name)).toBe(1);
+  });
+
+  it('reconciles a dependent at once when the object it waits on becomes Ready', async () => {
+    const ns = await createNamespace(kc, 'rt-dep');
+    namespace = ns;
+    const bucketName = uniqueName('data');
+    const bucketReady = async () => {
+      try {
+        return condition(await read(bucketName), 'Ready')?.status === 'True';
+      } catch {
+        return false;
+      }
+    };
+    const monitor = recordingReconciler({
+      kind: costMonitorKind,
+      dependsOnBuckets: () => [bucketName],
+      behavior: async () => {
+        // Without the dependency watch this would only be looked at again in 5 minutes.
+        if (!(await bucketReady()))
+          throw new WaitingError('DependencyNotReady', 'bucket not Ready', 300_000);
+      },
+    });
+    operators.push(
+      await startTestOperator({ kc, namespace: ns, reconcilers: [recordingReconciler(), monitor] }),
+    );
+    const monitorName = uniqueName('cm');
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: ns,
+      plural: 'costmonitors',
+      body: {
+        apiVersion: `${group}/${version}`,
+        kind: 'CostMonitor',
+        metadata: { name: monitorName },
+        spec: { region: 'ca-central-1' },
+      },
+    });
+    const readMonitor = async () =>
+      (await custom.getNamespacedCustomObject({
+        group,
+        version,
+        namespace: ns,
+        plural: 'costmonitors',
+        name: monitorName,
+      })) as Obj;
+    await eventually(async () =>
+      condition(await readMonitor(), 'Ready')?.reason === 'DependencyNotReady' ? true : undefined,
+    );
+    await create(bucketName);
+    await eventually(
+      async () => (condition(await readMonitor(), 'Ready')?.status === 'True' ? true : undefined),
+      {
+        timeoutMs: 15_000,
+        what: 'the CostMonitor to be reconciled after its bucket became Ready',
+      },
+    );
   });
 
   it('serves /metrics, /healthz and /readyz', async () => {
@@ -243,12 +303,16 @@ describe('operator runtime', () => {
     operators.push(op);
     const name = uniqueName('pb');
     await create(name);
-    await eventually(async () => (condition(await read(name), 'Ready')?.status === 'True' ? true : undefined));
+    await eventually(async () =>
+      condition(await read(name), 'Ready')?.status === 'True' ? true : undefined,
+    );
     const base = `http://127.0.0.1:${op.httpPort}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/seawall_reconcile_total\{kind="ProtectedBucket",result="ready"\} [1-9]/);
+    expect(metrics).toMatch(
+      /seawall_reconcile_total\{kind="ProtectedBucket",result="ready"\} [1-9]/,
+    );
     expect(metrics).toContain('seawall_reconcile_duration_seconds_bucket');
     expect(metrics).toContain('seawall_workqueue_depth');
     expect(metrics).toMatch(/seawall_leader 1/);

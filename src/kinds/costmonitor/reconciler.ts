@@ -88,6 +88,13 @@ export function createCostMonitorReconciler(
 ): Reconciler<CostMonitorSpec, CostMonitorStatus> {
   return {
     kind: costMonitorKind,
+    dependsOn: [
+      {
+        kind: 'ProtectedBucket',
+        references: (object) =>
+          (object.spec.buckets ?? []).flatMap((b) => (b.bucketRef ? [b.bucketRef.name] : [])),
+      },
+    ],
     reconcile: (request) => reconcileCostMonitor(request, deps),
     finalize: (request) => finalizeCostMonitor(request, deps.aws),
   };
