@@ -5,9 +5,10 @@ import { CATEGORY, GROUP, VERSION } from './common.ts';
 import { costMonitorKind } from './costmonitor.ts';
 import type { KindDefinition } from './kind-definition.ts';
 import { protectedBucketKind } from './protectedbucket.ts';
+import { qualityPipelineKind } from './qualitypipeline.ts';
 
 /** Every kind Seawall serves. A new kind: one definition in its api file, one entry here. */
-export const kinds: KindDefinition[] = [protectedBucketKind, costMonitorKind];
+export const kinds: KindDefinition[] = [protectedBucketKind, costMonitorKind, qualityPipelineKind];
 
 export { CATEGORY, GROUP, VERSION };
 

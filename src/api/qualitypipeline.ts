@@ -1,0 +1,502 @@
+// QualityPipeline: DQDL rules run weekly over raw data; rows that pass go to a trusted
+// prefix, rows that fail to a quarantine prefix, and each run's results land in status.
+// Two engines behind one results document: `embedded` (Seawall evaluates the rules itself)
+// and `glue` (a generated PySpark job on AWS Glue). See docs/kinds/qualitypipeline.md.
+import { type Static, Type } from '@sinclair/typebox';
+import {
+  CRON_DAY_XOR_PATTERN,
+  CRON_SHAPE_PATTERN,
+  CRON_TOO_FREQUENT_PATTERN,
+  DEFAULT_SCHEDULE,
+} from '../schedule/glue-cron.ts';
+import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
+import { ageColumn, type KindDefinition, readyColumn } from './kind-definition.ts';
+import { BucketName } from './protectedbucket.ts';
+import { StringEnum, withRules } from './schema-helpers.ts';
+
+/** CEL string literals are single-quoted: escape backslashes and quotes of a regex. */
+function celString(pattern: string): string {
+  return `'${pattern.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export const IAM_ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$';
+/** An S3 key prefix: no leading slash; a trailing slash is added when missing. */
+const PREFIX_PATTERN = '^[^/].*$|^$';
+
+function Prefix(description: string) {
+  return Type.String({ description, maxLength: 512, pattern: PREFIX_PATTERN });
+}
+
+export const BucketRef = Type.Object(
+  {
+    name: Type.String({
+      description: 'Name of a ProtectedBucket in the same namespace.',
+      minLength: 1,
+      maxLength: 253,
+    }),
+  },
+  { description: 'A ProtectedBucket in the same namespace; the pipeline waits until it is Ready.' },
+);
+
+export const CsvOptions = Type.Object(
+  {
+    delimiter: Type.Optional(
+      Type.String({
+        description: 'Field delimiter (default ",").',
+        minLength: 1,
+        maxLength: 1,
+        default: ',',
+      }),
+    ),
+    quote: Type.Optional(
+      Type.String({
+        description: 'Quote character (default ").',
+        minLength: 1,
+        maxLength: 1,
+        default: '"',
+      }),
+    ),
+    escape: Type.Optional(
+      Type.String({
+        description: 'Escape character inside quoted fields (default ", i.e. a doubled quote).',
+        minLength: 1,
+        maxLength: 1,
+      }),
+    ),
+  },
+  { description: 'How CSV files are written. The first line of every file is its header.' },
+);
+
+export const Source = withRules(
+  Type.Object(
+    {
+      bucketRef: Type.Optional(BucketRef),
+      bucketName: Type.Optional(
+        BucketName(
+          'Name of an S3 bucket not managed by a ProtectedBucket (use bucketRef when it is).',
+        ),
+      ),
+      prefix: Prefix('Key prefix of the raw objects, e.g. raw/parking-meters/.'),
+      format: Type.Optional(
+        StringEnum(['csv', 'jsonl'] as const, {
+          description: 'File format: csv (with a header row) or jsonl (one JSON object a line).',
+          default: 'csv',
+        }),
+      ),
+      compression: Type.Optional(
+        StringEnum(['auto', 'gzip', 'none'] as const, {
+          description:
+            'Compression of the raw objects: auto (gzip when the key ends in .gz or the bytes say so), gzip or none.',
+          default: 'auto',
+        }),
+      ),
+      csv: Type.Optional(CsvOptions),
+    },
+    { description: 'Where the raw data is read from.' },
+  ),
+  [
+    {
+      rule: 'has(self.bucketRef) != has(self.bucketName)',
+      message: 'set exactly one of bucketRef (a ProtectedBucket) and bucketName',
+    },
+  ],
+);
+
+function Destination(what: string, defaultPrefix: string) {
+  return Type.Object(
+    {
+      bucketName: Type.Optional(BucketName(`Bucket for ${what} (default: the source bucket).`)),
+      prefix: Type.Optional(
+        Prefix(
+          `Key prefix for ${what} (default ${defaultPrefix}); each run writes under <prefix><run id>/.`,
+        ),
+      ),
+    },
+    { description: `Where ${what} go.` },
+  );
+}
+
+export const WorkerType = StringEnum(['G.025X', 'G.1X', 'G.2X', 'G.4X', 'G.8X', 'Z.2X'] as const, {
+  description: 'Glue worker type (default G.1X).',
+  default: 'G.1X',
+});
+
+export const CrawlerSpec = Type.Object(
+  {
+    databaseName: Type.String({
+      description: 'Glue Data Catalog database the crawler writes the trusted table into.',
+      minLength: 1,
+      maxLength: 255,
+    }),
+  },
+  {
+    description:
+      'Catalogue the trusted prefix after each successful run: a Glue crawler started by a CONDITIONAL trigger in the workflow.',
+  },
+);
+
+export const GlueOptions = Type.Object(
+  {
+    roleArn: Type.Optional(
+      Type.String({
+        description:
+          'IAM role the Glue job runs as. Unset: Seawall creates seawall-glue-<namespace>-<name> with read access to the source and write access to the destinations.',
+        pattern: IAM_ROLE_ARN_PATTERN,
+        maxLength: 2048,
+      }),
+    ),
+    glueVersion: Type.Optional(
+      Type.String({
+        description: 'Glue version (default 4.0; 3.0 or later for Data Quality).',
+        pattern: '^[3-9]\\.[0-9]$',
+        default: '4.0',
+      }),
+    ),
+    workerType: Type.Optional(WorkerType),
+    numberOfWorkers: Type.Optional(
+      Type.Integer({
+        description: 'Number of workers (default 2).',
+        minimum: 2,
+        maximum: 299,
+        default: 2,
+      }),
+    ),
+    timeoutMinutes: Type.Optional(
+      Type.Integer({
+        description: 'A run taking longer is stopped and marked TIMEOUT (default 60).',
+        minimum: 1,
+        maximum: 10080,
+        default: 60,
+      }),
+    ),
+    scriptPrefix: Type.Optional(
+      Prefix(
+        'Key prefix in the source bucket for the generated script (default seawall/glue-scripts/); the key carries the script hash.',
+      ),
+    ),
+    crawler: Type.Optional(CrawlerSpec),
+  },
+  { description: 'Settings of the Glue job (engine glue only).' },
+);
+
+export const Engine = StringEnum(['embedded', 'glue'] as const, {
+  description:
+    'embedded: Seawall evaluates the rules itself, streaming from S3 (no Glue needed). glue: a generated PySpark job on AWS Glue with Glue Data Quality, for data that outgrows one machine.',
+  default: 'embedded',
+});
+
+export const Schedule = withRules(
+  Type.String({
+    description:
+      "When the pipeline runs, in Glue's cron syntax (UTC): cron(Minutes Hours Day-of-month Month Day-of-week Year), e.g. cron(0 2 ? * MON *) = Mondays 02:00. Exactly one of day-of-month and day-of-week is ?; no more often than every 5 minutes. Default weekly.",
+    maxLength: 256,
+    default: DEFAULT_SCHEDULE,
+  }),
+  [
+    {
+      rule: `self.matches(${celString(CRON_SHAPE_PATTERN)})`,
+      message:
+        'schedule must be cron(Minutes Hours Day-of-month Month Day-of-week Year): six fields',
+    },
+    {
+      rule: `self.matches(${celString(CRON_DAY_XOR_PATTERN)})`,
+      message:
+        'schedule must set exactly one of day-of-month and day-of-week and put ? in the other',
+    },
+    {
+      rule: `!self.matches(${celString(CRON_TOO_FREQUENT_PATTERN)})`,
+      message: 'schedule must not run more often than every 5 minutes',
+    },
+  ],
+);
+
+export const QualityPipelineSpec = withRules(
+  Type.Object(
+    {
+      source: Source,
+      trusted: Type.Optional(Destination('rows that pass every rule', 'trusted/<name>/')),
+      quarantine: Type.Optional(Destination('rows that fail a rule', 'quarantine/<name>/')),
+      results: Type.Optional(
+        Destination('run-results documents (<run id>.json)', 'results/<name>/'),
+      ),
+      rules: Type.String({
+        description:
+          'The DQDL ruleset (the rule language of AWS Glue Data Quality), e.g. Rules = [ IsComplete "meter_id", ColumnValues "rate" between 0 and 20 ].',
+        minLength: 1,
+        maxLength: 65536,
+      }),
+      schedule: Type.Optional(Schedule),
+      engine: Type.Optional(Engine),
+      minScore: Type.Optional(
+        Type.Number({
+          description:
+            'Lowest acceptable score (passed rules / all rules, 0 to 1). A run scoring below it is Failed. Unset: any score succeeds.',
+          minimum: 0,
+          maximum: 1,
+        }),
+      ),
+      glue: Type.Optional(GlueOptions),
+      historyLimit: Type.Optional(
+        Type.Integer({
+          description: 'How many past runs status.history keeps (default 10).',
+          minimum: 1,
+          maximum: 50,
+          default: 10,
+        }),
+      ),
+      ...policyFields,
+    },
+    { description: 'What to check, where the rows go, when it runs and on which engine.' },
+  ),
+  [
+    {
+      rule: "!has(self.glue) || !has(self.engine) || self.engine == 'glue'",
+      message: 'glue settings apply only to engine glue',
+      fieldPath: '.glue',
+    },
+  ],
+);
+export type QualityPipelineSpec = Static<typeof QualityPipelineSpec>;
+
+export const RunState = StringEnum(['Running', 'Succeeded', 'Failed'] as const, {
+  description:
+    'Running; Succeeded (rules evaluated, score at or above minScore); Failed (the run could not finish, or scored below minScore).',
+});
+
+export const RunTrigger = StringEnum(['Schedule', 'MissedSchedule', 'Manual'] as const, {
+  description:
+    'What started the run: its schedule, a slot missed while the operator was down, or the seawall.dev/run-requested-at annotation.',
+});
+
+export const RuleResultSummary = Type.Object(
+  {
+    name: Type.String({ description: 'Rule_1, Rule_2, ... in ruleset order, as Glue names them.' }),
+    rule: Type.String({ description: 'The rule as written.', maxLength: 1024 }),
+    outcome: StringEnum(['PASS', 'FAIL', 'ERROR'] as const, {
+      description: 'The rule outcome.',
+    }),
+    message: Type.Optional(Type.String({ description: 'Why it failed.', maxLength: 1024 })),
+  },
+  { description: 'The outcome of one rule.' },
+);
+
+export const RowCounts = Type.Object(
+  {
+    processed: Type.Integer({ description: 'Rows read.', minimum: 0 }),
+    trusted: Type.Integer({ description: 'Rows written to the trusted prefix.', minimum: 0 }),
+    quarantined: Type.Integer({
+      description: 'Rows written to the quarantine prefix.',
+      minimum: 0,
+    }),
+    malformed: Type.Optional(
+      Type.Integer({
+        description: 'Rows that could not be read as records (counted in quarantined).',
+        minimum: 0,
+      }),
+    ),
+  },
+  { description: 'Row counts of a run.' },
+);
+
+export const RunOutputs = Type.Object(
+  {
+    trusted: Type.Optional(Type.String({ description: 's3:// folder of the trusted rows.' })),
+    quarantine: Type.Optional(
+      Type.String({ description: 's3:// folder of the quarantined rows.' }),
+    ),
+    results: Type.Optional(Type.String({ description: 's3:// URL of the results document.' })),
+  },
+  { description: 'Where the run wrote.' },
+);
+
+const runIdentity = {
+  id: Type.String({ description: 'Run id (names the output folders and the results document).' }),
+  engine: Type.String({ description: 'The engine that ran it.' }),
+  trigger: Type.Optional(RunTrigger),
+  startedAt: Type.String({ description: 'When the run started.', format: 'date-time' }),
+};
+
+export const RunSummary = Type.Object(
+  {
+    ...runIdentity,
+    completedAt: Type.Optional(
+      Type.String({ description: 'When the run finished.', format: 'date-time' }),
+    ),
+    state: RunState,
+    score: Type.Optional(
+      Type.Number({ description: 'Passed rules / all rules (0 to 1).', minimum: 0, maximum: 1 }),
+    ),
+    rules: Type.Optional(
+      Type.Object(
+        {
+          total: Type.Integer({ description: 'Rules evaluated.', minimum: 0 }),
+          passed: Type.Integer({ description: 'Rules that passed.', minimum: 0 }),
+          failed: Type.Integer({ description: 'Rules that failed.', minimum: 0 }),
+          errored: Type.Integer({ description: 'Rules that could not be evaluated.', minimum: 0 }),
+        },
+        { description: 'Rule outcome counts.' },
+      ),
+    ),
+    ruleResults: Type.Optional(
+      Type.Array(RuleResultSummary, {
+        description: 'Per-rule outcomes (the first 50; the results document has them all).',
+        maxItems: 50,
+      }),
+    ),
+    rows: Type.Optional(RowCounts),
+    outputs: Type.Optional(RunOutputs),
+    glueJobRunId: Type.Optional(Type.String({ description: 'The Glue job run (engine glue).' })),
+    message: Type.Optional(
+      Type.String({ description: 'Why the run failed, or a summary.', maxLength: 4096 }),
+    ),
+  },
+  { description: 'One run of the pipeline.' },
+);
+export type RunSummary = Static<typeof RunSummary>;
+
+export const HistoryEntry = Type.Object(
+  {
+    id: Type.String({ description: 'Run id.' }),
+    startedAt: Type.String({ description: 'When the run started.', format: 'date-time' }),
+    completedAt: Type.Optional(
+      Type.String({ description: 'When the run finished.', format: 'date-time' }),
+    ),
+    state: RunState,
+    trigger: Type.Optional(RunTrigger),
+    score: Type.Optional(
+      Type.Number({ description: 'Passed rules / all rules.', minimum: 0, maximum: 1 }),
+    ),
+    trusted: Type.Optional(Type.Integer({ description: 'Rows trusted.', minimum: 0 })),
+    quarantined: Type.Optional(Type.Integer({ description: 'Rows quarantined.', minimum: 0 })),
+  },
+  { description: 'A past run, in brief.' },
+);
+export type HistoryEntry = Static<typeof HistoryEntry>;
+
+export const CurrentRun = Type.Object(
+  {
+    ...runIdentity,
+    scheduledTime: Type.Optional(
+      Type.String({
+        description: 'The schedule slot this run is for (scheduled runs).',
+        format: 'date-time',
+      }),
+    ),
+    operator: Type.Optional(
+      Type.String({
+        description:
+          'The operator process running it (engine embedded). Another process finding it here knows the run was cut short.',
+      }),
+    ),
+    glueJobRunId: Type.Optional(Type.String({ description: 'The Glue job run (engine glue).' })),
+  },
+  {
+    description:
+      'The run in progress, recorded before it starts: found by a new operator process, it is marked Failed, never silently repeated.',
+  },
+);
+export type CurrentRun = Static<typeof CurrentRun>;
+
+export const GlueResources = Type.Object(
+  {
+    region: Type.Optional(Type.String({ description: 'Region of the Glue resources.' })),
+    jobName: Type.Optional(Type.String({ description: 'Glue job.' })),
+    workflowName: Type.Optional(Type.String({ description: 'Glue workflow.' })),
+    triggerName: Type.Optional(Type.String({ description: 'Scheduled trigger.' })),
+    crawlerName: Type.Optional(Type.String({ description: 'Crawler of the trusted prefix.' })),
+    crawlerTriggerName: Type.Optional(
+      Type.String({ description: 'Conditional trigger starting the crawler.' }),
+    ),
+    roleArn: Type.Optional(Type.String({ description: 'Role the job runs as.' })),
+    scriptLocation: Type.Optional(Type.String({ description: 's3:// URL of the job script.' })),
+  },
+  { description: 'The Glue resources of engine glue.' },
+);
+
+export const QualityPipelineStatus = Type.Object(
+  {
+    ...commonStatusFields,
+    engine: Type.Optional(Type.String({ description: 'The engine last reconciled.' })),
+    nextRunTime: Type.Optional(
+      Type.String({ description: 'When the next scheduled run starts.', format: 'date-time' }),
+    ),
+    lastScheduledTime: Type.Optional(
+      Type.String({
+        description:
+          'The latest schedule slot that was run (or found missed and run once at start-up).',
+        format: 'date-time',
+      }),
+    ),
+    handledRunRequest: Type.Optional(
+      Type.String({
+        description: 'The last seawall.dev/run-requested-at value acted on.',
+        maxLength: 256,
+      }),
+    ),
+    currentRun: Type.Optional(CurrentRun),
+    lastRun: Type.Optional(RunSummary),
+    history: Type.Optional(
+      Type.Array(HistoryEntry, {
+        description: 'Past runs, newest first (spec.historyLimit of them).',
+        maxItems: 50,
+      }),
+    ),
+    glue: Type.Optional(GlueResources),
+  },
+  { description: 'What Seawall last observed, ran and found.' },
+);
+export type QualityPipelineStatus = Static<typeof QualityPipelineStatus>;
+
+export type QualityPipeline = SeawallObject<QualityPipelineSpec, QualityPipelineStatus>;
+
+export const qualityPipelineKind: KindDefinition = {
+  kind: 'QualityPipeline',
+  plural: 'qualitypipelines',
+  singular: 'qualitypipeline',
+  shortNames: ['qp'],
+  description:
+    'DQDL data-quality rules run on a schedule over raw data in S3: rows that pass go to a trusted prefix, rows that fail to a quarantine prefix, and each run’s results land in status. Runs on the embedded engine or on AWS Glue.',
+  spec: QualityPipelineSpec,
+  status: QualityPipelineStatus,
+  printerColumns: [
+    { name: 'Engine', type: 'string', jsonPath: '.spec.engine', description: 'embedded or glue.' },
+    {
+      name: 'Schedule',
+      type: 'string',
+      jsonPath: '.spec.schedule',
+      description: 'Glue cron schedule (UTC).',
+    },
+    {
+      name: 'Last Run',
+      type: 'date',
+      jsonPath: '.status.lastRun.completedAt',
+      description: 'When the last run finished.',
+    },
+    {
+      name: 'State',
+      type: 'string',
+      jsonPath: '.status.lastRun.state',
+      description: 'Outcome of the last run.',
+    },
+    {
+      name: 'Score',
+      type: 'number',
+      jsonPath: '.status.lastRun.score',
+      description: 'Passed rules / all rules of the last run.',
+    },
+    {
+      name: 'Trusted',
+      type: 'integer',
+      jsonPath: '.status.lastRun.rows.trusted',
+      description: 'Rows trusted by the last run.',
+    },
+    {
+      name: 'Quarantined',
+      type: 'integer',
+      jsonPath: '.status.lastRun.rows.quarantined',
+      description: 'Rows quarantined by the last run.',
+    },
+    readyColumn,
+    ageColumn,
+  ],
+};

@@ -1,0 +1,343 @@
+import { describe, expect, it } from 'vitest';
+import { parseRuleset } from '../parser/parser.ts';
+import type { RuleResult } from '../results.ts';
+import { RulesetEvaluator } from './evaluator.ts';
+import type { Cell, RowView } from './values.ts';
+
+const NOW = new Date('2026-01-15T12:00:00Z');
+
+class ObjectRow implements RowView {
+  readonly value: Record<string, Cell>;
+  constructor(value: Record<string, Cell>) {
+    this.value = value;
+  }
+  get(column: string): Cell {
+    return this.value[column];
+  }
+  has(column: string): boolean {
+    return column in this.value;
+  }
+}
+
+/** Runs rules over rows the way the engine does (second pass when needed). */
+function evaluate(rules: string, rows: Record<string, Cell>[]) {
+  const parsed = parseRuleset(`Rules = [ ${rules} ]`);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const evaluator = new RulesetEvaluator(parsed.ruleset, { now: NOW });
+  const views = rows.map((r) => new ObjectRow(r));
+  evaluator.seeColumns(new Set(rows.flatMap((r) => Object.keys(r))));
+  let failures = views.map((row) => evaluator.observe(row));
+  if (evaluator.needsSecondPass) failures = views.map((row) => evaluator.judge(row));
+  return {
+    results: evaluator.results(),
+    rowFailures: failures.map((f) => (f ?? []).map((x) => x.name)),
+    reasons: failures.map((f) => (f ?? []).map((x) => x.reason)),
+  };
+}
+
+function first(rules: string, rows: Record<string, Cell>[]): RuleResult {
+  return evaluate(rules, rows).results[0]!;
+}
+
+const col = (name: string, values: Cell[]) => values.map((v) => ({ [name]: v }));
+
+describe('ColumnValues row by row', () => {
+  // [rule, value, passes]
+  const cases: [string, Cell, boolean][] = [
+    ['ColumnValues "a" between 1 and 10', '1', false], // exclusive
+    ['ColumnValues "a" between 1 and 10', '10', false],
+    ['ColumnValues "a" between 1 and 10', '5.5', true],
+    ['ColumnValues "a" not between 1 and 10', '1', true],
+    ['ColumnValues "a" > 3', '3', false],
+    ['ColumnValues "a" >= 3', '3', true],
+    ['ColumnValues "a" < 3', ' 2 ', true],
+    ['ColumnValues "a" <= 3', 4, false],
+    ['ColumnValues "a" = 3', '3.0', true],
+    ['ColumnValues "a" != 3', '3', false],
+    ['ColumnValues "a" in [1, 2]', '2', true],
+    ['ColumnValues "a" not in [1, 2]', '3', true],
+    ['ColumnValues "a" > 3', 'abc', false], // wrong type
+    // NULL fails everything except != and not in
+    ['ColumnValues "a" > 3', null, false],
+    ['ColumnValues "a" = "x"', null, false],
+    ['ColumnValues "a" in ["x"]', null, false],
+    ['ColumnValues "a" matches "x"', null, false],
+    ['ColumnValues "a" between 1 and 2', null, false],
+    ['ColumnValues "a" != 3', null, true],
+    ['ColumnValues "a" != "x"', null, true],
+    ['ColumnValues "a" not in [1, 2]', null, true],
+    ['ColumnValues "a" not in [1, 2, NULL]', null, false],
+    ['ColumnValues "a" = NULL', null, true],
+    ['ColumnValues "a" in ["x", NULL]', null, true],
+    ['ColumnValues "a" != NULL', null, false],
+    ['ColumnValues "a" != NULL', 'x', true],
+    // EMPTY and WHITESPACES_ONLY
+    ['ColumnValues "a" = EMPTY', '', true],
+    ['ColumnValues "a" = EMPTY', ' ', false],
+    ['ColumnValues "a" in [WHITESPACES_ONLY]', '  ', true],
+    ['ColumnValues "a" in [WHITESPACES_ONLY]', '', false],
+    ['ColumnValues "a" in ["US", "CA"]', 'us', false],
+    ['ColumnValues "a" not in ["US", "CA"]', 'UK', true],
+    // matches wants the whole value
+    ['ColumnValues "a" matches "[a-z]+"', 'abc', true],
+    ['ColumnValues "a" matches "[a-z]+"', 'abc1', false],
+    ['ColumnValues "a" not matches "[0-9]+"', 'x', true],
+    // dates, now() arithmetic
+    ['ColumnValues "d" > "2026-01-01"', '2026-01-02', true],
+    ['ColumnValues "d" > "2026-01-01"', '2025-12-31', false],
+    ['ColumnValues "d" > (now() - 3 days)', '2026-01-13', true],
+    ['ColumnValues "d" > (now() - 3 days)', '2026-01-12', false],
+    ['ColumnValues "d" <= now()', '2026-01-15T12:00:00Z', true],
+    ['ColumnValues "d" between "2026-01-01" and "2026-02-01"', '2026-01-01', false],
+    ['ColumnValues "d" > "2026-01-01"', '2026-02-30', false], // not a date
+    ['ColumnValues "d" in ["2026-01-01", "2026-01-02"]', '2026-01-02', true],
+  ];
+  it.each(cases)('%s with %j passes: %s', (rule, value, passes) => {
+    const column = rule.includes('"d"') ? 'd' : 'a';
+    const { results, rowFailures } = evaluate(rule, [{ [column]: value }]);
+    expect(rowFailures[0]).toEqual(passes ? [] : ['Rule_1']);
+    expect(results[0]?.outcome).toBe(passes ? 'PASS' : 'FAIL');
+  });
+
+  it('judges the share of passing rows against a threshold', () => {
+    const rows = col('a', ['1', '2', '3', '4', '50']);
+    expect(first('ColumnValues "a" < 10 with threshold > 0.7', rows)).toMatchObject({
+      outcome: 'PASS',
+      evaluatedMetrics: {
+        'Column.a.ColumnValues.Compliance': 0.8,
+        'Column.a.Minimum': 1,
+        'Column.a.Maximum': 50,
+      },
+    });
+    expect(first('ColumnValues "a" < 10 with threshold > 0.9', rows)).toMatchObject({
+      outcome: 'FAIL',
+      message: '80.00 % of rows passed the threshold',
+    });
+  });
+
+  it('only looks at rows the where clause selects', () => {
+    const rows = [
+      { area: 'Harbor', rate: '3' },
+      { area: 'Harbor', rate: '5' },
+      { area: 'Uptown', rate: '9' },
+      { area: null, rate: '9' },
+    ];
+    const { results, rowFailures } = evaluate(
+      `ColumnValues "rate" < 4 where "area = 'Harbor'"`,
+      rows,
+    );
+    expect(rowFailures).toEqual([[], ['Rule_1'], [], []]);
+    expect(results[0]?.evaluatedMetrics['Column.rate.ColumnValues.Compliance']).toBe(0.5);
+  });
+
+  it('fails rows of objects that lack the column, and errors the rule when no object has it', () => {
+    const { results, reasons } = evaluate('ColumnValues "missing" > 1', [{ a: '1' }]);
+    expect(reasons[0]).toEqual(['Column "missing" is missing']);
+    expect(results[0]).toMatchObject({
+      outcome: 'ERROR',
+      message: 'Column "missing" does not exist in the dataset',
+    });
+  });
+});
+
+describe('dataset rules', () => {
+  const rates = col('r', ['1', '2', '3', '4', null, 'x']);
+  it.each([
+    ['RowCount = 6', 'PASS', { 'Dataset.*.RowCount': 6 }],
+    ['RowCount between 6 and 10', 'FAIL', { 'Dataset.*.RowCount': 6 }],
+    ['RowCount > 1 where "r > 2"', 'PASS', { 'Dataset.*.RowCount': 2 }],
+    ['ColumnCount = 1', 'PASS', { 'Dataset.*.ColumnCount': 1 }],
+    ['Completeness "r" > 0.8', 'PASS', { 'Column.r.Completeness': 0.833333333333 }],
+    ['Completeness "r" >= 0.9', 'FAIL', { 'Column.r.Completeness': 0.833333333333 }],
+    ['IsComplete "r"', 'FAIL', { 'Column.r.Completeness': 0.833333333333 }],
+    ['Mean "r" = 2.5', 'PASS', { 'Column.r.Mean': 2.5 }],
+    ['Sum "r" = 10', 'PASS', { 'Column.r.Sum': 10 }],
+    [
+      'StandardDeviation "r" between 1.11 and 1.12',
+      'PASS',
+      { 'Column.r.StandardDeviation': 1.11803398875 },
+    ],
+    ['Variance "r" = 1.25', 'PASS', { 'Column.r.Variance': 1.25 }],
+    ['DistinctValuesCount "r" = 5', 'PASS', { 'Column.r.DistinctValuesCount': 5 }],
+    ['ColumnLength "r" <= 1', 'PASS', { 'Column.r.MinimumLength': 0, 'Column.r.MaximumLength': 1 }],
+    ['ColumnExists "r"', 'PASS', {}],
+    ['ColumnExists "q"', 'FAIL', {}],
+    ['ColumnNamesMatchPattern "[a-z]"', 'PASS', { 'Dataset.*.ColumnNamesPatternMatchRatio': 1 }],
+    [
+      'ColumnDataType "r" = "INTEGER"',
+      'FAIL',
+      { 'Column.r.ColumnDataType.Compliance': 0.833333333333 },
+    ],
+    ['ColumnDataType "r" = "INTEGER" with threshold > 0.8', 'PASS', {}],
+  ] as const)('%s -> %s', (rule, outcome, metrics) => {
+    const result = first(rule, rates);
+    expect(result.outcome).toBe(outcome);
+    expect(result.evaluatedMetrics).toMatchObject(metrics);
+  });
+
+  it('reports an aggregate over no values as ERROR', () => {
+    expect(first('Mean "r" > 1', col('r', [null, null])).outcome).toBe('ERROR');
+  });
+
+  it('counts uniqueness like Glue: values seen once over non-null rows', () => {
+    const rows = col('k', ['a', 'a', 'b', 'c', null]);
+    expect(first('Uniqueness "k" = 0.5', rows)).toMatchObject({
+      outcome: 'PASS',
+      evaluatedMetrics: { 'Column.k.Uniqueness': 0.5 },
+    });
+    expect(first('UniqueValueRatio "k" between 0.66 and 0.67', rows).outcome).toBe('PASS');
+    expect(first('Entropy "k" > 1', rows).evaluatedMetrics['Column.k.Entropy']).toBeCloseTo(
+      1.0397,
+      4,
+    );
+  });
+
+  it('computes a Pearson correlation', () => {
+    const rows = [1, 2, 3, 4].map((x) => ({ x: String(x), y: String(2 * x + 1) }));
+    expect(first('ColumnCorrelation "x" "y" > 0.99', rows).evaluatedMetrics).toEqual({
+      'Multicolumn.x,y.ColumnCorrelation': 1,
+    });
+  });
+
+  it('checks data freshness against now', () => {
+    const rows = col('t', ['2026-01-15T00:00:00Z', '2026-01-14', '2025-12-01', null]);
+    const { results, rowFailures } = evaluate('DataFreshness "t" <= 24 hours', rows);
+    expect(rowFailures).toEqual([[], ['Rule_1'], ['Rule_1'], ['Rule_1']]);
+    expect(results[0]?.evaluatedMetrics['Column.t.DataFreshness.Compliance']).toBe(0.25);
+  });
+});
+
+describe('uniqueness at row level needs the whole dataset', () => {
+  it('fails every duplicate, not only the later ones', () => {
+    const { results, rowFailures } = evaluate('IsUnique "k"', col('k', ['a', 'b', 'a', null]));
+    expect(rowFailures).toEqual([['Rule_1'], [], ['Rule_1'], []]);
+    expect(results[0]).toMatchObject({ outcome: 'FAIL', rowsFailed: 2 });
+  });
+
+  it('IsPrimaryKey fails NULLs and duplicates of column tuples', () => {
+    const rows = [
+      { a: '1', b: 'x' },
+      { a: '1', b: 'y' },
+      { a: '1', b: 'x' },
+      { a: null, b: 'z' },
+    ];
+    const { results, rowFailures } = evaluate('IsPrimaryKey "a" "b"', rows);
+    expect(rowFailures).toEqual([['Rule_1'], [], ['Rule_1'], ['Rule_1']]);
+    expect(results[0]?.evaluatedMetrics).toEqual({
+      'Multicolumn.a,b.Completeness': 0.75,
+      'Multicolumn.a,b.Uniqueness': 0.5,
+    });
+  });
+});
+
+describe('composite rules and row outcomes', () => {
+  const rows = [
+    { a: '5', b: 'x' },
+    { a: '50', b: 'x' },
+    { a: '50', b: null },
+  ];
+
+  it('combines dataset outcomes with and / or', () => {
+    const { results } = evaluate(
+      '(ColumnValues "a" < 10) and (IsComplete "b"), (ColumnValues "a" < 100) or (IsComplete "b"), (RowCount = 1) or (RowCount = 2)',
+      rows,
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['FAIL', 'PASS', 'FAIL']);
+  });
+
+  it('judges rows by the composite, and skips rules that are not row-level', () => {
+    const { results, rowFailures } = evaluate(
+      '(ColumnValues "a" < 10) or (ColumnValues "b" = "x"), RowCount > 10, Mean "a" > 1000',
+      rows,
+    );
+    expect(rowFailures).toEqual([[], [], ['Rule_1']]);
+    expect(results.map((r) => r.rowLevel)).toEqual([true, false, false]);
+    expect(results.map((r) => r.outcome)).toEqual(['FAIL', 'FAIL', 'FAIL']);
+  });
+
+  it('leaves Completeness out of row-level composites, as Glue does', () => {
+    const { results, rowFailures } = evaluate(
+      '(Completeness "b" > 0.5) and (ColumnValues "a" < 10)',
+      rows,
+    );
+    expect(results[0]?.rowLevel).toBe(false);
+    expect(rowFailures).toEqual([[], [], []]);
+  });
+
+  it('passes a row that passes every row-level rule', () => {
+    const { rowFailures } = evaluate('IsComplete "b", ColumnValues "a" < 100', rows);
+    expect(rowFailures).toEqual([[], [], ['Rule_1']]);
+  });
+});
+
+describe('RulesetEvaluator', () => {
+  it('refuses rulesets the embedded engine cannot run', () => {
+    const parsed = parseRuleset('Rules = [ CustomSql "select 1" = 1 ]');
+    if (!parsed.ok) throw new Error('parse');
+    expect(() => new RulesetEvaluator(parsed.ruleset, { now: NOW })).toThrow(
+      /CustomSql cannot run/,
+    );
+  });
+
+  it('merges default labels with rule labels', () => {
+    const parsed = parseRuleset(
+      'DefaultLabels = ["team" = "a", "tier" = "1"]\nRules = [ RowCount > 0 labels = ["tier" = "2"] ]',
+    );
+    if (!parsed.ok) throw new Error('parse');
+    const evaluator = new RulesetEvaluator(parsed.ruleset, { now: NOW });
+    evaluator.observe(new ObjectRow({ a: '1' }));
+    expect(evaluator.results()[0]?.labels).toEqual({ team: 'a', tier: '2' });
+  });
+});
+
+describe('examples of the DQDL reference, evaluated', () => {
+  it('Sum ignores NULL rows: 0 + 20 + 40', () => {
+    const rows = col('units', ['0', null, '20', null, '40']);
+    expect(first('Sum "units" = 60', rows)).toMatchObject({
+      outcome: 'PASS',
+      evaluatedMetrics: { 'Column.units.Sum': 60 },
+    });
+  });
+
+  it('ColumnLength treats NULL as length 0', () => {
+    const rows = col('Postal_Code', [null]);
+    expect(first('ColumnLength "Postal_Code" > 4', rows).outcome).toBe('FAIL');
+    expect(first('ColumnLength "Postal_Code" < 6', rows).outcome).toBe('PASS');
+  });
+
+  it('allows NULL explicitly with or, and rejects it explicitly with and', () => {
+    const rows = col('Age', ['30', null, '10']);
+    expect(
+      evaluate('(ColumnValues "Age" > 21) or (ColumnValues "Age" = NULL)', rows).rowFailures,
+    ).toEqual([[], [], ['Rule_1']]);
+    expect(
+      evaluate('(ColumnValues "Age" != 21) and (ColumnValues "Age" != NULL)', rows).rowFailures,
+    ).toEqual([[], ['Rule_1'], []]);
+    expect(evaluate('ColumnValues "Age" not in [21, 22, 23, NULL]', rows).rowFailures).toEqual([
+      [],
+      ['Rule_1'],
+      [],
+    ]);
+  });
+
+  it('evaluates a composite over whole columns for the rule, row by row for rows', () => {
+    // The reference's example: neither column passes on its own, every row passes one.
+    const rows = [
+      { myCol1: '2', myCol2: '1' },
+      { myCol1: '0', myCol2: '3' },
+    ];
+    const { results, rowFailures } = evaluate(
+      '(ColumnValues "myCol1" > 1) or (ColumnValues "myCol2" > 2)',
+      rows,
+    );
+    expect(results[0]?.outcome).toBe('FAIL');
+    expect(rowFailures).toEqual([[], []]);
+  });
+
+  it('DataFreshness between 2 days and 5 days', () => {
+    const rows = col('Order_Date', ['2026-01-12', '2026-01-14', '2026-01-01']);
+    expect(
+      evaluate('DataFreshness "Order_Date" between 2 days and 5 days', rows).rowFailures,
+    ).toEqual([[], ['Rule_1'], ['Rule_1']]);
+  });
+});
