@@ -10,7 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { CallObserver } from './calls.ts';
+import { type CallObserver, isReadOperation } from './calls.ts';
 
 export interface AwsClientsConfig {
   /** Region for global services (IAM, STS) and the default for the rest. */
@@ -21,6 +21,59 @@ export interface AwsClientsConfig {
   observers?: CallObserver[];
   /** SDK retry attempts per call (default 3). The controller's queue retries beyond that. */
   maxAttempts?: number;
+  /**
+   * `seawall plan`: refuse every call that is not a read (isReadOperation) before it
+   * leaves the process, with a PlanWriteBlockedError naming it. Read-only by construction.
+   */
+  readOnly?: boolean;
+}
+
+/** A write refused by a read-only AwsClients: what reconciling would have called. */
+export class PlanWriteBlockedError extends Error {
+  readonly service: string;
+  readonly operation: string;
+  readonly region: string;
+  /** The resource the call names (bucket, key, role, ...), when the input says. */
+  readonly resource: string | undefined;
+  constructor(call: { service: string; operation: string; region: string; resource?: string }) {
+    super(
+      `read-only: refused ${call.service}:${call.operation}${call.resource ? ` on ${call.resource}` : ''} (${call.region})`,
+    );
+    this.name = 'PlanWriteBlockedError';
+    this.service = call.service;
+    this.operation = call.operation;
+    this.region = call.region;
+    this.resource = call.resource;
+  }
+}
+
+/** Input fields that name the resource of a call, most specific first. */
+const RESOURCE_FIELDS = [
+  'Bucket',
+  'AliasName',
+  'TargetKeyId',
+  'KeyId',
+  'RoleName',
+  'TopicArn',
+  'SubscriptionArn',
+  'AlarmName',
+  'DashboardName',
+  'TrailName',
+  'Name',
+  'JobName',
+  'Key',
+];
+
+function resourceOf(input: unknown): string | undefined {
+  if (!input || typeof input !== 'object') return undefined;
+  const record = input as Record<string, unknown>;
+  for (const field of RESOURCE_FIELDS) {
+    const value = record[field];
+    if (typeof value === 'string' && value) return value;
+  }
+  const names = record.AlarmNames;
+  if (Array.isArray(names) && names.length > 0) return names.join(', ');
+  return undefined;
 }
 
 interface MiddlewareClient {
@@ -30,7 +83,7 @@ interface MiddlewareClient {
         next: (args: unknown) => Promise<unknown>,
         context: { commandName?: string },
       ) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
+      options: { step: 'initialize'; name: string; priority?: 'high' | 'normal' | 'low' },
     ) => void;
   };
 }
@@ -45,6 +98,8 @@ type ClientConstructor<C> = new (config: {
 
 export class AwsClients {
   readonly config: AwsClientsConfig;
+  /** Writes a read-only instance refused, in order (what `plan` reports). */
+  readonly blockedWrites: PlanWriteBlockedError[] = [];
   readonly #cache = new Map<string, unknown>();
 
   constructor(config: AwsClientsConfig) {
@@ -111,6 +166,25 @@ export class AwsClients {
       },
       { step: 'initialize', name: 'seawallCallObserver' },
     );
+    if (this.config.readOnly) {
+      // Outermost (high priority): a refused call never reaches the observers or the wire.
+      (client as MiddlewareClient).middlewareStack.add(
+        (next, context) => async (args) => {
+          const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+          if (isReadOperation(operation)) return next(args);
+          const resource = resourceOf((args as { input?: unknown }).input);
+          const error = new PlanWriteBlockedError({
+            service,
+            operation,
+            region,
+            ...(resource ? { resource } : {}),
+          });
+          this.blockedWrites.push(error);
+          throw error;
+        },
+        { step: 'initialize', name: 'seawallReadOnlyGuard', priority: 'high' },
+      );
+    }
     this.#cache.set(key, client);
     return client;
   }

@@ -40,7 +40,10 @@ export interface FacetOutcome {
   resource: string;
   diffs: FieldDiff[];
   applied: boolean;
-  /** Drift items to record (only for drift checks). */
+  /**
+   * Drift items to record: for drift checks, and for `plan`, where they are the pending
+   * changes (action Reported: nothing was done).
+   */
   drift: DriftItem[];
 }
 
@@ -63,7 +66,7 @@ export async function runFacet<Ctx, O, D>(
   const apply = diffs.length > 0 && (mode === 'converge' || mode === 'correct');
   if (apply) await facet.apply(ctx, desired, observed);
   const drift: DriftItem[] =
-    mode === 'correct' || mode === 'report'
+    mode === 'correct' || mode === 'report' || mode === 'plan'
       ? diffs.map((d) => ({
           resource,
           facet: facet.name,

@@ -1,0 +1,401 @@
+// `seawall plan -f PATH`: what reconciling the Seawall resources in these files would
+// change in AWS right now, per AWS resource and field, without changing anything.
+//
+// It runs the real reconcilers in mode 'plan' (facets observe and diff, apply never runs)
+// against an AwsClients built read-only: any call that is not a read is refused before it
+// leaves the process, and reported as "would call <Operation> on <resource>". So plan is
+// safe by construction, not by each reconciler's care. Exit codes follow
+// `terraform plan -detailed-exitcode`: 0 no changes, 2 changes pending, 1 error.
+import { parseArgs } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import type { DriftItem, SeawallObject } from '../api/common.ts';
+import { toOpenApi } from '../api/crd.ts';
+import { applyDefaults, kindOf } from '../api/validate.ts';
+import { AwsClients, PlanWriteBlockedError } from '../aws/clients.ts';
+import { classifyAwsError } from '../aws/errors.ts';
+import { createReconcilers } from '../kinds/index.ts';
+import { kubeObjects } from '../runtime/kube-objects.ts';
+import { silentLogger } from '../runtime/logger.ts';
+import { type BaseStatus, type PolicySpec, reconcileOnce } from '../runtime/reconcile-once.ts';
+import type { Reconciler } from '../runtime/reconciler.ts';
+import {
+  formatProblem,
+  type LoadedResource,
+  loadResources,
+  validateResources,
+} from './validate.ts';
+
+const HELP = `Usage: seawall plan -f PATH [-f PATH ...] [options]
+
+Shows what reconciling the Seawall resources in the YAML under PATH would change in AWS
+right now, per AWS resource and field (expected vs observed, creations marked), without
+changing anything: only read calls are made; every other call is refused and reported.
+
+  -f, --filename PATH    file or directory (repeatable)
+  -o, --output FORMAT    text (default) or json
+  --kubeconfig PATH      read each resource's status (the AWS resources Seawall recorded)
+                         and its bucketRef dependencies from this cluster (default
+                         $KUBECONFIG; without either, every resource is planned as new)
+  --aws-region REGION    default region (default $AWS_REGION or us-east-1)
+  --no-color             no colour even on a terminal (also $NO_COLOR)
+
+AWS credentials come from the SDK's default chain; AWS_ENDPOINT_URL points at an emulator.
+Exit code: 0 no changes, 2 changes pending, 1 an error (invalid files, a failed read).`;
+
+export type ChangeAction = 'create' | 'update' | 'call';
+
+export interface PlannedChange {
+  action: ChangeAction;
+  /** The AWS resource (ARN, s3://bucket, alias, ...). */
+  resource: string;
+  facet?: string;
+  field?: string;
+  expected?: string;
+  observed?: string;
+  /** For action call/create from a refused write: the AWS operation. */
+  operation?: string;
+}
+
+export type PlanState = 'no-changes' | 'changes' | 'waiting' | 'paused' | 'skipped' | 'error';
+
+export interface ResourcePlan {
+  kind: string;
+  namespace: string;
+  name: string;
+  file: string;
+  line: number;
+  state: PlanState;
+  /** Seawall has no status for it yet (not in the cluster, or no cluster given). */
+  isNew: boolean;
+  message?: string;
+  changes: PlannedChange[];
+}
+
+export interface PlanDeps {
+  aws: AwsClients;
+  reconcilers: Reconciler<never, never>[];
+  /** The status Seawall recorded for an object, when a cluster is given. */
+  liveStatus?: (r: LoadedResource) => Promise<Record<string, unknown> | undefined>;
+  /** Hint appended to errors when no cluster was given. */
+  offline?: boolean;
+  now?: () => Date;
+}
+
+/** Drift items found in plan mode are the pending changes. */
+export function changesFromDrift(items: DriftItem[]): PlannedChange[] {
+  return items.map((d) => ({
+    action: d.field === 'exists' && d.expected === 'true' ? 'create' : 'update',
+    resource: d.resource,
+    facet: d.facet,
+    field: d.field,
+    expected: d.expected,
+    observed: d.observed,
+  }));
+}
+
+function changeFromBlocked(e: PlanWriteBlockedError): PlannedChange {
+  return {
+    action: e.operation.startsWith('Create') ? 'create' : 'call',
+    resource: e.resource ?? `${e.service} (${e.region})`,
+    operation: `${e.service}:${e.operation}`,
+  };
+}
+
+/** Plans each resource in turn (one read-only AwsClients for all). */
+export async function planResources(
+  resources: LoadedResource[],
+  deps: PlanDeps,
+): Promise<ResourcePlan[]> {
+  const plans: ResourcePlan[] = [];
+  for (const r of resources) plans.push(await planResource(r, deps));
+  return plans;
+}
+
+async function planResource(r: LoadedResource, deps: PlanDeps): Promise<ResourcePlan> {
+  const namespace = r.namespace ?? 'default';
+  const base = { kind: r.kind, namespace, name: r.name, file: r.file, line: r.line };
+  const def = kindOf(r.object);
+  const reconciler = deps.reconcilers.find((x) => x.kind.kind === r.kind);
+  if (!def || !reconciler) {
+    return {
+      ...base,
+      state: 'skipped',
+      isNew: false,
+      message: `this build of seawall has no reconciler for ${r.kind}`,
+      changes: [],
+    };
+  }
+  let status: Record<string, unknown> | undefined;
+  try {
+    status = await deps.liveStatus?.(r);
+  } catch (error) {
+    return {
+      ...base,
+      state: 'error',
+      isNew: false,
+      message: `reading the resource from the cluster: ${(error as Error).message}`,
+      changes: [],
+    };
+  }
+  // The object as the API server stores it: defaults applied, in its namespace.
+  const spec = structuredClone(r.object.spec) as Record<string, unknown>;
+  applyDefaults(toOpenApi(def.spec), spec);
+  const metadata = (r.object.metadata ?? {}) as SeawallObject<unknown, unknown>['metadata'];
+  const object = {
+    ...r.object,
+    apiVersion: String(r.object.apiVersion),
+    kind: r.kind,
+    metadata: { ...metadata, namespace, generation: metadata.generation ?? 1 },
+    spec,
+    ...(status ? { status } : {}),
+  } as SeawallObject<PolicySpec, BaseStatus>;
+
+  deps.aws.blockedWrites.length = 0;
+  const inner = reconciler as unknown as Reconciler<PolicySpec, BaseStatus>;
+  // A refused write ends the reconcile: what comes after it cannot be known until it exists.
+  const guarded: Reconciler<PolicySpec, BaseStatus> = {
+    kind: inner.kind,
+    finalize: (request) => inner.finalize(request),
+    async reconcile(request) {
+      try {
+        return await inner.reconcile(request);
+      } catch (error) {
+        if (error instanceof PlanWriteBlockedError) return { message: 'stopped at a write' };
+        throw error;
+      }
+    },
+  };
+  const result = await reconcileOnce(guarded, object, {
+    log: silentLogger(),
+    events: { normal() {}, warning() {} },
+    now: deps.now ?? (() => new Date()),
+    classifiers: [classifyAwsError],
+    defaultDriftIntervalMs: 600_000,
+    plan: true,
+  });
+  const changes = [
+    ...changesFromDrift(result.drift),
+    ...deps.aws.blockedWrites.map(changeFromBlocked),
+  ];
+  const isNew = !status;
+  if (result.outcome === 'paused')
+    return {
+      ...base,
+      state: 'paused',
+      isNew,
+      message: 'seawall.dev/paused is "true": Seawall changes nothing',
+      changes: [],
+    };
+  if (result.outcome === 'stalled' || result.outcome === 'retrying') {
+    const hint =
+      deps.offline && !status
+        ? ' (plan reads status and bucketRef dependencies from the cluster: pass --kubeconfig)'
+        : '';
+    return {
+      ...base,
+      state: 'error',
+      isNew,
+      message: `${result.error?.message ?? 'reconcile failed'}${hint}`,
+      changes,
+    };
+  }
+  if (result.outcome === 'waiting')
+    return { ...base, state: 'waiting', isNew, message: result.error?.message ?? '', changes };
+  const ready = result.status.conditions?.find((c) => c.type === 'Ready');
+  const note = ready && ready.message !== 'AWS matches the spec' ? ready.message : undefined;
+  return {
+    ...base,
+    state: changes.length > 0 || isNew ? 'changes' : 'no-changes',
+    isNew,
+    ...(isNew
+      ? {
+          message: `new to Seawall: what it owns and does not find will be created${note ? ` (${note})` : ''}`,
+        }
+      : note
+        ? { message: note }
+        : {}),
+    changes,
+  };
+}
+
+/**
+ * A KubeConfig for planning without a cluster: reconcilers can be built, and a read of a
+ * dependency (bucketRef) fails fast and says so instead of reaching some default cluster.
+ */
+export function offlineKubeConfig(): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'none', server: 'https://127.0.0.1:1', skipTLSVerify: false }],
+    users: [{ name: 'none' }],
+    contexts: [{ name: 'none', cluster: 'none', user: 'none' }],
+    currentContext: 'none',
+  });
+  return kc;
+}
+
+/** 0 no changes, 2 changes pending, 1 any error. */
+export function exitCodeOf(plans: ResourcePlan[]): number {
+  if (plans.some((p) => p.state === 'error')) return 1;
+  if (plans.some((p) => p.state === 'changes' || p.state === 'waiting')) return 2;
+  return 0;
+}
+
+interface Colours {
+  add(s: string): string;
+  change(s: string): string;
+  error(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+function colours(enabled: boolean): Colours {
+  const wrap = (code: string) => (s: string) => (enabled ? `\u001b[${code}m${s}\u001b[0m` : s);
+  return {
+    add: wrap('32'),
+    change: wrap('33'),
+    error: wrap('31'),
+    dim: wrap('2'),
+    bold: wrap('1'),
+  };
+}
+
+export function renderPlan(plans: ResourcePlan[], colour = false): string {
+  const c = colours(colour);
+  const lines: string[] = [];
+  for (const p of plans) {
+    const head = `${c.bold(`${p.kind} ${p.namespace}/${p.name}`)} ${c.dim(`(${p.file}:${p.line})`)}`;
+    switch (p.state) {
+      case 'no-changes':
+        lines.push(`${head}: no changes${p.message ? c.dim(` — ${p.message}`) : ''}`);
+        continue;
+      case 'paused':
+      case 'skipped':
+        lines.push(`${head}: ${p.state}: ${p.message ?? ''}`);
+        continue;
+      case 'error':
+        lines.push(`${head}: ${c.error(`error: ${p.message ?? ''}`)}`);
+        break;
+      case 'waiting':
+        lines.push(`${head}: ${c.change(`waiting: ${p.message ?? ''}`)}`);
+        break;
+      case 'changes':
+        if (p.changes.length === 0) {
+          lines.push(`${head}: ${c.add('new')}${p.message ? c.dim(` — ${p.message}`) : ''}`);
+          continue;
+        }
+        lines.push(
+          `${head}: ${p.changes.length} change(s)${p.isNew ? `, ${c.add('new')}` : ''}${p.message ? c.dim(` — ${p.message}`) : ''}`,
+        );
+        break;
+    }
+    for (const ch of p.changes) {
+      if (ch.operation) {
+        const sign = ch.action === 'create' ? c.add('+') : c.change('~');
+        lines.push(`  ${sign} ${ch.resource}: would call ${ch.operation}`);
+      } else if (ch.action === 'create') {
+        lines.push(`  ${c.add('+')} ${ch.resource} ${c.dim(`[${ch.facet}]`)}: will be created`);
+      } else {
+        lines.push(
+          `  ${c.change('~')} ${ch.resource} ${c.dim(`[${ch.facet}]`)} ${ch.field}: ${c.error(ch.observed ?? '')} -> ${c.add(ch.expected ?? '')}`,
+        );
+      }
+    }
+  }
+  const count = (s: PlanState) => plans.filter((p) => p.state === s).length;
+  const summary = [
+    `${count('changes')} with changes`,
+    `${count('no-changes')} without`,
+    count('waiting') ? `${count('waiting')} waiting` : '',
+    count('paused') ? `${count('paused')} paused` : '',
+    count('skipped') ? `${count('skipped')} skipped` : '',
+    `${count('error')} error(s)`,
+  ].filter(Boolean);
+  lines.push('', `Plan: ${plans.length} resource(s): ${summary.join(', ')}.`);
+  return lines.join('\n');
+}
+
+export async function planCommand(argv: string[]): Promise<number> {
+  let values: {
+    filename?: string[];
+    output?: string;
+    kubeconfig?: string;
+    'aws-region'?: string;
+    'no-color'?: boolean;
+    help?: boolean;
+  };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        filename: { type: 'string', short: 'f', multiple: true },
+        output: { type: 'string', short: 'o', default: 'text' },
+        kubeconfig: { type: 'string' },
+        'aws-region': { type: 'string' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    console.error(`seawall plan: ${(error as Error).message}\n\n${HELP}`);
+    return 1;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.filename?.length || !['text', 'json'].includes(values.output ?? '')) {
+    console.error(HELP);
+    return 1;
+  }
+  const loaded = loadResources(values.filename);
+  const problems = validateResources(loaded);
+  if (problems.length > 0) {
+    for (const p of problems) console.error(formatProblem(p));
+    console.error(`seawall plan: fix these first (seawall validate -f ...)`);
+    return 1;
+  }
+
+  const kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG;
+  const kc = kubeconfig ? new k8s.KubeConfig() : offlineKubeConfig();
+  if (kubeconfig) kc.loadFromFile(kubeconfig);
+  const objects = kubeconfig ? kubeObjects(kc) : undefined;
+  const aws = new AwsClients({
+    defaultRegion: values['aws-region'] ?? process.env.AWS_REGION ?? 'us-east-1',
+    readOnly: true,
+  });
+  const reconcilers = createReconcilers({ aws, kc });
+  const plans = await planResources(loaded.resources, {
+    aws,
+    reconcilers,
+    offline: !objects,
+    ...(objects
+      ? {
+          liveStatus: async (r: LoadedResource) => {
+            const def = kindOf(r.object);
+            if (!def) return undefined;
+            const live = await objects.get(def, r.namespace ?? 'default', r.name);
+            return live?.status;
+          },
+        }
+      : {}),
+  });
+  if (values.output === 'json') {
+    console.log(
+      JSON.stringify(
+        {
+          exitCode: exitCodeOf(plans),
+          resources: plans.map((p) => ({
+            ...p,
+            changes: p.changes.map((ch) => ({ ...ch })),
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    const colour = !values['no-color'] && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
+    console.log(renderPlan(plans, colour));
+  }
+  return exitCodeOf(plans);
+}
