@@ -178,6 +178,15 @@ describe('operator runtime', () => {
     });
     expect(condition(stalled, 'Ready')).toMatchObject({ status: 'False', reason: 'AccessDenied' });
     expect(condition(stalled, 'Stalled')?.reason).toBe('AccessDenied');
+    // A person sees it in `kubectl describe` / `kubectl get events`.
+    const events = await eventually(async () => {
+      const list = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedEvent({ namespace: ns });
+      const found = list.items.filter(
+        (e) => e.involvedObject.name === name && e.reason === 'AccessDenied',
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    expect(events[0]).toMatchObject({ type: 'Warning', message: 'kms:CreateKey is not allowed' });
     await new Promise((r) => setTimeout(r, 2000));
     expect(reconciler.stats.perObject.get(name)).toBe(1);
     fixed = true;
