@@ -1,0 +1,150 @@
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  KMSClient,
+  ListKeysCommand,
+  ListResourceTagsCommand,
+} from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { OWNER_TAG } from '../ownership.ts';
+import { ensureKey, KEY_ALIAS_TAG } from './key.ts';
+import {
+  accountRootStatement,
+  desiredKeyPolicy,
+  diffKeyPolicy,
+  mergeKeyPolicy,
+} from './key-policy.ts';
+import { diffRotation } from './rotation.ts';
+
+describe('diffRotation', () => {
+  it.each([
+    [{ Enabled: true, PeriodInDays: 365 }, { Enabled: true, PeriodInDays: 365 }, []],
+    [
+      { Enabled: true, PeriodInDays: 365 },
+      { Enabled: false, PeriodInDays: undefined },
+      ['KeyRotationEnabled'],
+    ],
+    [
+      { Enabled: true, PeriodInDays: 365 },
+      { Enabled: true, PeriodInDays: 90 },
+      ['RotationPeriodInDays'],
+    ],
+    // moto reports no period: nothing to compare, not drift.
+    [{ Enabled: true, PeriodInDays: 365 }, { Enabled: true, PeriodInDays: undefined }, []],
+    [
+      { Enabled: false, PeriodInDays: undefined },
+      { Enabled: true, PeriodInDays: 365 },
+      ['KeyRotationEnabled'],
+    ],
+  ] as const)('%j vs %j', (desired, observed, fields) => {
+    expect(diffRotation(desired, observed).map((d) => d.field)).toEqual(fields);
+  });
+});
+
+describe('key policy', () => {
+  const grant = {
+    Sid: 'SeawallReplicationDecrypt',
+    Effect: 'Allow' as const,
+    Principal: { AWS: 'arn:aws:iam::1:role/r' },
+    Action: 'kms:Decrypt',
+    Resource: '*',
+  };
+  const desired = desiredKeyPolicy({ accountId: '111111111111', grants: [grant] });
+  it('always keeps the account-root statement', () => {
+    expect(desired.statements[0]).toEqual(accountRootStatement('111111111111'));
+  });
+  it.each([
+    ['exactly ours', [accountRootStatement('111111111111'), grant], 0],
+    [
+      'ours reordered plus a person’s',
+      [{ Sid: 'Person', Effect: 'Allow' as const }, grant, accountRootStatement('111111111111')],
+      0,
+    ],
+    ['the grant missing', [accountRootStatement('111111111111')], 1],
+    [
+      'the AWS default only',
+      [{ ...accountRootStatement('111111111111'), Sid: 'Enable IAM User Permissions' }],
+      1,
+    ],
+  ])('%s → %i diff(s)', (_, statements, count) => {
+    expect(
+      diffKeyPolicy(desired, { document: { Version: '2012-10-17', Statement: statements } }),
+    ).toHaveLength(count);
+  });
+  it('merge puts ours first and keeps others', () => {
+    const person = { Sid: 'Person', Effect: 'Allow' as const };
+    expect(
+      mergeKeyPolicy({ Version: '2012-10-17', Statement: [person] }, desired.statements).Statement,
+    ).toEqual([...desired.statements, person]);
+  });
+});
+
+describe('ensureKey never makes a second key', () => {
+  const target = (kms: KMSClient) => ({
+    kms,
+    region: 'ca-central-1',
+    alias: 'alias/seawall/b',
+    owner: 'ns/ProtectedBucket/b',
+  });
+  const notFound = () => Object.assign(new Error('not found'), { name: 'NotFoundException' });
+
+  it('alias missing, but a key tagged for this owner and alias exists: alias it, create nothing', async () => {
+    const mock = mockClient(KMSClient);
+    mock.on(DescribeKeyCommand, { KeyId: 'alias/seawall/b' }).rejects(notFound());
+    mock.on(ListKeysCommand).resolves({ Keys: [{ KeyId: 'stranger' }, { KeyId: 'orphan' }] });
+    mock.on(ListResourceTagsCommand, { KeyId: 'stranger' }).resolves({ Tags: [] });
+    mock.on(ListResourceTagsCommand, { KeyId: 'orphan' }).resolves({
+      Tags: [
+        { TagKey: OWNER_TAG, TagValue: 'ns/ProtectedBucket/b' },
+        { TagKey: KEY_ALIAS_TAG, TagValue: 'alias/seawall/b' },
+      ],
+    });
+    mock.on(DescribeKeyCommand, { KeyId: 'orphan' }).resolves({
+      KeyMetadata: {
+        KeyId: 'orphan',
+        Arn: 'arn:aws:kms:ca-central-1:1:key/orphan',
+        KeyState: 'Enabled',
+      },
+    });
+    mock.on(CreateAliasCommand).resolves({});
+    const result = await ensureKey(target(new KMSClient({ region: 'ca-central-1' })), {
+      description: 'd',
+      adopt: false,
+    });
+    expect(result.metadata.KeyId).toBe('orphan');
+    expect(result.created).toBe(false);
+    expect(mock.commandCalls(CreateKeyCommand)).toHaveLength(0);
+    expect(mock.commandCalls(CreateAliasCommand)[0]?.args[0].input).toEqual({
+      AliasName: 'alias/seawall/b',
+      TargetKeyId: 'orphan',
+    });
+    mock.restore();
+  });
+
+  it('nothing found: CreateKey carries the owner and alias tags before the alias exists', async () => {
+    const mock = mockClient(KMSClient);
+    mock.on(DescribeKeyCommand).rejects(notFound());
+    mock.on(ListKeysCommand).resolves({ Keys: [] });
+    mock
+      .on(CreateKeyCommand)
+      .resolves({ KeyMetadata: { KeyId: 'new', Arn: 'arn:aws:kms:ca-central-1:1:key/new' } });
+    mock.on(CreateAliasCommand).resolves({});
+    await ensureKey(target(new KMSClient({ region: 'ca-central-1' })), {
+      description: 'd',
+      adopt: false,
+      tags: { team: 'x' },
+    });
+    const input = mock.commandCalls(CreateKeyCommand)[0]?.args[0].input;
+    expect(input?.KeySpec).toBe('SYMMETRIC_DEFAULT');
+    expect(input?.Tags).toEqual(
+      expect.arrayContaining([
+        { TagKey: OWNER_TAG, TagValue: 'ns/ProtectedBucket/b' },
+        { TagKey: KEY_ALIAS_TAG, TagValue: 'alias/seawall/b' },
+        { TagKey: 'team', TagValue: 'x' },
+      ]),
+    );
+    mock.restore();
+  });
+});

@@ -1,0 +1,229 @@
+// A customer-managed KMS key found or created by alias. CreateKey is not idempotent: a
+// crash between CreateKey and CreateAlias would leave a key nobody can find by alias, and
+// a naive retry would make a second one. So every key is created with the owner tag and
+// the alias it is meant for (KEY_ALIAS_TAG); when the alias is missing, the account's keys
+// are searched by those tags before anything is created.
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  type KeyMetadata,
+  type KMSClient,
+  ListKeysCommand,
+  ListResourceTagsCommand,
+} from '@aws-sdk/client-kms';
+import { StalledError } from '../../runtime/errors.ts';
+import { isAwsError } from '../errors.ts';
+import {
+  assertOwnedOrAdoptable,
+  OWNER_TAG,
+  ResourceMissingError,
+  type TagMap,
+  tagsFromKms,
+  tagsToKms,
+  withOwnerTag,
+} from '../ownership.ts';
+
+/** The alias a key was created for: lets a retry find a key whose alias was never made. */
+export const KEY_ALIAS_TAG = 'seawall.dev/alias';
+
+/** Which key a facet works on. Kind-agnostic: ProtectedBucket and CostMonitor share it. */
+export interface KeyTarget {
+  kms: KMSClient;
+  region: string;
+  /** alias/...: how the key is found. */
+  alias: string;
+  owner: string;
+}
+
+export interface EnsureKeyOptions {
+  description: string;
+  /** The spec's tags (the owner and alias tags are added). */
+  tags?: TagMap | undefined;
+  adopt: boolean;
+  /** The key's ARN as last recorded in status: spares the search when the alias is gone. */
+  knownKeyArn?: string | undefined;
+  /** false: never create a key or an alias (drift check under Report, plan); default true. */
+  mayCreate?: boolean;
+  /** Test seam: runs right after CreateKey, before the alias exists (crash simulation). */
+  afterCreateKey?: (keyId: string) => Promise<void> | void;
+}
+
+export interface EnsuredKey {
+  metadata: KeyMetadata & { KeyId: string; Arn: string };
+  /** The key's tags as read (or as created). */
+  tags: TagMap;
+  /** Where the alias pointed (undefined: the alias does not exist). */
+  aliasTarget: string | undefined;
+  created: boolean;
+}
+
+export function keyTags(tags: TagMap | undefined, owner: string, alias: string): TagMap {
+  return { ...withOwnerTag(tags, owner), [KEY_ALIAS_TAG]: alias };
+}
+
+/** Key ids whose tags this process has read: a key's owner never changes behind our back. */
+const tagCache = new WeakMap<KMSClient, Map<string, TagMap>>();
+
+function cacheFor(kms: KMSClient): Map<string, TagMap> {
+  let cache = tagCache.get(kms);
+  if (!cache) {
+    cache = new Map();
+    tagCache.set(kms, cache);
+  }
+  return cache;
+}
+
+async function describe(
+  kms: KMSClient,
+  keyId: string,
+): Promise<(KeyMetadata & { KeyId: string; Arn: string }) | undefined> {
+  try {
+    const out = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+    const meta = out.KeyMetadata;
+    if (!meta?.KeyId || !meta.Arn) return undefined;
+    return meta as KeyMetadata & { KeyId: string; Arn: string };
+  } catch (error) {
+    if (isAwsError(error, 'NotFoundException')) return undefined;
+    throw error;
+  }
+}
+
+export async function readKeyTags(kms: KMSClient, keyId: string): Promise<TagMap> {
+  const tags: TagMap = {};
+  let marker: string | undefined;
+  do {
+    const out = await kms.send(new ListResourceTagsCommand({ KeyId: keyId, Marker: marker }));
+    Object.assign(tags, tagsFromKms(out.Tags));
+    marker = out.Truncated ? out.NextMarker : undefined;
+  } while (marker);
+  cacheFor(kms).set(keyId, tags);
+  return tags;
+}
+
+/**
+ * Finds a key created for (owner, alias) whose alias was never made: the crash window
+ * of CreateKey → CreateAlias. Keys scheduled for deletion are not reused.
+ */
+export async function findKeyByOwnerTags(
+  target: KeyTarget,
+): Promise<(KeyMetadata & { KeyId: string; Arn: string }) | undefined> {
+  const cache = cacheFor(target.kms);
+  let marker: string | undefined;
+  do {
+    const out = await target.kms.send(new ListKeysCommand({ Marker: marker, Limit: 1000 }));
+    for (const entry of out.Keys ?? []) {
+      if (!entry.KeyId) continue;
+      let tags = cache.get(entry.KeyId);
+      if (!tags) {
+        try {
+          tags = await readKeyTags(target.kms, entry.KeyId);
+        } catch (error) {
+          // AWS managed keys and keys of other principals: not ours, not readable.
+          if (isAwsError(error, 'AccessDeniedException', 'NotFoundException')) continue;
+          throw error;
+        }
+      }
+      if (tags[OWNER_TAG] !== target.owner || tags[KEY_ALIAS_TAG] !== target.alias) continue;
+      const meta = await describe(target.kms, entry.KeyId);
+      if (meta && meta.KeyState !== 'PendingDeletion') return meta;
+    }
+    marker = out.Truncated ? out.NextMarker : undefined;
+  } while (marker);
+  return undefined;
+}
+
+/**
+ * Returns the key for this target, creating it (tagged, then aliased) only when neither
+ * the alias, nor the key recorded in status, nor a tagged key without an alias exists.
+ * An alias that points at a key Seawall does not own stalls (unless adopted).
+ */
+export async function ensureKey(target: KeyTarget, options: EnsureKeyOptions): Promise<EnsuredKey> {
+  const byAlias = await describe(target.kms, target.alias);
+  const aliasTarget = byAlias?.KeyId;
+  // Steady state: the alias points at the key we recorded — one DescribeKey serves both.
+  if (byAlias && (!options.knownKeyArn || byAlias.Arn === options.knownKeyArn)) {
+    const tags = await readKeyTags(target.kms, byAlias.KeyId);
+    if (!options.knownKeyArn) {
+      assertOwnedOrAdoptable({
+        what: `KMS alias ${target.alias} (key ${byAlias.KeyId})`,
+        tags,
+        owner: target.owner,
+        adopt: options.adopt,
+      });
+    }
+    if (byAlias.KeyManager === 'AWS') {
+      throw new StalledError('NotOwned', `KMS alias ${target.alias} names an AWS managed key`);
+    }
+    return { metadata: byAlias, tags, aliasTarget, created: false };
+  }
+  // The alias is gone or repointed: our recorded key is still the key (the alias facet
+  // puts the alias back).
+  if (options.knownKeyArn) {
+    const known = await describe(target.kms, options.knownKeyArn);
+    if (known) {
+      const tags = await readKeyTags(target.kms, known.KeyId);
+      return { metadata: known, tags, aliasTarget, created: false };
+    }
+  }
+  if (byAlias) {
+    // Alias exists, points elsewhere, and our recorded key is gone: treat as a new find.
+    const tags = await readKeyTags(target.kms, byAlias.KeyId);
+    assertOwnedOrAdoptable({
+      what: `KMS alias ${target.alias} (key ${byAlias.KeyId})`,
+      tags,
+      owner: target.owner,
+      adopt: options.adopt,
+    });
+    return { metadata: byAlias, tags, aliasTarget, created: false };
+  }
+  if (options.mayCreate === false) throw new ResourceMissingError(`KMS alias ${target.alias}`);
+  const orphan = await findKeyByOwnerTags(target);
+  if (orphan) {
+    await createAlias(target, orphan.KeyId);
+    const tags = cacheFor(target.kms).get(orphan.KeyId) ?? {};
+    return { metadata: orphan, tags, aliasTarget: orphan.KeyId, created: false };
+  }
+  const tags = keyTags(options.tags, target.owner, target.alias);
+  const created = await target.kms.send(
+    new CreateKeyCommand({
+      Description: options.description,
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      Tags: tagsToKms(tags),
+    }),
+  );
+  const meta = created.KeyMetadata;
+  if (!meta?.KeyId || !meta.Arn) throw new Error('CreateKey returned no key id');
+  cacheFor(target.kms).set(meta.KeyId, tags);
+  await options.afterCreateKey?.(meta.KeyId);
+  await createAlias(target, meta.KeyId);
+  return {
+    metadata: meta as KeyMetadata & { KeyId: string; Arn: string },
+    tags,
+    aliasTarget: meta.KeyId,
+    created: true,
+  };
+}
+
+async function createAlias(target: KeyTarget, keyId: string): Promise<void> {
+  try {
+    await target.kms.send(new CreateAliasCommand({ AliasName: target.alias, TargetKeyId: keyId }));
+  } catch (error) {
+    // Made a moment ago by a retry of ours: the alias facet checks where it points.
+    if (!isAwsError(error, 'AlreadyExistsException')) throw error;
+  }
+}
+
+/** An existing key given by ARN (spec keyArn): used, never changed. It must be usable. */
+export async function requireUsableKey(
+  kms: KMSClient,
+  keyArn: string,
+): Promise<KeyMetadata & { KeyId: string; Arn: string }> {
+  const meta = await describe(kms, keyArn);
+  if (!meta) throw new StalledError('KeyNotFound', `KMS key ${keyArn} does not exist`);
+  if (meta.KeyState !== 'Enabled') {
+    throw new StalledError('KeyNotUsable', `KMS key ${keyArn} is ${meta.KeyState}, not Enabled`);
+  }
+  return meta;
+}

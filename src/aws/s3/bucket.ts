@@ -1,0 +1,219 @@
+// The bucket itself: existence, ownership (through its tags), creation in its region,
+// emptiness and deletion. Facets of the bucket (versioning, encryption, ...) live beside
+// this file, one a file, each parameterised by a BucketTarget rather than by a kind.
+import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  GetBucketTaggingCommand,
+  HeadBucketCommand,
+  ListObjectVersionsCommand,
+  PutBucketTaggingCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { StalledError } from '../../runtime/errors.ts';
+import { isAwsError } from '../errors.ts';
+import {
+  assertOwnedOrAdoptable,
+  type TagMap,
+  tagsFromKeyValue,
+  tagsToKeyValue,
+  withOwnerTag,
+} from '../ownership.ts';
+
+/** Which bucket a facet works on. Kind-agnostic: ProtectedBucket and CostMonitor share it. */
+export interface BucketTarget {
+  s3: S3Client;
+  bucket: string;
+  region: string;
+}
+
+export function bucketArn(bucket: string, partition = 'aws'): string {
+  return `arn:${partition}:s3:::${bucket}`;
+}
+
+export function bucketResource(bucket: string): string {
+  return `s3://${bucket}`;
+}
+
+/** What one GetBucketTagging says: whether the bucket exists and, if so, its tags. */
+export type BucketPresence = { exists: false } | { exists: true; tags: TagMap };
+
+/**
+ * One read serves existence, ownership and the tags facet: GetBucketTagging answers
+ * NoSuchBucket for a missing bucket and NoSuchTagSet for a bucket without tags.
+ */
+export async function observeBucket(target: BucketTarget): Promise<BucketPresence> {
+  try {
+    const out = await target.s3.send(new GetBucketTaggingCommand({ Bucket: target.bucket }));
+    return { exists: true, tags: tagsFromKeyValue(out.TagSet) };
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchBucket')) return { exists: false };
+    if (isAwsError(error, 'NoSuchTagSet')) return { exists: true, tags: {} };
+    throw error;
+  }
+}
+
+/**
+ * us-east-1 takes no LocationConstraint (S3 refuses one); every other region needs it.
+ * Tags go into the CreateBucket request itself, so on AWS a bucket is never without its
+ * owner tag, not even between two calls (a crash there would make it look foreign).
+ */
+export function createBucketInput(bucket: string, region: string, tags: TagMap = {}) {
+  const tagSet = Object.keys(tags).length > 0 ? { Tags: tagsToKeyValue(tags) } : {};
+  return {
+    Bucket: bucket,
+    CreateBucketConfiguration:
+      region === 'us-east-1'
+        ? tagSet
+        : { LocationConstraint: region as BucketLocationConstraint, ...tagSet },
+  };
+}
+
+export interface EnsureBucketOptions {
+  owner: string;
+  tags?: TagMap;
+  adopt: boolean;
+  /** Presence already read (saves a call); read here when absent. */
+  presence?: BucketPresence;
+  /** Ownership already established (recorded in status): skip the owner-tag check. */
+  known?: boolean;
+}
+
+export type EnsureBucketResult = {
+  /** The bucket's tags after this step (the tags facet diffs against them). */
+  tags: TagMap;
+  created: boolean;
+  adopted: boolean;
+};
+
+/**
+ * Makes sure the bucket exists and is ours. A missing bucket is created in its region
+ * and tagged at once; a bucket someone else holds (another account: BucketAlreadyExists;
+ * this account without our tag) stalls the resource and is never touched.
+ */
+export async function ensureBucket(
+  target: BucketTarget,
+  options: EnsureBucketOptions,
+): Promise<EnsureBucketResult> {
+  const presence = options.presence ?? (await observeBucket(target));
+  const what = `bucket "${target.bucket}"`;
+  if (presence.exists) {
+    if (options.known) return { tags: presence.tags, created: false, adopted: false };
+    const adopted = assertOwnedOrAdoptable({
+      what,
+      tags: presence.tags,
+      owner: options.owner,
+      adopt: options.adopt,
+    });
+    if (adopted) await checkRegion(target);
+    return { tags: presence.tags, created: false, adopted };
+  }
+  const tags = withOwnerTag(options.tags, options.owner);
+  try {
+    await target.s3.send(
+      new CreateBucketCommand(createBucketInput(target.bucket, target.region, tags)),
+    );
+  } catch (error) {
+    if (isAwsError(error, 'BucketAlreadyExists')) {
+      throw new StalledError(
+        'NameTaken',
+        `${what} is taken by another AWS account (bucket names are global); choose another name`,
+      );
+    }
+    // Created by an earlier attempt of ours that died before reading it back: fall
+    // through and tag it. Any other account's bucket would have been BucketAlreadyExists.
+    if (!isAwsError(error, 'BucketAlreadyOwnedByYou')) throw error;
+  }
+  // Tagged again at once: emulators (moto) ignore tags in CreateBucket. On AWS this
+  // rewrites the same tags.
+  await target.s3.send(
+    new PutBucketTaggingCommand({
+      Bucket: target.bucket,
+      Tagging: { TagSet: tagsToKeyValue(tags) },
+    }),
+  );
+  return { tags, created: true, adopted: false };
+}
+
+/** An adopted bucket must already be in the spec's region: S3 cannot move a bucket. */
+async function checkRegion(target: BucketTarget): Promise<void> {
+  const out = await target.s3.send(new HeadBucketCommand({ Bucket: target.bucket }));
+  if (out.BucketRegion && out.BucketRegion !== target.region) {
+    throw new StalledError(
+      'WrongRegion',
+      `bucket "${target.bucket}" exists in ${out.BucketRegion}, not in ${target.region}; S3 cannot move a bucket`,
+    );
+  }
+}
+
+export interface BucketContents {
+  versions: number;
+  deleteMarkers: number;
+}
+
+/** Counts versions and delete markers (up to `limit` of each kind): a bucket is empty only with none. */
+export async function countBucketContents(
+  target: BucketTarget,
+  limit = 10_000,
+): Promise<BucketContents> {
+  let versions = 0;
+  let deleteMarkers = 0;
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  for (;;) {
+    const out = await target.s3.send(
+      new ListObjectVersionsCommand({
+        Bucket: target.bucket,
+        KeyMarker: keyMarker,
+        VersionIdMarker: versionIdMarker,
+      }),
+    );
+    versions += out.Versions?.length ?? 0;
+    deleteMarkers += out.DeleteMarkers?.length ?? 0;
+    if (!out.IsTruncated || versions + deleteMarkers >= limit) break;
+    keyMarker = out.NextKeyMarker;
+    versionIdMarker = out.NextVersionIdMarker;
+  }
+  return { versions, deleteMarkers };
+}
+
+/**
+ * Deletes the bucket only when it holds no version and no delete marker. Objects are
+ * never deleted to make this possible: a non-empty bucket stalls the deletion.
+ * Returns false when the bucket was already gone.
+ */
+export async function deleteBucketIfEmpty(target: BucketTarget): Promise<boolean> {
+  let contents: BucketContents;
+  try {
+    contents = await countBucketContents(target);
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchBucket')) return false;
+    throw error;
+  }
+  if (contents.versions + contents.deleteMarkers > 0) {
+    throw new StalledError(
+      'BucketNotEmpty',
+      `bucket "${target.bucket}" still holds ${describeContents(contents)}; Seawall never deletes objects. Empty it (versions and delete markers included) or set deletionPolicy: Retain`,
+    );
+  }
+  try {
+    await target.s3.send(new DeleteBucketCommand({ Bucket: target.bucket }));
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchBucket')) return false;
+    if (isAwsError(error, 'BucketNotEmpty')) {
+      throw new StalledError(
+        'BucketNotEmpty',
+        `bucket "${target.bucket}" is not empty (objects arrived during deletion); Seawall never deletes objects`,
+      );
+    }
+    throw error;
+  }
+  return true;
+}
+
+export function describeContents(contents: BucketContents): string {
+  const parts = [`${contents.versions} object version(s)`];
+  parts.push(`${contents.deleteMarkers} delete marker(s)`);
+  return parts.join(' and ');
+}

@@ -1,0 +1,463 @@
+// The ProtectedBucket reconciler: ordered steps, each owning AWS facets, stopping at the
+// first error (Flux style):
+//   primary key → bucket (+ facets) → backup key → backup bucket (+ facets) → role →
+//   key policies (they name the role, which must exist first) → replication rule.
+// A steady-state check makes read calls only: every facet observes, diffs, and writes
+// nothing when nothing differs; reads are shared where one call answers two questions.
+import type { DriftItem } from '../../api/common.ts';
+import {
+  type ProtectedBucket,
+  type ProtectedBucketSpec,
+  type ProtectedBucketStatus,
+  protectedBucketKind,
+} from '../../api/protectedbucket.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import { type Facet, type FacetMode, type FacetOutcome, runFacet } from '../../aws/facet.ts';
+import type { PolicyStatement } from '../../aws/iam/policy-document.ts';
+import {
+  ensureRole,
+  replicationKeyGrant,
+  replicationPolicy,
+  replicationRoleName,
+  rolePolicyFacet,
+  roleTagsFacet,
+  roleTrustPolicyFacet,
+} from '../../aws/iam/replication-role.ts';
+import { aliasFacet } from '../../aws/kms/alias.ts';
+import { type EnsuredKey, ensureKey, requireUsableKey } from '../../aws/kms/key.ts';
+import { keyPolicyFacet } from '../../aws/kms/key-policy.ts';
+import { keyStateFacet } from '../../aws/kms/key-state.ts';
+import { rotationFacet } from '../../aws/kms/rotation.ts';
+import { keyTagsFacet } from '../../aws/kms/tags.ts';
+import { assertOwnedOrAdoptable, ownerValue, ResourceMissingError } from '../../aws/ownership.ts';
+import {
+  type BucketPresence,
+  type BucketTarget,
+  bucketArn,
+  bucketResource,
+  ensureBucket,
+  observeBucket,
+} from '../../aws/s3/bucket.ts';
+import { bucketPolicyFacet, tlsOnlyStatement } from '../../aws/s3/bucket-policy.ts';
+import { encryptionFacet } from '../../aws/s3/encryption.ts';
+import { lifecycleFacet } from '../../aws/s3/lifecycle.ts';
+import { ownershipControlsFacet } from '../../aws/s3/ownership-controls.ts';
+import { publicAccessBlockFacet } from '../../aws/s3/public-access-block.ts';
+import { replicationFacet } from '../../aws/s3/replication.ts';
+import { bucketTagsFacet } from '../../aws/s3/tags.ts';
+import { versioningFacet } from '../../aws/s3/versioning.ts';
+import type { ReconcileRequest, ReconcileResult, Reconciler } from '../../runtime/reconciler.ts';
+import { finalizeProtectedBucket } from './finalize.ts';
+import {
+  type BackupSettings,
+  type KeySettings,
+  type ProtectedBucketSettings,
+  resolveSettings,
+} from './settings.ts';
+
+export type PbRequest = ReconcileRequest<ProtectedBucketSpec, ProtectedBucketStatus>;
+
+export interface ProtectedBucketDeps {
+  aws: AwsClients;
+  /**
+   * The endpoint is an emulator (moto) whose GetBucketReplication leaves fields out.
+   * Default: true when an endpoint override is set.
+   */
+  emulator?: boolean;
+  /** Test seams for crash simulation. */
+  hooks?: { afterCreateKey?: (keyId: string) => Promise<void> | void };
+}
+
+/** A resource is missing and the mode forbids creating it (report, plan): stop here. */
+class MissingResource extends Error {}
+
+/** A key as the later steps need it: encryption, key policy, role policy, status. */
+interface KeyOutcome {
+  arn: string;
+  id: string;
+  accountId: string;
+  /** Alias for a key Seawall manages, or the key id for one given by ARN. */
+  label: string;
+  managed: boolean;
+}
+
+export function createProtectedBucketReconciler(
+  deps: ProtectedBucketDeps,
+): Reconciler<ProtectedBucketSpec, ProtectedBucketStatus> {
+  const emulator = deps.emulator ?? Boolean(deps.aws.config.endpoint);
+  return {
+    kind: protectedBucketKind,
+    reconcile: (request) => reconcileProtectedBucket(request, deps, emulator),
+    finalize: (request) => finalizeProtectedBucket(request, deps.aws),
+  };
+}
+
+async function reconcileProtectedBucket(
+  request: PbRequest,
+  deps: ProtectedBucketDeps,
+  emulator: boolean,
+): Promise<ReconcileResult> {
+  const object = request.object as ProtectedBucket;
+  const settings = resolveSettings(object);
+  const owner = ownerValue({
+    namespace: object.metadata.namespace,
+    kind: object.kind,
+    name: object.metadata.name,
+  });
+  const status = request.status;
+  const step = new Steps(request, deps, owner, settings);
+  try {
+    // Bucket names first: a name held by someone else stalls before anything is created.
+    const primary = step.bucketTarget(settings.bucketName, settings.region);
+    const primaryPresence = await step.precheckBucket(primary, status.bucketArn);
+    const backupTarget = settings.backup
+      ? step.bucketTarget(settings.backup.bucketName, settings.backup.region)
+      : undefined;
+    const backupPresence = backupTarget
+      ? await step.precheckBucket(backupTarget, status.backupBucketArn)
+      : undefined;
+
+    const key = await step.key(settings.key, settings.region, settings.bucketName, status.keyArn);
+    status.keyArn = key.arn;
+    status.keyAlias = key.label;
+
+    const versioning = await step.bucket(primary, primaryPresence, key, {
+      versioning: settings.versioning,
+      lifecycle: true,
+      recordedArn: status.bucketArn,
+    });
+    status.bucketArn = bucketArn(settings.bucketName);
+    status.versioning = versioning;
+
+    const backup = settings.backup;
+    if (!backup || !backupTarget || !backupPresence) {
+      if (key.managed) await step.keyPolicy(key, settings.region, []);
+      await step.replication(primary, undefined, emulator, Boolean(status.replicationRoleArn));
+      delete status.backupBucketArn;
+      delete status.backupKeyArn;
+      delete status.replicationRoleArn;
+      return {};
+    }
+
+    const backupKey = await step.key(
+      backup.key,
+      backup.region,
+      backup.bucketName,
+      status.backupKeyArn,
+    );
+    status.backupKeyArn = backupKey.arn;
+    await step.bucket(backupTarget, backupPresence, backupKey, {
+      versioning: 'Enabled',
+      lifecycle: false,
+      recordedArn: status.backupBucketArn,
+    });
+    status.backupBucketArn = bucketArn(backup.bucketName);
+
+    const roleArn = await step.role(settings, backup, key, backupKey);
+    status.replicationRoleArn = roleArn;
+    if (key.managed) {
+      await step.keyPolicy(key, settings.region, [
+        replicationKeyGrant(roleArn, 'kms:Decrypt', settings.bucketName, settings.region),
+      ]);
+    }
+    if (backupKey.managed) {
+      await step.keyPolicy(backupKey, backup.region, [
+        replicationKeyGrant(roleArn, 'kms:Encrypt', backup.bucketName, backup.region),
+      ]);
+    }
+    await step.replication(
+      primary,
+      {
+        roleArn,
+        destinationBucketArn: bucketArn(backup.bucketName),
+        replicaKmsKeyArn: backupKey.arn,
+        storageClass: backup.storageClass,
+        deleteMarkerReplication: backup.deleteMarkerReplication,
+        replicationTimeControl: backup.replicationTimeControl,
+      },
+      emulator,
+      true,
+    );
+    return {};
+  } catch (error) {
+    if (error instanceof ResourceMissingError) {
+      // Gone since the last check, and the mode forbids recreating it: drift, recorded.
+      step.recordMissing(error.resource, 'resource.exists');
+    }
+    if (error instanceof MissingResource || error instanceof ResourceMissingError) {
+      return { message: error.message };
+    }
+    throw error;
+  }
+}
+
+/** The steps of one reconcile, sharing the request, the clients and the owner. */
+class Steps {
+  readonly request: PbRequest;
+  readonly deps: ProtectedBucketDeps;
+  readonly owner: string;
+  readonly settings: ProtectedBucketSettings;
+  constructor(
+    request: PbRequest,
+    deps: ProtectedBucketDeps,
+    owner: string,
+    settings: ProtectedBucketSettings,
+  ) {
+    this.request = request;
+    this.deps = deps;
+    this.owner = owner;
+    this.settings = settings;
+  }
+
+  get mode(): FacetMode {
+    return this.request.mode;
+  }
+
+  /** converge and correct may create what is missing; report and plan only say so. */
+  get mayCreate(): boolean {
+    return this.mode === 'converge' || this.mode === 'correct';
+  }
+
+  async facet<Ctx, O, D>(facet: Facet<Ctx, O, D>, ctx: Ctx): Promise<FacetOutcome> {
+    const outcome = await runFacet(facet, ctx, this.mode, this.request.now);
+    if (outcome.drift.length > 0) this.request.recordDrift(outcome.drift);
+    return outcome;
+  }
+
+  /** A resource that should exist is missing: drift in a check, a creation otherwise. */
+  missing(resource: string, facet: string): void {
+    this.recordMissing(resource, facet);
+    if (!this.mayCreate) throw new MissingResource(`${resource} does not exist`);
+  }
+
+  recordMissing(resource: string, facet: string): void {
+    if (this.mode === 'converge' || this.mode === 'plan') return;
+    const item: DriftItem = {
+      resource,
+      facet,
+      field: 'exists',
+      expected: 'true',
+      observed: 'false',
+      action: this.mode === 'correct' ? 'Corrected' : 'Reported',
+      detectedAt: this.request.now.toISOString(),
+    };
+    this.request.recordDrift([item]);
+  }
+
+  bucketTarget(bucket: string, region: string): BucketTarget {
+    return { s3: this.deps.aws.s3(region), bucket, region };
+  }
+
+  async key(
+    settings: KeySettings,
+    region: string,
+    bucket: string,
+    knownKeyArn: string | undefined,
+  ): Promise<KeyOutcome> {
+    const kms = this.deps.aws.kms(region);
+    if (!settings.managed) {
+      const meta = await requireUsableKey(kms, settings.keyArn);
+      return {
+        arn: meta.Arn,
+        id: meta.KeyId,
+        accountId: meta.AWSAccountId ?? '',
+        label: meta.KeyId,
+        managed: false,
+      };
+    }
+    const target = { kms, region, alias: settings.alias, owner: this.owner };
+    if (!this.mayCreate && !knownKeyArn) {
+      // Without a recorded key a check cannot tell "missing" from "never made".
+      throw new MissingResource(`KMS key ${settings.alias} is not recorded yet`);
+    }
+    const ensured: EnsuredKey = await ensureKey(target, {
+      description: `Seawall: encrypts s3://${bucket} (${this.owner})`,
+      tags: this.settings.tags,
+      adopt: this.settings.adoptExisting,
+      knownKeyArn,
+      mayCreate: this.mayCreate,
+      ...(this.deps.hooks?.afterCreateKey
+        ? { afterCreateKey: this.deps.hooks.afterCreateKey }
+        : {}),
+    });
+    if (ensured.created) this.request.log.info({ keyArn: ensured.metadata.Arn }, 'created KMS key');
+    const { KeyId: keyId, Arn: keyArn } = ensured.metadata;
+    await this.facet(aliasFacet, {
+      kms,
+      alias: settings.alias,
+      keyArn,
+      keyId,
+      observedTarget: ensured.aliasTarget,
+    });
+    await this.facet(keyStateFacet, {
+      kms,
+      keyId,
+      keyArn,
+      observedState: ensured.metadata.KeyState,
+    });
+    await this.facet(keyTagsFacet, {
+      kms,
+      keyId,
+      keyArn,
+      alias: settings.alias,
+      owner: this.owner,
+      tags: this.settings.tags,
+      knownTags: ensured.tags,
+    });
+    await this.facet(rotationFacet, {
+      kms,
+      keyId,
+      keyArn,
+      enabled: settings.rotationEnabled,
+      periodInDays: settings.rotationPeriodInDays,
+    });
+    return {
+      arn: keyArn,
+      id: keyId,
+      accountId: ensured.metadata.AWSAccountId ?? keyArn.split(':')[4] ?? '',
+      label: settings.alias,
+      managed: true,
+    };
+  }
+
+  /**
+   * Reads the bucket's presence and tags; stalls on a bucket that is not ours. No writes.
+   * A bucket recorded in status is ours even if someone removed its owner tag: that is
+   * tag drift, which the tags facet puts back.
+   */
+  async precheckBucket(
+    target: BucketTarget,
+    recordedArn: string | undefined,
+  ): Promise<BucketPresence> {
+    const presence = await observeBucket(target);
+    if (presence.exists && recordedArn !== bucketArn(target.bucket)) {
+      assertOwnedOrAdoptable({
+        what: `bucket "${target.bucket}"`,
+        tags: presence.tags,
+        owner: this.owner,
+        adopt: this.settings.adoptExisting,
+      });
+    }
+    return presence;
+  }
+
+  /** The bucket and its facets; returns the versioning status S3 holds afterwards. */
+  async bucket(
+    target: BucketTarget,
+    presence: BucketPresence,
+    key: KeyOutcome,
+    options: {
+      versioning: 'Enabled' | 'Suspended';
+      lifecycle: boolean;
+      recordedArn: string | undefined;
+    },
+  ): Promise<string> {
+    if (!presence.exists) this.missing(bucketResource(target.bucket), 'bucket.exists');
+    const ensured = await ensureBucket(target, {
+      owner: this.owner,
+      tags: this.settings.tags,
+      adopt: this.settings.adoptExisting,
+      presence,
+      known: options.recordedArn === bucketArn(target.bucket),
+    });
+    if (ensured.created) this.request.log.info({ bucket: target.bucket }, 'created bucket');
+    await this.facet(bucketTagsFacet, {
+      ...target,
+      owner: this.owner,
+      tags: this.settings.tags,
+      knownTags: ensured.tags,
+    });
+    await this.facet(encryptionFacet, {
+      ...target,
+      keyArn: key.arn,
+      bucketKeyEnabled: this.settings.bucketKeyEnabled,
+    });
+    const versioning = await this.facet(versioningFacet, {
+      ...target,
+      versioning: options.versioning,
+    });
+    await this.facet(publicAccessBlockFacet, {
+      ...target,
+      publicAccessBlock: this.settings.publicAccessBlock,
+    });
+    await this.facet(ownershipControlsFacet, { ...target, objectOwnership: 'BucketOwnerEnforced' });
+    await this.facet(bucketPolicyFacet, {
+      ...target,
+      statements: this.settings.enforceTLS ? [tlsOnlyStatement(target.bucket)] : [],
+    });
+    if (options.lifecycle) {
+      await this.facet(lifecycleFacet, { ...target, lifecycle: this.settings.lifecycle });
+    }
+    // What S3 holds now: the spec's value, unless a drift was only reported.
+    const left = versioning.applied ? undefined : versioning.diffs[0];
+    return left ? String(left.observed) : options.versioning;
+  }
+
+  async role(
+    settings: ProtectedBucketSettings,
+    backup: BackupSettings,
+    key: KeyOutcome,
+    backupKey: KeyOutcome,
+  ): Promise<string> {
+    const iam = this.deps.aws.iam();
+    const roleName = replicationRoleName(settings.bucketName);
+    const target = { iam, roleName, owner: this.owner };
+    if (!this.mayCreate && !this.request.status.replicationRoleArn) {
+      throw new MissingResource(`IAM role ${roleName} is not recorded yet`);
+    }
+    const ensured = await ensureRole(target, {
+      tags: settings.tags,
+      adopt: settings.adoptExisting,
+      description: `Seawall: replicates s3://${settings.bucketName} to s3://${backup.bucketName}`,
+      knownArn: this.request.status.replicationRoleArn,
+      mayCreate: this.mayCreate,
+    });
+    const ctx = {
+      ...target,
+      roleArn: ensured.role.Arn,
+      role: ensured.role,
+      tags: settings.tags,
+      policy: replicationPolicy({
+        sourceBucket: settings.bucketName,
+        sourceRegion: settings.region,
+        sourceKeyArn: key.arn,
+        destinationBucket: backup.bucketName,
+        destinationRegion: backup.region,
+        destinationKeyArn: backupKey.arn,
+      }),
+    };
+    await this.facet(roleTrustPolicyFacet, ctx);
+    await this.facet(rolePolicyFacet, ctx);
+    await this.facet(roleTagsFacet, ctx);
+    return ensured.role.Arn;
+  }
+
+  async keyPolicy(key: KeyOutcome, region: string, grants: PolicyStatement[]): Promise<void> {
+    await this.facet(keyPolicyFacet, {
+      kms: this.deps.aws.kms(region),
+      keyId: key.id,
+      keyArn: key.arn,
+      accountId: key.accountId,
+      grants,
+    });
+  }
+
+  /**
+   * The replication rule, or its absence. Without a backup the configuration is read only
+   * when one was made before (status remembers the role), so a bucket that never had a
+   * backup spends no read on it.
+   */
+  async replication(
+    primary: BucketTarget,
+    settings: Parameters<typeof replicationFacet.desired>[0]['replication'],
+    emulator: boolean,
+    needed: boolean,
+  ): Promise<void> {
+    if (!needed) return;
+    await this.facet(replicationFacet, {
+      ...primary,
+      replication: settings,
+      emulatorReadBackGaps: emulator,
+    });
+  }
+}
