@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { diffFields } from '../facet.ts';
-import { desiredRetention, projectRetentionRule, retentionRules } from './log-retention.ts';
+import { lifecycleRules, projectRule } from '../s3/lifecycle.ts';
+import { desiredRetention } from './log-retention.ts';
 
 describe('log retention', () => {
   it('round-trips: the rule written reads back as the rule desired', () => {
     const desired = desiredRetention(400);
-    const readBack = { Rules: retentionRules(desired).map(projectRetentionRule) };
+    const readBack = { Rules: lifecycleRules(desired).map(projectRule) };
     expect(diffFields({ ...desired }, readBack)).toEqual([]);
   });
 

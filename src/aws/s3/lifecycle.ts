@@ -1,7 +1,9 @@
-// bucket.lifecycle: the noncurrent-version rule. Seawall owns the whole lifecycle
-// configuration of a bucket that asks for one; with none asked, whatever is there is
-// removed (the spec is the truth). Compared on a projection that ignores what S3 adds
-// (TransitionDefaultMinimumObjectSize, empty Filter shapes).
+// bucket.lifecycle: the lifecycle configuration of a bucket Seawall owns. Seawall owns
+// the whole configuration; with no rule asked, whatever is there is removed (the spec is
+// the truth). Compared on a projection that ignores what S3 adds
+// (TransitionDefaultMinimumObjectSize, empty Filter shapes). A ProtectedBucket asks for
+// a noncurrent-version rule (`lifecycleFacet`); other owners build their own rules and
+// get the same observe/diff/apply from `lifecycleFacetFor` (e.g. log retention).
 import {
   DeleteBucketLifecycleCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -29,6 +31,7 @@ export interface LifecycleRuleState {
   ID: string | undefined;
   Status: string | undefined;
   Prefix: string;
+  ExpirationDays?: number | undefined;
   NoncurrentDays: number | undefined;
   Transitions: { NoncurrentDays: number | undefined; StorageClass: string | undefined }[];
 }
@@ -64,6 +67,7 @@ export function projectRule(rule: LifecycleRule): LifecycleRuleState {
     ID: rule.ID,
     Status: rule.Status,
     Prefix: rule.Filter?.Prefix ?? rule.Prefix ?? '',
+    ExpirationDays: rule.Expiration?.Days,
     NoncurrentDays: rule.NoncurrentVersionExpiration?.NoncurrentDays,
     Transitions: (rule.NoncurrentVersionTransitions ?? []).map((t) => ({
       NoncurrentDays: t.NoncurrentDays,
@@ -77,6 +81,7 @@ export function lifecycleRules(state: LifecycleState): LifecycleRule[] {
     ID: r.ID,
     Status: r.Status === 'Enabled' ? 'Enabled' : 'Disabled',
     Filter: { Prefix: r.Prefix },
+    ...(r.ExpirationDays !== undefined ? { Expiration: { Days: r.ExpirationDays } } : {}),
     ...(r.NoncurrentDays !== undefined
       ? { NoncurrentVersionExpiration: { NoncurrentDays: r.NoncurrentDays } }
       : {}),
@@ -91,32 +96,42 @@ export function lifecycleRules(state: LifecycleState): LifecycleRule[] {
   }));
 }
 
-export const lifecycleFacet: Facet<LifecycleContext, LifecycleState> = {
-  name: 'bucket.lifecycle',
-  resource: (ctx) => bucketResource(ctx.bucket),
-  async observe(ctx) {
-    try {
-      const out = await ctx.s3.send(
-        new GetBucketLifecycleConfigurationCommand({ Bucket: ctx.bucket }),
+/** The lifecycle facet for any owner: only the desired rules differ. */
+export function lifecycleFacetFor<C extends BucketTarget>(
+  name: string,
+  desired: (ctx: C) => LifecycleState,
+): Facet<C, LifecycleState> {
+  return {
+    name,
+    resource: (ctx) => bucketResource(ctx.bucket),
+    async observe(ctx) {
+      try {
+        const out = await ctx.s3.send(
+          new GetBucketLifecycleConfigurationCommand({ Bucket: ctx.bucket }),
+        );
+        return { Rules: (out.Rules ?? []).map(projectRule) };
+      } catch (error) {
+        if (isAwsError(error, 'NoSuchLifecycleConfiguration')) return { Rules: [] };
+        throw error;
+      }
+    },
+    desired,
+    diff: (want, observed) => diffFields({ ...want }, observed),
+    async apply(ctx, want) {
+      if (want.Rules.length === 0) {
+        await ctx.s3.send(new DeleteBucketLifecycleCommand({ Bucket: ctx.bucket }));
+        return;
+      }
+      await ctx.s3.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: ctx.bucket,
+          LifecycleConfiguration: { Rules: lifecycleRules(want) },
+        }),
       );
-      return { Rules: (out.Rules ?? []).map(projectRule) };
-    } catch (error) {
-      if (isAwsError(error, 'NoSuchLifecycleConfiguration')) return { Rules: [] };
-      throw error;
-    }
-  },
-  desired: (ctx) => desiredLifecycle(ctx.lifecycle),
-  diff: (desired, observed) => diffFields({ ...desired }, observed),
-  async apply(ctx, desired) {
-    if (desired.Rules.length === 0) {
-      await ctx.s3.send(new DeleteBucketLifecycleCommand({ Bucket: ctx.bucket }));
-      return;
-    }
-    await ctx.s3.send(
-      new PutBucketLifecycleConfigurationCommand({
-        Bucket: ctx.bucket,
-        LifecycleConfiguration: { Rules: lifecycleRules(desired) },
-      }),
-    );
-  },
-};
+    },
+  };
+}
+
+export const lifecycleFacet = lifecycleFacetFor<LifecycleContext>('bucket.lifecycle', (ctx) =>
+  desiredLifecycle(ctx.lifecycle),
+);
