@@ -7,7 +7,6 @@
 // nothing when nothing differs; reads are shared where one call answers several facets.
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type * as k8s from '@kubernetes/client-node';
-import type { DriftItem } from '../../api/common.ts';
 import {
   type AlarmStatus,
   type CostMonitor,
@@ -33,14 +32,8 @@ import {
   dashboardFacet,
   deleteOwnedDashboard,
 } from '../../aws/cloudwatch/dashboard.ts';
-import { type Facet, type FacetMode, type FacetOutcome, runFacet } from '../../aws/facet.ts';
 import type { PolicyStatement } from '../../aws/iam/policy-document.ts';
-import { aliasFacet } from '../../aws/kms/alias.ts';
-import { ensureKey } from '../../aws/kms/key.ts';
 import { keyPolicyFacet } from '../../aws/kms/key-policy.ts';
-import { keyStateFacet } from '../../aws/kms/key-state.ts';
-import { rotationFacet } from '../../aws/kms/rotation.ts';
-import { keyTagsFacet } from '../../aws/kms/tags.ts';
 import {
   type BucketTarget,
   bucketResource,
@@ -57,6 +50,7 @@ import { subscriptionsFacet } from '../../aws/sns/subscriptions.ts';
 import { topicArn, topicFacet, topicKeyGrants } from '../../aws/sns/topic.ts';
 import { StalledError } from '../../runtime/errors.ts';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../../runtime/reconciler.ts';
+import { MissingResource, ReconcileSteps } from '../steps.ts';
 import {
   kubeProtectedBuckets,
   type ProtectedBucketReader,
@@ -104,9 +98,6 @@ export function createCostMonitorReconciler(
 export function costMonitorReconcilerFor(deps: { aws: AwsClients; kc: k8s.KubeConfig }) {
   return createCostMonitorReconciler({ aws: deps.aws, buckets: kubeProtectedBuckets(deps.kc) });
 }
-
-/** A resource is missing and the mode forbids creating it (report, plan): stop here. */
-class MissingResource extends Error {}
 
 export interface Account {
   accountId: string;
@@ -160,8 +151,7 @@ async function reconcileCostMonitor(
 }
 
 /** The steps of one reconcile, sharing the request, the clients, the owner and the account. */
-class Steps {
-  readonly request: CmRequest;
+class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
   readonly aws: AwsClients;
   readonly settings: CostMonitorSettings;
   readonly account: Account;
@@ -172,61 +162,18 @@ class Steps {
     settings: CostMonitorSettings,
     account: Account,
   ) {
-    this.request = request;
+    super(request);
     this.aws = deps.aws;
     this.settings = settings;
     this.account = account;
-  }
-
-  get mode(): FacetMode {
-    return this.request.mode;
   }
 
   get status(): CostMonitorStatus {
     return this.request.status;
   }
 
-  /** converge and correct may create what is missing; report and plan only say so. */
-  get mayCreate(): boolean {
-    return this.mode === 'converge' || this.mode === 'correct';
-  }
-
   get owner(): string {
     return this.settings.owner;
-  }
-
-  /** Runs a facet, records its drift, and hands back what it observed (for status). */
-  async facet<Ctx, O, D>(
-    facet: Facet<Ctx, O, D>,
-    ctx: Ctx,
-  ): Promise<{ outcome: FacetOutcome; observed: O }> {
-    let observed: O | undefined;
-    const watched: Facet<Ctx, O, D> = {
-      ...facet,
-      observe: async (c) => {
-        observed = await facet.observe(c);
-        return observed;
-      },
-    };
-    const outcome = await runFacet(watched, ctx, this.mode, this.request.now);
-    if (outcome.drift.length > 0) this.request.recordDrift(outcome.drift);
-    return { outcome, observed: observed as O };
-  }
-
-  /** A resource that should exist is missing: drift in a check, a creation otherwise. */
-  missing(resource: string, facet: string): void {
-    if (this.mode === 'converge') return;
-    const item: DriftItem = {
-      resource,
-      facet,
-      field: 'exists',
-      expected: 'true',
-      observed: 'false',
-      action: this.mode === 'correct' ? 'Corrected' : 'Reported',
-      detectedAt: this.request.now.toISOString(),
-    };
-    this.request.recordDrift([item]);
-    if (!this.mayCreate) throw new MissingResource(`${resource} does not exist`);
   }
 
   /**
@@ -241,38 +188,11 @@ class Steps {
     knownKeyArn: string | undefined,
   ): Promise<string> {
     const kms = this.aws.kms(region);
-    if (!this.mayCreate && !knownKeyArn) {
-      throw new MissingResource(`KMS key ${alias} in ${region} is not recorded yet`);
-    }
-    const ensured = await ensureKey(
+    const ensured = await this.managedKey(
       { kms, region, alias, owner: this.owner },
-      { description, adopt: false, knownKeyArn },
+      { description, adopt: false, knownKeyArn, rotation: { enabled: true, periodInDays: 365 } },
     );
-    if (ensured.created) this.request.log.info({ keyArn: ensured.metadata.Arn }, 'created KMS key');
     const { KeyId: keyId, Arn: keyArn } = ensured.metadata;
-    await this.facet(aliasFacet, {
-      kms,
-      alias,
-      keyArn,
-      keyId,
-      observedTarget: ensured.aliasTarget,
-    });
-    await this.facet(keyStateFacet, {
-      kms,
-      keyId,
-      keyArn,
-      observedState: ensured.metadata.KeyState,
-    });
-    await this.facet(keyTagsFacet, {
-      kms,
-      keyId,
-      keyArn,
-      alias,
-      owner: this.owner,
-      tags: undefined,
-      knownTags: ensured.tags,
-    });
-    await this.facet(rotationFacet, { kms, keyId, keyArn, enabled: true, periodInDays: 365 });
     await this.facet(keyPolicyFacet, {
       kms,
       keyId,
@@ -490,12 +410,12 @@ class Steps {
       seen: {},
     };
     const settings = await this.facet(trailFacet, ctx);
-    if (!settings.observed.exists && !settings.outcome.applied) {
+    if (!settings.observed.exists && !settings.applied) {
       throw new MissingResource(`trail ${trail.name} does not exist`);
     }
     await this.facet(eventSelectorsFacet, ctx);
     const logging = await this.facet(loggingFacet, ctx);
-    const isLogging = logging.outcome.applied || logging.observed.IsLogging === true;
+    const isLogging = logging.applied || logging.observed.IsLogging === true;
     const trailStatus = ctx.seen.status;
     const { latestDeliveryError: _e, latestDeliveryTime: _t, ...rest } = this.status.auditTrail;
     this.status.auditTrail = {

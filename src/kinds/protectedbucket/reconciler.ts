@@ -1,10 +1,3 @@
-// The ProtectedBucket reconciler: ordered steps, each owning AWS facets, stopping at the
-// first error (Flux style):
-//   primary key → bucket (+ facets) → backup key → backup bucket (+ facets) → role →
-//   key policies (they name the role, which must exist first) → replication rule.
-// A steady-state check makes read calls only: every facet observes, diffs, and writes
-// nothing when nothing differs; reads are shared where one call answers two questions.
-import type { DriftItem } from '../../api/common.ts';
 import {
   type ProtectedBucket,
   type ProtectedBucketSpec,
@@ -12,7 +5,6 @@ import {
   protectedBucketKind,
 } from '../../api/protectedbucket.ts';
 import type { AwsClients } from '../../aws/clients.ts';
-import { type Facet, type FacetMode, type FacetOutcome, runFacet } from '../../aws/facet.ts';
 import type { PolicyStatement } from '../../aws/iam/policy-document.ts';
 import {
   ensureRole,
@@ -23,12 +15,8 @@ import {
   roleTagsFacet,
   roleTrustPolicyFacet,
 } from '../../aws/iam/replication-role.ts';
-import { aliasFacet } from '../../aws/kms/alias.ts';
-import { type EnsuredKey, ensureKey, requireUsableKey } from '../../aws/kms/key.ts';
+import { requireUsableKey } from '../../aws/kms/key.ts';
 import { keyPolicyFacet } from '../../aws/kms/key-policy.ts';
-import { keyStateFacet } from '../../aws/kms/key-state.ts';
-import { rotationFacet } from '../../aws/kms/rotation.ts';
-import { keyTagsFacet } from '../../aws/kms/tags.ts';
 import { assertOwnedOrAdoptable, ownerValue, ResourceMissingError } from '../../aws/ownership.ts';
 import {
   type BucketPresence,
@@ -47,6 +35,7 @@ import { replicationFacet } from '../../aws/s3/replication.ts';
 import { bucketTagsFacet } from '../../aws/s3/tags.ts';
 import { versioningFacet } from '../../aws/s3/versioning.ts';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../../runtime/reconciler.ts';
+import { MissingResource, ReconcileSteps } from '../steps.ts';
 import { finalizeProtectedBucket } from './finalize.ts';
 import {
   type BackupSettings,
@@ -67,9 +56,6 @@ export interface ProtectedBucketDeps {
   /** Test seams for crash simulation. */
   hooks?: { afterCreateKey?: (keyId: string) => Promise<void> | void };
 }
-
-/** A resource is missing and the mode forbids creating it (report, plan): stop here. */
-class MissingResource extends Error {}
 
 /** A key as the later steps need it: encryption, key policy, role policy, status. */
 interface KeyOutcome {
@@ -192,8 +178,7 @@ async function reconcileProtectedBucket(
 }
 
 /** The steps of one reconcile, sharing the request, the clients and the owner. */
-class Steps {
-  readonly request: PbRequest;
+class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
   readonly deps: ProtectedBucketDeps;
   readonly owner: string;
   readonly settings: ProtectedBucketSettings;
@@ -203,45 +188,10 @@ class Steps {
     owner: string,
     settings: ProtectedBucketSettings,
   ) {
-    this.request = request;
+    super(request);
     this.deps = deps;
     this.owner = owner;
     this.settings = settings;
-  }
-
-  get mode(): FacetMode {
-    return this.request.mode;
-  }
-
-  /** converge and correct may create what is missing; report and plan only say so. */
-  get mayCreate(): boolean {
-    return this.mode === 'converge' || this.mode === 'correct';
-  }
-
-  async facet<Ctx, O, D>(facet: Facet<Ctx, O, D>, ctx: Ctx): Promise<FacetOutcome> {
-    const outcome = await runFacet(facet, ctx, this.mode, this.request.now);
-    if (outcome.drift.length > 0) this.request.recordDrift(outcome.drift);
-    return outcome;
-  }
-
-  /** A resource that should exist is missing: drift in a check, a creation otherwise. */
-  missing(resource: string, facet: string): void {
-    this.recordMissing(resource, facet);
-    if (!this.mayCreate) throw new MissingResource(`${resource} does not exist`);
-  }
-
-  recordMissing(resource: string, facet: string): void {
-    if (this.mode === 'converge' || this.mode === 'plan') return;
-    const item: DriftItem = {
-      resource,
-      facet,
-      field: 'exists',
-      expected: 'true',
-      observed: 'false',
-      action: this.mode === 'correct' ? 'Corrected' : 'Reported',
-      detectedAt: this.request.now.toISOString(),
-    };
-    this.request.recordDrift([item]);
   }
 
   bucketTarget(bucket: string, region: string): BucketTarget {
@@ -265,52 +215,23 @@ class Steps {
         managed: false,
       };
     }
-    const target = { kms, region, alias: settings.alias, owner: this.owner };
-    if (!this.mayCreate && !knownKeyArn) {
-      // Without a recorded key a check cannot tell "missing" from "never made".
-      throw new MissingResource(`KMS key ${settings.alias} is not recorded yet`);
-    }
-    const ensured: EnsuredKey = await ensureKey(target, {
-      description: `Seawall: encrypts s3://${bucket} (${this.owner})`,
-      tags: this.settings.tags,
-      adopt: this.settings.adoptExisting,
-      knownKeyArn,
-      mayCreate: this.mayCreate,
-      ...(this.deps.hooks?.afterCreateKey
-        ? { afterCreateKey: this.deps.hooks.afterCreateKey }
-        : {}),
-    });
-    if (ensured.created) this.request.log.info({ keyArn: ensured.metadata.Arn }, 'created KMS key');
+    const ensured = await this.managedKey(
+      { kms, region, alias: settings.alias, owner: this.owner },
+      {
+        description: `Seawall: encrypts s3://${bucket} (${this.owner})`,
+        tags: this.settings.tags,
+        adopt: this.settings.adoptExisting,
+        knownKeyArn,
+        rotation: {
+          enabled: settings.rotationEnabled,
+          periodInDays: settings.rotationPeriodInDays,
+        },
+        ...(this.deps.hooks?.afterCreateKey
+          ? { afterCreateKey: this.deps.hooks.afterCreateKey }
+          : {}),
+      },
+    );
     const { KeyId: keyId, Arn: keyArn } = ensured.metadata;
-    await this.facet(aliasFacet, {
-      kms,
-      alias: settings.alias,
-      keyArn,
-      keyId,
-      observedTarget: ensured.aliasTarget,
-    });
-    await this.facet(keyStateFacet, {
-      kms,
-      keyId,
-      keyArn,
-      observedState: ensured.metadata.KeyState,
-    });
-    await this.facet(keyTagsFacet, {
-      kms,
-      keyId,
-      keyArn,
-      alias: settings.alias,
-      owner: this.owner,
-      tags: this.settings.tags,
-      knownTags: ensured.tags,
-    });
-    await this.facet(rotationFacet, {
-      kms,
-      keyId,
-      keyArn,
-      enabled: settings.rotationEnabled,
-      periodInDays: settings.rotationPeriodInDays,
-    });
     return {
       arn: keyArn,
       id: keyId,
