@@ -6,17 +6,20 @@
 import {
   CreateAliasCommand,
   CreateKeyCommand,
+  DeleteAliasCommand,
   DescribeKeyCommand,
   type KeyMetadata,
   type KMSClient,
   ListKeysCommand,
   ListResourceTagsCommand,
+  ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { StalledError } from '../../runtime/errors.ts';
 import { isAwsError } from '../errors.ts';
 import {
   assertOwnedOrAdoptable,
   OWNER_TAG,
+  ownershipOf,
   ResourceMissingError,
   type TagMap,
   tagsFromKms,
@@ -226,4 +229,55 @@ export async function requireUsableKey(
     throw new StalledError('KeyNotUsable', `KMS key ${keyArn} is ${meta.KeyState}, not Enabled`);
   }
   return meta;
+}
+
+/** The maximum waiting period KMS allows: a mistaken deletion can be undone for a month. */
+export const KEY_DELETION_WINDOW_DAYS = 30;
+
+/** `arn:aws:kms:<region>:<account>:key/<id>` → `<id>`. */
+export function keyIdOf(keyIdOrArn: string): string {
+  return keyIdOrArn.startsWith('arn:') ? (keyIdOrArn.split('/').pop() ?? keyIdOrArn) : keyIdOrArn;
+}
+
+/**
+ * Deletion of a key Seawall created: its alias goes and the key is scheduled for
+ * deletion with the longest window — never deleted outright. A key without this owner's
+ * tag, or already gone, is left alone; a key already pending deletion stays as it is.
+ */
+export async function scheduleOwnedKeyDeletion(
+  kms: KMSClient,
+  alias: string,
+  knownArn: string | undefined,
+  owner: string,
+): Promise<void> {
+  let keyId: string;
+  let state: string | undefined;
+  try {
+    const described = await kms.send(new DescribeKeyCommand({ KeyId: knownArn ?? alias }));
+    if (!described.KeyMetadata?.KeyId) return;
+    // The bare key id: moto answers some KMS calls given an ARN with a 500 (AWS takes both).
+    keyId = keyIdOf(described.KeyMetadata.KeyId);
+    state = described.KeyMetadata.KeyState;
+    if (ownershipOf(await readKeyTags(kms, keyId), owner) !== 'owned') return;
+  } catch (error) {
+    if (isAwsError(error, 'NotFoundException')) return;
+    throw error;
+  }
+  try {
+    await kms.send(new DeleteAliasCommand({ AliasName: alias }));
+  } catch (error) {
+    if (!isAwsError(error, 'NotFoundException')) throw error;
+  }
+  if (state === 'PendingDeletion') return;
+  try {
+    await kms.send(
+      new ScheduleKeyDeletionCommand({
+        KeyId: keyId,
+        PendingWindowInDays: KEY_DELETION_WINDOW_DAYS,
+      }),
+    );
+  } catch (error) {
+    // Scheduled meanwhile by an earlier, interrupted attempt.
+    if (!isAwsError(error, 'KMSInvalidStateException', 'NotFoundException')) throw error;
+  }
 }

@@ -7,11 +7,6 @@
 //   logs stalls the deletion with a message naming it, and its key (needed to read those
 //   logs) is kept with it. Only what carries this CostMonitor's owner tag is touched.
 import { DeleteTrailCommand } from '@aws-sdk/client-cloudtrail';
-import {
-  DeleteAliasCommand,
-  DescribeKeyCommand,
-  ScheduleKeyDeletionCommand,
-} from '@aws-sdk/client-kms';
 import { DeleteTopicCommand } from '@aws-sdk/client-sns';
 import type { CostMonitor } from '../../api/costmonitor.ts';
 import type { AwsClients } from '../../aws/clients.ts';
@@ -19,7 +14,7 @@ import { readTrail, trailOwner } from '../../aws/cloudtrail/trail.ts';
 import { deleteOwnedAlarms } from '../../aws/cloudwatch/alarms.ts';
 import { deleteOwnedDashboard } from '../../aws/cloudwatch/dashboard.ts';
 import { isAwsError } from '../../aws/errors.ts';
-import { readKeyTags } from '../../aws/kms/key.ts';
+import { scheduleOwnedKeyDeletion } from '../../aws/kms/key.ts';
 import { ownershipOf } from '../../aws/ownership.ts';
 import {
   type BucketTarget,
@@ -32,9 +27,6 @@ import { topicOwner } from '../../aws/sns/topic.ts';
 import { StalledError } from '../../runtime/errors.ts';
 import type { CmRequest } from './reconciler.ts';
 import { resolveSettings, topicKeyAlias } from './settings.ts';
-
-/** The maximum waiting period KMS allows: a mistaken deletion can be undone for a month. */
-export const KEY_DELETION_WINDOW_DAYS = 30;
 
 export async function finalizeCostMonitor(request: CmRequest, aws: AwsClients): Promise<void> {
   const object = request.object as CostMonitor;
@@ -68,9 +60,8 @@ export async function finalizeCostMonitor(request: CmRequest, aws: AwsClients): 
   if (settings.topic.owned) {
     for (const topic of status.topics ?? []) {
       await deleteOwnedTopic(aws, topic.region, topic.arn, owner);
-      await scheduleKeyDeletion(
-        aws,
-        topic.region,
+      await scheduleOwnedKeyDeletion(
+        aws.kms(topic.region),
         topicKeyAlias(settings.topic.name),
         topic.keyArn,
         owner,
@@ -97,7 +88,12 @@ export async function finalizeCostMonitor(request: CmRequest, aws: AwsClients): 
     }
   }
   if (trail) {
-    await scheduleKeyDeletion(aws, trail.region, trail.keyAlias, status.auditTrail?.keyArn, owner);
+    await scheduleOwnedKeyDeletion(
+      aws.kms(trail.region),
+      trail.keyAlias,
+      status.auditTrail?.keyArn,
+      owner,
+    );
   }
   request.log.info('deleted AWS resources');
 }
@@ -125,37 +121,4 @@ export async function deleteOwnedTopic(
   }
   if (found !== owner) return;
   await aws.sns(region).send(new DeleteTopicCommand({ TopicArn: arn }));
-}
-
-/** Schedules our key for deletion (30 days) and removes its alias; a foreign key is left alone. */
-export async function scheduleKeyDeletion(
-  aws: AwsClients,
-  region: string,
-  alias: string,
-  knownArn: string | undefined,
-  owner: string,
-): Promise<void> {
-  const kms = aws.kms(region);
-  let keyId = knownArn;
-  let state: string | undefined;
-  try {
-    const described = await kms.send(new DescribeKeyCommand({ KeyId: keyId ?? alias }));
-    // The key id, not the ARN: moto's ScheduleKeyDeletion takes only an id (AWS takes both).
-    keyId = described.KeyMetadata?.KeyId;
-    state = described.KeyMetadata?.KeyState;
-    if (!keyId) return;
-    if (ownershipOf(await readKeyTags(kms, keyId), owner) !== 'owned') return;
-  } catch (error) {
-    if (isAwsError(error, 'NotFoundException')) return;
-    throw error;
-  }
-  try {
-    await kms.send(new DeleteAliasCommand({ AliasName: alias }));
-  } catch (error) {
-    if (!isAwsError(error, 'NotFoundException')) throw error;
-  }
-  if (state === 'PendingDeletion') return;
-  await kms.send(
-    new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: KEY_DELETION_WINDOW_DAYS }),
-  );
 }

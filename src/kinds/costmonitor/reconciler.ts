@@ -33,6 +33,7 @@ import {
   deleteOwnedDashboard,
 } from '../../aws/cloudwatch/dashboard.ts';
 import type { PolicyStatement } from '../../aws/iam/policy-document.ts';
+import { scheduleOwnedKeyDeletion } from '../../aws/kms/key.ts';
 import { keyPolicyFacet } from '../../aws/kms/key-policy.ts';
 import {
   type BucketTarget,
@@ -56,7 +57,7 @@ import {
   type ProtectedBucketReader,
   resolveBuckets,
 } from './dependencies.ts';
-import { deleteOwnedTopic, finalizeCostMonitor, scheduleKeyDeletion } from './finalize.ts';
+import { deleteOwnedTopic, finalizeCostMonitor } from './finalize.ts';
 import {
   type CostMonitorSettings,
   type PlannedAlarm,
@@ -284,9 +285,8 @@ class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
     for (const old of this.status.topics ?? []) {
       if (regions.includes(old.region)) continue;
       await deleteOwnedTopic(this.aws, old.region, old.arn, this.owner);
-      await scheduleKeyDeletion(
-        this.aws,
-        old.region,
+      await scheduleOwnedKeyDeletion(
+        this.aws.kms(old.region),
         topicKeyAlias(topic.name),
         old.keyArn,
         this.owner,

@@ -6,18 +6,13 @@
 // Only what carries our owner tag is touched. Emptiness of both buckets is checked
 // first, so a non-empty bucket stalls the deletion before anything has changed: the
 // backup keeps replicating and no key is scheduled while data still depends on it.
-import {
-  DeleteAliasCommand,
-  DescribeKeyCommand,
-  type KMSClient,
-  ScheduleKeyDeletionCommand,
-} from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { DeleteBucketReplicationCommand } from '@aws-sdk/client-s3';
 import type { ProtectedBucket } from '../../api/protectedbucket.ts';
 import type { AwsClients } from '../../aws/clients.ts';
 import { isAwsError } from '../../aws/errors.ts';
 import { deleteReplicationRole, replicationRoleName } from '../../aws/iam/replication-role.ts';
-import { readKeyTags } from '../../aws/kms/key.ts';
+import { scheduleOwnedKeyDeletion } from '../../aws/kms/key.ts';
 import { ownershipOf, ownerValue } from '../../aws/ownership.ts';
 import {
   type BucketTarget,
@@ -29,9 +24,6 @@ import {
 import { StalledError } from '../../runtime/errors.ts';
 import type { PbRequest } from './reconciler.ts';
 import { resolveSettings } from './settings.ts';
-
-/** The maximum waiting period KMS allows: a mistaken deletion can be undone for a month. */
-export const KEY_DELETION_WINDOW_DAYS = 30;
 
 export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClients): Promise<void> {
   const object = request.object as ProtectedBucket;
@@ -87,7 +79,7 @@ export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClient
       alias: settings.backup.key.alias,
       arn: request.status.backupKeyArn,
     });
-  for (const key of keys) await scheduleKeyDeletion(key.kms, key.alias, key.arn, owner);
+  for (const key of keys) await scheduleOwnedKeyDeletion(key.kms, key.alias, key.arn, owner);
   request.log.info({ buckets: ours.map((b) => b.bucket) }, 'deleted AWS resources');
 }
 
@@ -115,47 +107,3 @@ async function removeReplication(primary: BucketTarget): Promise<void> {
 }
 
 /** Schedules our key for deletion (30 days) and removes its alias; a foreign key is left alone. */
-async function scheduleKeyDeletion(
-  kms: KMSClient,
-  alias: string,
-  knownArn: string | undefined,
-  owner: string,
-): Promise<void> {
-  let keyId = knownArn;
-  let tags: Record<string, string>;
-  try {
-    if (!keyId) {
-      const described = await kms.send(new DescribeKeyCommand({ KeyId: alias }));
-      keyId = described.KeyMetadata?.Arn;
-      if (!keyId) return;
-    }
-    // moto answers some KMS calls given an ARN with a 500: use the bare key id.
-    keyId = keyIdOf(keyId);
-    tags = await readKeyTags(kms, keyId);
-  } catch (error) {
-    if (isAwsError(error, 'NotFoundException')) return;
-    throw error;
-  }
-  if (ownershipOf(tags, owner) !== 'owned') return;
-  try {
-    await kms.send(new DeleteAliasCommand({ AliasName: alias }));
-  } catch (error) {
-    if (!isAwsError(error, 'NotFoundException')) throw error;
-  }
-  try {
-    await kms.send(
-      new ScheduleKeyDeletionCommand({
-        KeyId: keyId,
-        PendingWindowInDays: KEY_DELETION_WINDOW_DAYS,
-      }),
-    );
-  } catch (error) {
-    // Already scheduled by an earlier attempt.
-    if (!isAwsError(error, 'KMSInvalidStateException', 'NotFoundException')) throw error;
-  }
-}
-
-/** `arn:aws:kms:<region>:<account>:key/<id>` → `<id>`. */
-export function keyIdOf(keyIdOrArn: string): string {
-  return keyIdOrArn.startsWith('arn:') ? (keyIdOrArn.split('/').pop() ?? keyIdOrArn) : keyIdOrArn;
-}
