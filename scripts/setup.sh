@@ -10,3 +10,4 @@ if [[ ! -x node_modules/.bin/vitest || package-lock.json -nt node_modules/.packa
 fi
 bash scripts/install-moto.sh >/dev/null
 bash scripts/install-kube.sh >/dev/null
+bash scripts/install-helm.sh >/dev/null

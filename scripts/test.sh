@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== typecheck"; npx tsc --noEmit
 echo "== lint + format"; npx biome ci .
+echo "== dockerfile (hadolint)"; bash scripts/lint-dockerfile.sh
 echo "== tests"; npx vitest run "$@"

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { crdsCommand } from './crds.ts';
+import { iamPolicyCommand } from './iam-policy.ts';
 // `seawall <command>`: run | validate | plan | crds | iam-policy.
+import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
+import { validateCommand } from './validate.ts';
 
 const USAGE = `Usage: seawall <command> [options]
 
@@ -19,6 +22,9 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, Command> = {
   run: runCommand,
   crds: crdsCommand,
+  'iam-policy': iamPolicyCommand,
+  validate: validateCommand,
+  plan: planCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,0 +1,349 @@
+// The least-privilege IAM policy the operator's role needs, derived from the AWS calls the
+// code makes — not a hand-kept list. `scanSdkCalls` finds every `new <Operation>Command(`
+// (and paginator, and lib-storage Upload) imported from `@aws-sdk/client-<service>` in
+// src/ (tests excluded); `buildPolicy` maps each SDK operation to the IAM actions that
+// authorize it (the AWS Service Authorization Reference; mostly `service:Operation`, with
+// the exceptions below). `npm run gen` writes the result to iam-policy.generated.ts; a
+// unit test fails when that file is stale. `seawall iam-policy` prints it.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+/** One SDK operation the code calls, and where. */
+export interface SdkCall {
+  /** IAM service prefix (`s3`, `kms`, ...). */
+  service: string;
+  /** SDK operation name (`HeadBucket`). */
+  operation: string;
+  /** Source files (relative to the repository root) that call it. */
+  files: string[];
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string;
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+/** `@aws-sdk/client-<package>` → IAM service prefix. A client not listed here is an error. */
+const SERVICE_PREFIX: Record<string, string> = {
+  s3: 's3',
+  kms: 'kms',
+  iam: 'iam',
+  sts: 'sts',
+  glue: 'glue',
+  cloudwatch: 'cloudwatch',
+  cloudtrail: 'cloudtrail',
+  sns: 'sns',
+};
+
+interface ActionRule {
+  /** IAM actions that authorize the operation. */
+  actions: string[];
+  /** The operation hands a role to an AWS service: iam:PassRole for that service. */
+  passRoleTo?: string;
+}
+
+/**
+ * Operations whose IAM actions are not just `service:Operation`, checked against the
+ * Service Authorization Reference and each operation's "Permissions" section.
+ * Create calls carry Seawall's owner tag, so tag-on-create permissions are included.
+ */
+const EXCEPTIONS: Record<string, ActionRule> = {
+  // S3 authorizes bucket sub-resources under their own names.
+  's3:HeadBucket': { actions: ['s3:ListBucket'] },
+  's3:ListObjectsV2': { actions: ['s3:ListBucket'] },
+  's3:ListObjects': { actions: ['s3:ListBucket'] },
+  's3:ListObjectVersions': { actions: ['s3:ListBucketVersions'] },
+  's3:HeadObject': { actions: ['s3:GetObject'] },
+  // SSE-KMS buckets: reading an object decrypts its data key, writing one generates a key.
+  's3:GetObject': { actions: ['s3:GetObject', 'kms:Decrypt'] },
+  's3:PutObject': { actions: ['s3:PutObject', 'kms:GenerateDataKey'] },
+  's3:CreateMultipartUpload': { actions: ['s3:PutObject', 'kms:GenerateDataKey'] },
+  's3:UploadPart': { actions: ['s3:PutObject', 'kms:GenerateDataKey'] },
+  's3:CompleteMultipartUpload': { actions: ['s3:PutObject', 'kms:Decrypt'] },
+  's3:AbortMultipartUpload': { actions: ['s3:AbortMultipartUpload'] },
+  's3:CreateBucket': { actions: ['s3:CreateBucket', 's3:TagResource'] },
+  's3:GetBucketEncryption': { actions: ['s3:GetEncryptionConfiguration'] },
+  's3:PutBucketEncryption': { actions: ['s3:PutEncryptionConfiguration'] },
+  's3:DeleteBucketEncryption': { actions: ['s3:PutEncryptionConfiguration'] },
+  's3:GetPublicAccessBlock': { actions: ['s3:GetBucketPublicAccessBlock'] },
+  's3:PutPublicAccessBlock': { actions: ['s3:PutBucketPublicAccessBlock'] },
+  's3:DeletePublicAccessBlock': { actions: ['s3:PutBucketPublicAccessBlock'] },
+  's3:GetBucketReplication': { actions: ['s3:GetReplicationConfiguration'] },
+  's3:PutBucketReplication': {
+    actions: ['s3:PutReplicationConfiguration'],
+    passRoleTo: 's3.amazonaws.com',
+  },
+  's3:DeleteBucketReplication': { actions: ['s3:PutReplicationConfiguration'] },
+  's3:GetBucketLifecycleConfiguration': { actions: ['s3:GetLifecycleConfiguration'] },
+  's3:PutBucketLifecycleConfiguration': { actions: ['s3:PutLifecycleConfiguration'] },
+  's3:DeleteBucketLifecycle': { actions: ['s3:PutLifecycleConfiguration'] },
+  's3:DeleteBucketTagging': { actions: ['s3:PutBucketTagging'] },
+  's3:GetBucketLocation': { actions: ['s3:GetBucketLocation'] },
+  's3:DeleteObject': { actions: ['s3:DeleteObject'] },
+  's3:DeleteObjects': { actions: ['s3:DeleteObject'] },
+  // Tag on create.
+  'kms:CreateKey': { actions: ['kms:CreateKey', 'kms:TagResource'] },
+  'iam:CreateRole': { actions: ['iam:CreateRole', 'iam:TagRole'] },
+  'sns:CreateTopic': { actions: ['sns:CreateTopic', 'sns:TagResource'] },
+  'cloudtrail:CreateTrail': { actions: ['cloudtrail:CreateTrail', 'cloudtrail:AddTags'] },
+  'cloudwatch:PutMetricAlarm': { actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'] },
+  'glue:CreateJob': {
+    actions: ['glue:CreateJob', 'glue:TagResource'],
+    passRoleTo: 'glue.amazonaws.com',
+  },
+  'glue:UpdateJob': { actions: ['glue:UpdateJob'], passRoleTo: 'glue.amazonaws.com' },
+  'glue:CreateCrawler': {
+    actions: ['glue:CreateCrawler', 'glue:TagResource'],
+    passRoleTo: 'glue.amazonaws.com',
+  },
+  'glue:UpdateCrawler': { actions: ['glue:UpdateCrawler'], passRoleTo: 'glue.amazonaws.com' },
+  'glue:CreateWorkflow': { actions: ['glue:CreateWorkflow', 'glue:TagResource'] },
+  'glue:CreateTrigger': { actions: ['glue:CreateTrigger', 'glue:TagResource'] },
+  'glue:CreateDataQualityRuleset': {
+    actions: ['glue:CreateDataQualityRuleset', 'glue:TagResource'],
+  },
+  'glue:StartDataQualityRulesetEvaluationRun': {
+    actions: ['glue:StartDataQualityRulesetEvaluationRun'],
+    passRoleTo: 'glue.amazonaws.com',
+  },
+  // Always allowed; no policy needed.
+  'sts:GetCallerIdentity': { actions: [] },
+};
+
+/**
+ * S3 operations whose IAM action has the operation's name. S3 names diverge so often
+ * that an S3 operation in neither table fails the generator: look it up, then add it.
+ */
+const S3_SAME_NAME = new Set([
+  'CreateBucket',
+  'DeleteBucket',
+  'DeleteBucketPolicy',
+  'GetBucketPolicy',
+  'PutBucketPolicy',
+  'GetBucketPolicyStatus',
+  'GetBucketTagging',
+  'PutBucketTagging',
+  'GetBucketVersioning',
+  'PutBucketVersioning',
+  'GetBucketOwnershipControls',
+  'PutBucketOwnershipControls',
+  'GetBucketNotification',
+  'PutBucketNotification',
+  'GetBucketAcl',
+  'PutBucketAcl',
+  'GetObjectTagging',
+  'PutObjectTagging',
+]);
+
+/** lib-storage's Upload sends these S3 operations (one PutObject, or a multipart upload). */
+const UPLOAD_OPERATIONS = [
+  'PutObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+];
+
+/** The IAM actions that authorize one SDK operation. */
+export function iamActionsFor(service: string, operation: string): ActionRule {
+  const key = `${service}:${operation}`;
+  const exception = EXCEPTIONS[key];
+  if (exception) return exception;
+  if (service === 's3' && !S3_SAME_NAME.has(operation)) {
+    throw new Error(
+      `iam-policy: no IAM action known for s3:${operation}; look it up in the Service Authorization Reference and add it to src/aws/iam-policy.ts`,
+    );
+  }
+  return { actions: [key] };
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name === 'testdata' || name === 'node_modules') continue;
+      out.push(...sourceFiles(path));
+    } else if (
+      name.endsWith('.ts') &&
+      !name.endsWith('.test.ts') &&
+      !name.endsWith('.d.ts') &&
+      !name.endsWith('.generated.ts')
+    ) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+const NAMED_IMPORT =
+  /import\s+(type\s+)?\{([^}]*)\}\s*from\s*['"]@aws-sdk\/(client-[a-z0-9-]+|lib-storage)['"]/g;
+const NAMESPACE_IMPORT = /import\s+\*\s+as\s+(\w+)\s+from\s*['"]@aws-sdk\/(client-[a-z0-9-]+)['"]/g;
+
+function serviceOf(pkg: string, file: string): string {
+  const service = SERVICE_PREFIX[pkg.replace(/^client-/, '')];
+  if (!service) {
+    throw new Error(
+      `iam-policy: ${file} imports @aws-sdk/${pkg}, a client with no IAM prefix in src/aws/iam-policy.ts`,
+    );
+  }
+  return service;
+}
+
+/** SDK operations called in one file's source text. */
+export function scanSource(text: string, file: string): { service: string; operation: string }[] {
+  const found: { service: string; operation: string }[] = [];
+  // local name → [service, imported name]
+  const names = new Map<string, [string, string]>();
+  for (const m of text.matchAll(NAMED_IMPORT)) {
+    if (m[1]) continue; // `import type { ... }`: no calls
+    const pkg = m[3] ?? '';
+    for (const spec of (m[2] ?? '').split(',')) {
+      const s = spec.trim();
+      if (!s || s.startsWith('type ')) continue;
+      const [imported = '', local = imported] = s.split(/\s+as\s+/).map((x) => x.trim());
+      names.set(local, [pkg === 'lib-storage' ? 'lib-storage' : serviceOf(pkg, file), imported]);
+    }
+  }
+  for (const m of text.matchAll(/\bnew\s+(\w+)\s*\(/g)) {
+    const entry = names.get(m[1] ?? '');
+    if (!entry) continue;
+    const [service, imported] = entry;
+    if (service === 'lib-storage') {
+      if (imported === 'Upload') {
+        for (const operation of UPLOAD_OPERATIONS) found.push({ service: 's3', operation });
+      }
+      continue;
+    }
+    if (imported.endsWith('Command')) found.push({ service, operation: imported.slice(0, -7) });
+  }
+  for (const m of text.matchAll(/\b(paginate\w+)\s*\(/g)) {
+    const entry = names.get(m[1] ?? '');
+    if (entry && entry[0] !== 'lib-storage') {
+      found.push({ service: entry[0], operation: entry[1].slice('paginate'.length) });
+    }
+  }
+  for (const m of text.matchAll(NAMESPACE_IMPORT)) {
+    const service = serviceOf(m[2] ?? '', file);
+    const re = new RegExp(`\\bnew\\s+${m[1]}\\.(\\w+)Command\\s*\\(`, 'g');
+    for (const c of text.matchAll(re)) found.push({ service, operation: c[1] ?? '' });
+  }
+  return found;
+}
+
+/** Every SDK operation called under `srcDir`, sorted, with the files calling it. */
+export function scanSdkCalls(srcDir: string, root: string): SdkCall[] {
+  const calls = new Map<string, SdkCall>();
+  for (const path of sourceFiles(srcDir)) {
+    const file = relative(root, path).split(sep).join('/');
+    for (const { service, operation } of scanSource(readFileSync(path, 'utf8'), file)) {
+      const key = `${service}:${operation}`;
+      const call = calls.get(key) ?? { service, operation, files: [] };
+      if (!call.files.includes(file)) call.files.push(file);
+      calls.set(key, call);
+    }
+  }
+  return [...calls.values()].sort((a, b) =>
+    `${a.service}:${a.operation}`.localeCompare(`${b.service}:${b.operation}`),
+  );
+}
+
+const SID: Record<string, string> = {
+  s3: 'SeawallS3',
+  kms: 'SeawallKms',
+  iam: 'SeawallIamRoles',
+  sts: 'SeawallSts',
+  glue: 'SeawallGlue',
+  cloudwatch: 'SeawallCloudWatch',
+  cloudtrail: 'SeawallCloudTrail',
+  sns: 'SeawallSns',
+};
+
+/** The policy: one statement per service, plus iam:PassRole limited to the services that need it. */
+export function buildPolicy(calls: SdkCall[]): PolicyDocument {
+  const byService = new Map<string, Set<string>>();
+  const passRoleTo = new Set<string>();
+  for (const call of calls) {
+    const rule = iamActionsFor(call.service, call.operation);
+    for (const action of rule.actions) {
+      const service = action.split(':')[0] ?? '';
+      const set = byService.get(service) ?? new Set<string>();
+      set.add(action);
+      byService.set(service, set);
+    }
+    if (rule.passRoleTo) passRoleTo.add(rule.passRoleTo);
+  }
+  const statements: PolicyStatement[] = [...byService.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([service, actions]) => ({
+      Sid: SID[service] ?? `Seawall${service}`,
+      Effect: 'Allow',
+      Action: [...actions].sort(),
+      Resource: '*',
+    }));
+  if (passRoleTo.size > 0) {
+    statements.push({
+      Sid: 'SeawallPassRole',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: '*',
+      Condition: { StringEquals: { 'iam:PassedToService': [...passRoleTo].sort() } },
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Every action in a policy, sorted (PassRole included). */
+export function policyActions(policy: PolicyDocument): string[] {
+  return [...new Set(policy.Statement.flatMap((s) => s.Action))].sort();
+}
+
+/** The same policy without one action (a statement left empty is dropped). For tests. */
+export function withoutAction(policy: PolicyDocument, action: string): PolicyDocument {
+  return {
+    ...policy,
+    Statement: policy.Statement.map((s) => ({
+      ...s,
+      Action: s.Action.filter((a) => a !== action),
+    })).filter((s) => s.Action.length > 0),
+  };
+}
+
+/** The text of src/aws/iam-policy.generated.ts. */
+export function renderGeneratedModule(calls: SdkCall[]): string {
+  const policy = buildPolicy(calls);
+  return `// Generated from the AWS SDK calls in src/ by \`npm run gen\` (scripts/generate-iam-policy.ts).
+// Do not edit: change the code (or the operation → action table in iam-policy.ts) and regenerate.
+import type { PolicyDocument, SdkCall } from './iam-policy.ts';
+
+/** Every AWS SDK operation the operator's code calls, and the files calling it. */
+export const sdkCalls: SdkCall[] = ${JSON.stringify(calls, null, 2)};
+
+/** The least-privilege IAM policy for the operator's role (\`seawall iam-policy\`). */
+export const iamPolicy: PolicyDocument = ${JSON.stringify(policy, null, 2)};
+`;
+}
+
+/**
+ * What to tell a person when an SDK operation was denied: the IAM actions it needs. AWS
+ * does not always say (a HEAD request has no body; S3 may answer a bare "Access Denied"),
+ * and the action's name is not always the operation's (HeadBucket → s3:ListBucket).
+ */
+export function deniedCallHint(service: string, operation: string): string {
+  let rule: ActionRule;
+  try {
+    rule = iamActionsFor(service, operation);
+  } catch {
+    return `${service}:${operation} was denied; see \`seawall iam-policy\``;
+  }
+  const actions = [...rule.actions, ...(rule.passRoleTo ? ['iam:PassRole'] : [])];
+  return `${service}:${operation} needs ${actions.join(' + ')} in the operator's IAM policy (\`seawall iam-policy\`)`;
+}
