@@ -8,12 +8,16 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Unit tests first, then the integration tests (projects with different
+          // worker limits need their own group).
+          sequence: { groupOrder: 0 },
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'scripts/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
           testTimeout: 120_000,

@@ -37,3 +37,17 @@ export class CallLog {
     this.calls.length = 0;
   }
 }
+
+const CALL = Symbol('seawall.awsCall');
+
+/** Remembers on an SDK error which call failed (AWS's own message does not always say). */
+export function markFailedCall(error: unknown, service: string, operation: string): void {
+  if (error && typeof error === 'object' && !(CALL in error)) {
+    Object.defineProperty(error, CALL, { value: { service, operation }, enumerable: false });
+  }
+}
+
+export function failedCallOf(error: unknown): { service: string; operation: string } | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  return (error as { [CALL]?: { service: string; operation: string } })[CALL];
+}

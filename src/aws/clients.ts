@@ -10,7 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { type CallObserver, isReadOperation } from './calls.ts';
+import { type CallObserver, isReadOperation, markFailedCall } from './calls.ts';
 
 export interface AwsClientsConfig {
   /** Region for global services (IAM, STS) and the default for the rest. */
@@ -161,6 +161,7 @@ export class AwsClients {
           return result;
         } catch (error) {
           notify('error', (error as { name?: string }).name);
+          markFailedCall(error, service, operation);
           throw error;
         }
       },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { markFailedCall } from './calls.ts';
 import { classifyAwsError } from './errors.ts';
 
 const sdkError = (name: string, fault: 'client' | 'server', status: number) =>
@@ -23,6 +24,15 @@ describe('classifyAwsError', () => {
     ['NoSuchBucket', 'client', 404, 'transient', 'AwsClientError'],
   ] as const)('%s (%s %d) is %s/%s', (name, fault, status, kind, reason) => {
     expect(classifyAwsError(sdkError(name, fault, status))).toMatchObject({ kind, reason });
+  });
+
+  it('names the IAM action an AccessDenied needs, from the call that failed', () => {
+    const error = sdkError('AccessDenied', 'client', 403);
+    markFailedCall(error, 's3', 'HeadBucket');
+    const found = classifyAwsError(error);
+    expect(found).toMatchObject({ kind: 'stalled', reason: 'AccessDenied' });
+    // HeadBucket is authorised as s3:ListBucket: the operation's name alone would mislead.
+    expect(found?.message).toContain('s3:ListBucket');
   });
 
   it('treats a refused connection as transient', () => {

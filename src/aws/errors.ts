@@ -2,6 +2,8 @@
 // first, then by $fault and HTTP status. Throttling and 5xx are transient; access denied,
 // validation and "name taken" need a person.
 import type { ErrorClass } from '../runtime/errors.ts';
+import { failedCallOf } from './calls.ts';
+import { deniedCallHint } from './iam-policy.ts';
 
 interface SdkErrorShape {
   name?: string;
@@ -99,11 +101,28 @@ export function classifyAwsError(error: unknown): ErrorClass | undefined {
   if (THROTTLING.has(code) || status === 429)
     return { kind: 'transient', reason: 'AwsThrottled', message };
   const terminal = TERMINAL.get(code);
-  if (terminal) return { kind: 'stalled', reason: terminal, message };
+  if (terminal)
+    return { kind: 'stalled', reason: terminal, message: withDeniedHint(terminal, message, error) };
   if (e.$fault === 'server' || (status !== undefined && status >= 500)) {
     return { kind: 'transient', reason: 'AwsServerError', message };
   }
-  if (status === 403) return { kind: 'stalled', reason: 'AccessDenied', message };
+  if (status === 403) {
+    return {
+      kind: 'stalled',
+      reason: 'AccessDenied',
+      message: withDeniedHint('AccessDenied', message, error),
+    };
+  }
   if (e.$fault === 'client') return { kind: 'transient', reason: 'AwsClientError', message };
   return undefined;
+}
+
+/**
+ * An AccessDenied names the IAM action to grant: S3 answers a denied HEAD with no body
+ * and often a bare "Access Denied", so the call the SDK made is the only sure witness.
+ */
+function withDeniedHint(reason: string, message: string, error: unknown): string {
+  const call = failedCallOf(error);
+  if (reason !== 'AccessDenied' || !call) return message;
+  return `${message} (${deniedCallHint(call.service, call.operation)})`;
 }

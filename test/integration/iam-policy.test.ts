@@ -373,15 +373,15 @@ describe('the generated IAM policy under moto IAM enforcement', () => {
   );
 
   // moto answers a denied KMS call (a JSON API) with an XML body the SDK cannot parse, and
-  // a denied S3 call with a bare "Access Denied": the resource still stalls on the 403,
-  // but the message names the action only once the AWS client tags errors with their
-  // operation (see docs/security.md, "AccessDenied messages").
+  // a denied S3 call with a bare "Access Denied": the message still names the action,
+  // because the AWS client tags every error with the call that failed and the classifier
+  // adds the actions that call needs (see docs/security.md, "AccessDenied messages").
   it.each([
     ['kms:EnableKeyRotation'],
     ['kms:CreateKey'],
     ['s3:PutBucketVersioning'],
     ['s3:PutBucketPolicy'],
-  ])('without %s the resource is Stalled with reason AccessDenied', async (action) => {
+  ])('without %s the resource is Stalled with AccessDenied naming the action', async (action) => {
     const credentials = await userWithPolicy(forMoto(withoutAction(iamPolicy, action)));
     const reconciler = createProtectedBucketReconciler({ aws: clients(credentials) });
     const result = await reconcile(
@@ -389,9 +389,8 @@ describe('the generated IAM policy under moto IAM enforcement', () => {
       pbObject(NS, uniqueName('pb'), spec(uniqueName('sw-iam'))),
     );
     expect(result.outcome).toBe('stalled');
-    expect(result.status.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({
-      status: 'True',
-      reason: 'AccessDenied',
-    });
+    const stalled = result.status.conditions?.find((c) => c.type === 'Stalled');
+    expect(stalled).toMatchObject({ status: 'True', reason: 'AccessDenied' });
+    expect(stalled?.message).toContain(action);
   });
 });
