@@ -1,7 +1,11 @@
-// Shared pieces of the benchmarks: process memory, result tables, JSON output.
+// Shared pieces of the benchmarks: process memory, result tables, JSON output, and the
+// body of the operator processes they measure.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
+import { createLogger } from '../src/runtime/logger.ts';
+import { type OperatorOptions, startOperator } from '../src/runtime/operator.ts';
 
 export const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
 
@@ -44,4 +48,33 @@ export async function pooled<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * The body of a benchmark's operator process: the real runtime on one namespace with a
+ * 1-hour drift interval, /metrics on a free port printed as {"httpPort": N} for the parent
+ * to read, and a clean stop on SIGTERM.
+ */
+export async function serveBenchOperator(
+  kubeconfig: string,
+  namespace: string,
+  workers: number,
+  options: Pick<OperatorOptions, 'reconcilers' | 'aws'>,
+): Promise<void> {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const operator = await startOperator({
+    kc,
+    log: createLogger('warn'),
+    ...options,
+    namespaces: [namespace],
+    workers,
+    defaultDriftIntervalMs: 3_600_000,
+    httpPort: 0,
+    httpHost: '127.0.0.1',
+  });
+  console.log(JSON.stringify({ httpPort: operator.httpPort }));
+  process.once('SIGTERM', () => {
+    void operator.stop(5000).then(() => process.exit(0));
+  });
 }

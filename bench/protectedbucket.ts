@@ -19,22 +19,19 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import * as k8s from '@kubernetes/client-node';
 import { Annotations } from '../src/api/common.ts';
-import type { ProtectedBucket } from '../src/api/protectedbucket.ts';
+import { type ProtectedBucket, protectedBucketKind } from '../src/api/protectedbucket.ts';
 import { isReadOperation } from '../src/aws/calls.ts';
 import { shareConnections } from '../src/runtime/kubeconfig.ts';
 import { ROOT_CREDENTIALS } from '../test/harness/aws.ts';
 import { startProcess } from '../test/harness/processes.ts';
+import { aProtectedBucket, isReady, seawallObjects } from '../test/harness/seawall-objects.ts';
 import { repoRoot, startStack } from '../test/harness/stack.ts';
 import { memoryOf, pooled, printTable, resultsDir, round, writeResults } from './lib.ts';
 
 const count = Number(process.argv[2] ?? 100);
 const workers = Number(process.argv[3] ?? 8);
 const samples = Number(process.argv[4] ?? 5);
-const group = 'seawall.dev';
-const version = 'v1alpha1';
-const plural = 'protectedbuckets';
 const namespace = 'bench';
-const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const stack = await startStack();
@@ -45,7 +42,7 @@ try {
   await kc
     .makeApiClient(k8s.CoreV1Api)
     .createNamespace({ body: { metadata: { name: namespace } } });
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const buckets = seawallObjects<ProtectedBucket>(kc, protectedBucketKind, namespace);
 
   const sts = new STSClient({
     endpoint: stack.motoEndpoint,
@@ -108,38 +105,21 @@ try {
 
   const started = Date.now();
   await pooled(names, 16, async (name) => {
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'ProtectedBucket',
-        metadata: { name },
-        spec: {
-          bucketName: bucketOf(name),
-          region: 'ca-central-1',
-          backup: { bucketName: `${bucketOf(name)}-bk`, region: 'us-west-2' },
-          ...(intervalSample.includes(name) ? { driftCheckInterval: '30s' } : {}),
-        },
-      },
-    });
+    await buckets.create(
+      aProtectedBucket(name, {
+        bucketName: bucketOf(name),
+        region: 'ca-central-1',
+        backup: { bucketName: `${bucketOf(name)}-bk`, region: 'us-west-2' },
+        ...(intervalSample.includes(name) ? { driftCheckInterval: '30s' } : {}),
+      }),
+    );
   });
   const created = Date.now();
 
-  const list = async () =>
-    (
-      (await custom.listNamespacedCustomObject({ group, version, namespace, plural })) as {
-        items: ProtectedBucket[];
-      }
-    ).items;
-  const isReady = (o: ProtectedBucket) =>
-    o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   let ready = 0;
   while (ready < count) {
     await sleep(500);
-    ready = (await list()).filter(isReady).length;
+    ready = (await buckets.list()).filter(isReady).length;
     peak = Math.max(peak, memoryOf(operator.pid).peakRssMiB);
     if (Date.now() - started > 30 * 60_000)
       throw new Error(`only ${ready}/${count} Ready after 30 minutes`);
@@ -169,23 +149,15 @@ try {
     return { reads, writes, reconciles, byOperation };
   };
   const annotate = (name: string, value: string) =>
-    custom.patchNamespacedCustomObject(
-      {
-        group,
-        version,
-        namespace,
-        plural,
-        name,
-        body: { metadata: { annotations: { [Annotations.reconcileRequestedAt]: value } } },
-      },
-      mergePatch,
-    );
+    buckets.patch(name, {
+      metadata: { annotations: { [Annotations.reconcileRequestedAt]: value } },
+    });
   const before = await scrape();
   const checkStart = new Date();
   await pooled(names, 16, (name) => annotate(name, checkStart.toISOString()).then(() => undefined));
   for (;;) {
     await sleep(500);
-    const items = await list();
+    const items = await buckets.list();
     const checked = items.filter(
       (o) => (o.status?.drift?.lastCheckTime ?? '') >= checkStart.toISOString().slice(0, 19),
     ).length;

@@ -4,8 +4,10 @@
 //   node bench/runtime.ts [COUNT=1000] [WORKERS=4]
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { protectedBucketKind } from '../src/api/protectedbucket.ts';
 import { shareConnections } from '../src/runtime/kubeconfig.ts';
 import { startProcess } from '../test/harness/processes.ts';
+import { aProtectedBucket, isReady, seawallObjects } from '../test/harness/seawall-objects.ts';
 import { repoRoot, startStack } from '../test/harness/stack.ts';
 import { memoryOf, pooled, printTable, round, writeResults } from './lib.ts';
 
@@ -20,7 +22,7 @@ try {
   await kc
     .makeApiClient(k8s.CoreV1Api)
     .createNamespace({ body: { metadata: { name: namespace } } });
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const buckets = seawallObjects(kc, protectedBucketKind, namespace);
 
   const operator = startProcess(
     'operator',
@@ -34,33 +36,16 @@ try {
   const names = Array.from({ length: count }, (_, i) => `pb-${String(i).padStart(5, '0')}`);
   const started = Date.now();
   await pooled(names, 16, async (name) => {
-    await custom.createNamespacedCustomObject({
-      group: 'seawall.dev',
-      version: 'v1alpha1',
-      namespace,
-      plural: 'protectedbuckets',
-      body: {
-        apiVersion: 'seawall.dev/v1alpha1',
-        kind: 'ProtectedBucket',
-        metadata: { name },
-        spec: { bucketName: `${name}-bench`, region: 'ca-central-1' },
-      },
-    });
+    await buckets.create(
+      aProtectedBucket(name, { bucketName: `${name}-bench`, region: 'ca-central-1' }),
+    );
   });
   const created = Date.now();
   let ready = 0;
   let peak = atRest.peakRssMiB;
   while (ready < count) {
     await new Promise((r) => setTimeout(r, 250));
-    const list = (await custom.listNamespacedCustomObject({
-      group: 'seawall.dev',
-      version: 'v1alpha1',
-      namespace,
-      plural: 'protectedbuckets',
-    })) as { items: { status?: { conditions?: { type: string; status: string }[] } }[] };
-    ready = list.items.filter((o) =>
-      o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-    ).length;
+    ready = (await buckets.list()).filter(isReady).length;
     peak = Math.max(peak, memoryOf(operator.pid).peakRssMiB);
     if (Date.now() - started > 600_000)
       throw new Error(`only ${ready}/${count} Ready after 10 minutes`);

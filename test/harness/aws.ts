@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import type { CallLog } from '../../src/aws/calls.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
 import { stackInfo } from './kube.ts';
 
@@ -42,4 +43,14 @@ export async function isolatedAccount(): Promise<TestAccount> {
     credentials,
     clients: new AwsClients({ endpoint, credentials, defaultRegion: 'us-east-1' }),
   };
+}
+
+/** Read calls in the log, counted by `service:operation`. */
+export function readsByOperation(log: CallLog): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of log.reads()) {
+    const key = `${call.service}:${call.operation}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }

@@ -3,16 +3,22 @@
 // disturb the other test files.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { protectedBucketKind } from '../../src/api/protectedbucket.ts';
 import type { Operator } from '../../src/runtime/operator.ts';
 import { recordingReconciler } from '../fixtures/recording-reconciler.ts';
 import { eventually, uniqueName } from '../harness/kube.ts';
 import { startTestOperator } from '../harness/operator.ts';
+import {
+  aProtectedBucket,
+  type SeawallObjects,
+  seawallObjects,
+} from '../harness/seawall-objects.ts';
 import { type Stack, startStack } from '../harness/stack.ts';
 
 describe('API server restart', () => {
   let stack: Stack;
   let operator: Operator;
-  let custom: k8s.CustomObjectsApi;
+  let buckets: SeawallObjects;
   const namespace = 'restart';
   const reconciler = recordingReconciler();
 
@@ -20,7 +26,7 @@ describe('API server restart', () => {
     stack = await startStack({ withMoto: false });
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(stack.kubeconfig);
-    custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    buckets = seawallObjects(kc, protectedBucketKind, namespace);
     await kc
       .makeApiClient(k8s.CoreV1Api)
       .createNamespace({ body: { metadata: { name: namespace } } });
@@ -31,19 +37,7 @@ describe('API server restart', () => {
     await stack?.stop();
   });
 
-  const create = (name: string) =>
-    custom.createNamespacedCustomObject({
-      group: 'seawall.dev',
-      version: 'v1alpha1',
-      namespace,
-      plural: 'protectedbuckets',
-      body: {
-        apiVersion: 'seawall.dev/v1alpha1',
-        kind: 'ProtectedBucket',
-        metadata: { name },
-        spec: { bucketName: `${name}-b`, region: 'ca-central-1' },
-      },
-    });
+  const create = (name: string) => buckets.create(aProtectedBucket(name));
 
   it('reconciles objects created and changed after the API server came back', async () => {
     const before = uniqueName('before');
@@ -60,17 +54,7 @@ describe('API server restart', () => {
       },
       { timeoutMs: 30_000, what: 'the API server to accept writes again' },
     );
-    await custom.patchNamespacedCustomObject(
-      {
-        group: 'seawall.dev',
-        version: 'v1alpha1',
-        namespace,
-        plural: 'protectedbuckets',
-        name: before,
-        body: { spec: { enforceTLS: false } },
-      },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-    );
+    await buckets.patch(before, { spec: { enforceTLS: false } });
     await eventually(async () => (reconciler.stats.perObject.get(after) ? true : undefined), {
       timeoutMs: 60_000,
       what: 'the object created after the restart to be reconciled',

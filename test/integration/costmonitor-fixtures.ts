@@ -3,14 +3,15 @@
 import type { CostMonitor, CostMonitorSpec, CostMonitorStatus } from '../../src/api/costmonitor.ts';
 import type { ProtectedBucket } from '../../src/api/protectedbucket.ts';
 import { CallLog } from '../../src/aws/calls.ts';
-import { classifyAwsError } from '../../src/aws/errors.ts';
 import type { ProtectedBucketReader } from '../../src/kinds/costmonitor/dependencies.ts';
 import {
   type CostMonitorDeps,
   createCostMonitorReconciler,
 } from '../../src/kinds/costmonitor/reconciler.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
-import { type ReconcileDeps, reconcileOnce } from '../../src/runtime/reconcile-once.ts';
+import { reconcileOnce } from '../../src/runtime/reconcile-once.ts';
+import { readsByOperation } from '../harness/aws.ts';
+import { reconcileDeps } from '../harness/operator.ts';
+import { aCostMonitor, aProtectedBucket, readyCondition } from '../harness/seawall-objects.ts';
 
 export function costMonitor(
   namespace: string,
@@ -18,13 +19,10 @@ export function costMonitor(
   spec: CostMonitorSpec,
   status?: CostMonitorStatus,
 ): CostMonitor {
-  return {
-    apiVersion: 'seawall.dev/v1alpha1',
-    kind: 'CostMonitor',
-    metadata: { name, namespace, generation: 1, uid: `uid-${name}` },
-    spec,
-    ...(status ? { status } : {}),
-  };
+  return aCostMonitor(name, spec, {
+    metadata: { namespace, generation: 1, uid: `uid-${name}` },
+    status,
+  });
 }
 
 export function readyProtectedBucket(
@@ -34,26 +32,14 @@ export function readyProtectedBucket(
   region: string,
   ready = true,
 ): ProtectedBucket {
-  const now = new Date().toISOString();
-  return {
-    apiVersion: 'seawall.dev/v1alpha1',
-    kind: 'ProtectedBucket',
-    metadata: { name, namespace, generation: 1 },
-    spec: { bucketName, region },
-    status: {
-      observedGeneration: 1,
-      conditions: [
-        {
-          type: 'Ready',
-          status: ready ? 'True' : 'False',
-          observedGeneration: 1,
-          lastTransitionTime: now,
-          reason: ready ? 'Succeeded' : 'Progressing',
-          message: ready ? 'AWS matches the spec' : 'creating the bucket',
-        },
-      ],
+  return aProtectedBucket(
+    name,
+    { bucketName, region },
+    {
+      metadata: { namespace, generation: 1 },
+      status: { observedGeneration: 1, conditions: [readyCondition(ready)] },
     },
-  };
+  );
 }
 
 /** A ProtectedBucket reader over an in-memory map the test fills. */
@@ -67,16 +53,6 @@ export class FakeBuckets implements ProtectedBucketReader {
   }
 }
 
-export function reconcileDeps(): ReconcileDeps {
-  return {
-    log: silentLogger(),
-    events: { normal() {}, warning() {} },
-    now: () => new Date(),
-    classifiers: [classifyAwsError],
-    defaultDriftIntervalMs: 600_000,
-  };
-}
-
 /** One reconcile; returns the result and the object as the controller would store it. */
 export async function reconcile(deps: CostMonitorDeps, object: CostMonitor) {
   const reconciler = createCostMonitorReconciler(deps);
@@ -84,13 +60,4 @@ export async function reconcile(deps: CostMonitorDeps, object: CostMonitor) {
   return { result, next: { ...object, status: result.status } as CostMonitor };
 }
 
-export function readsByOperation(log: CallLog): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const call of log.reads()) {
-    const key = `${call.service}:${call.operation}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
-}
-
-export { CallLog };
+export { CallLog, readsByOperation, reconcileDeps };

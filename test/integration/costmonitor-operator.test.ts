@@ -4,9 +4,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations } from '../../src/api/common.ts';
+import { type CostMonitor, costMonitorKind } from '../../src/api/costmonitor.ts';
+import { protectedBucketKind } from '../../src/api/protectedbucket.ts';
 import { costMonitorReconcilerFor } from '../../src/kinds/costmonitor/reconciler.ts';
 import type { Operator } from '../../src/runtime/operator.ts';
 import type { Reconciler } from '../../src/runtime/reconciler.ts';
@@ -19,19 +21,21 @@ import {
   uniqueName,
 } from '../harness/kube.ts';
 import { startTestOperator } from '../harness/operator.ts';
+import {
+  aCostMonitor,
+  aProtectedBucket,
+  condition,
+  readyCondition,
+  type SeawallObjects,
+  seawallObjects,
+} from '../harness/seawall-objects.ts';
 
 const exec = promisify(execFile);
-const group = 'seawall.dev';
-const version = 'v1alpha1';
-const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-
-interface Conditioned {
-  status?: { conditions?: { type: string; status: string; reason: string }[] };
-}
 
 describe('CostMonitor under the operator', () => {
   let kc: k8s.KubeConfig;
-  let custom: k8s.CustomObjectsApi;
+  let buckets: SeawallObjects;
+  let monitors: SeawallObjects<CostMonitor>;
   let namespace: string;
   let account: TestAccount;
   let operator: Operator;
@@ -39,8 +43,9 @@ describe('CostMonitor under the operator', () => {
 
   beforeAll(async () => {
     kc = adminKubeConfig();
-    custom = kc.makeApiClient(k8s.CustomObjectsApi);
     namespace = await createNamespace(kc, 'costmon-e2e');
+    buckets = seawallObjects(kc, protectedBucketKind, namespace);
+    monitors = seawallObjects<CostMonitor>(kc, costMonitorKind, namespace);
     account = await isolatedAccount();
     operator = await startTestOperator({
       kc,
@@ -56,14 +61,7 @@ describe('CostMonitor under the operator', () => {
   });
 
   async function readyReason(name: string): Promise<string | undefined> {
-    const obj = (await custom.getNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural: 'costmonitors',
-      name,
-    })) as Conditioned;
-    const ready = obj.status?.conditions?.find((c) => c.type === 'Ready');
+    const ready = condition(await monitors.get(name), 'Ready');
     return ready ? `${ready.status}/${ready.reason}` : undefined;
   }
 
@@ -85,69 +83,30 @@ describe('CostMonitor under the operator', () => {
   it('waits for its ProtectedBucket, then shows budget, charges, alarms and trail in kubectl get', async () => {
     const bucket = uniqueName('sw-raw');
     // The ProtectedBucket, not reconciled by anyone here: the test sets its status.
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural: 'protectedbuckets',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'ProtectedBucket',
-        metadata: { name: 'raw-data' },
-        spec: { bucketName: bucket, region: 'ca-central-1' },
-      },
-    });
+    await buckets.create(
+      aProtectedBucket('raw-data', { bucketName: bucket, region: 'ca-central-1' }),
+    );
     const name = uniqueName('cm');
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural: 'costmonitors',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'CostMonitor',
-        metadata: { name },
-        spec: {
-          region: 'ca-central-1',
-          billing: { monthlyBudgetUSD: 300, thresholds: [{ name: 'ninety', percentOfBudget: 90 }] },
-          buckets: [{ bucketRef: { name: 'raw-data' }, maxObjects: 100 }],
-          auditTrail: {
-            name: uniqueName('audit'),
-            logBucket: { bucketName: uniqueName('sw-audit') },
-          },
+    await monitors.create(
+      aCostMonitor(name, {
+        region: 'ca-central-1',
+        billing: { monthlyBudgetUSD: 300, thresholds: [{ name: 'ninety', percentOfBudget: 90 }] },
+        buckets: [{ bucketRef: { name: 'raw-data' }, maxObjects: 100 }],
+        auditTrail: {
+          name: uniqueName('audit'),
+          logBucket: { bucketName: uniqueName('sw-audit') },
         },
-      },
-    });
+      }),
+    );
     await eventually(
       async () => ((await readyReason(name)) === 'False/DependencyNotReady' ? true : undefined),
       { what: 'CostMonitor waiting for its ProtectedBucket' },
     );
 
-    await custom.patchNamespacedCustomObjectStatus(
-      {
-        group,
-        version,
-        namespace,
-        plural: 'protectedbuckets',
-        name: 'raw-data',
-        body: {
-          status: {
-            observedGeneration: 1,
-            conditions: [
-              {
-                type: 'Ready',
-                status: 'True',
-                observedGeneration: 1,
-                lastTransitionTime: new Date().toISOString(),
-                reason: 'Succeeded',
-                message: 'AWS matches the spec',
-              },
-            ],
-          },
-        },
-      },
-      mergePatch,
-    );
+    await buckets.patchStatus('raw-data', {
+      observedGeneration: 1,
+      conditions: [readyCondition()],
+    });
     const { stdout } = await exec(
       'kubectl',
       ['wait', '-n', namespace, `costmonitor/${name}`, '--for=condition=Ready', '--timeout=60s'],
@@ -185,17 +144,9 @@ describe('CostMonitor under the operator', () => {
         ],
       }),
     );
-    await custom.patchNamespacedCustomObject(
-      {
-        group,
-        version,
-        namespace,
-        plural: 'costmonitors',
-        name,
-        body: { metadata: { annotations: { [Annotations.reconcileRequestedAt]: 'now' } } },
-      },
-      mergePatch,
-    );
+    await monitors.patch(name, {
+      metadata: { annotations: { [Annotations.reconcileRequestedAt]: 'now' } },
+    });
     const after = await eventually(
       async () => {
         const row = await columns(name);

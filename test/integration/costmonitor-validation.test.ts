@@ -1,37 +1,23 @@
 // The API server refuses invalid CostMonitors before Seawall ever sees them: the CRD's
 // schema and CEL rules come from src/api/costmonitor.ts. Each refusal names the field.
-import * as k8s from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type CostMonitor, costMonitorKind } from '../../src/api/costmonitor.ts';
 import { adminKubeConfig, createNamespace, uniqueName } from '../harness/kube.ts';
-
-const group = 'seawall.dev';
-const version = 'v1alpha1';
-const plural = 'costmonitors';
+import { aCostMonitor, type SeawallObjects, seawallObjects } from '../harness/seawall-objects.ts';
 
 describe('CostMonitor validation by the API server', () => {
-  let custom: k8s.CustomObjectsApi;
-  let namespace: string;
+  let monitors: SeawallObjects<CostMonitor>;
 
   beforeAll(async () => {
     const kc = adminKubeConfig();
-    custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    namespace = await createNamespace(kc, 'costmon-validate');
+    const namespace = await createNamespace(kc, 'costmon-validate');
+    monitors = seawallObjects<CostMonitor>(kc, costMonitorKind, namespace, {
+      fieldValidation: 'Strict',
+    });
   });
 
   function create(spec: Record<string, unknown>) {
-    return custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      fieldValidation: 'Strict',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'CostMonitor',
-        metadata: { name: uniqueName('cm') },
-        spec,
-      },
-    });
+    return monitors.create(aCostMonitor(uniqueName('cm'), spec));
   }
 
   async function refusal(spec: Record<string, unknown>): Promise<string> {
@@ -47,7 +33,7 @@ describe('CostMonitor validation by the API server', () => {
   }
 
   it('accepts a full CostMonitor and applies defaults', async () => {
-    const created = (await create({
+    const created = await create({
       region: 'ca-central-1',
       notifications: {
         subscriptions: [
@@ -68,9 +54,9 @@ describe('CostMonitor validation by the API server', () => {
       ],
       dashboard: { qualityPipelines: [{ name: 'permits' }] },
       auditTrail: { name: 'vancouver-audit', logBucket: { bucketName: 'vancouver-audit-logs' } },
-    })) as { spec: { auditTrail: Record<string, unknown>; deletionPolicy: string } };
-    expect(created.spec.auditTrail.multiRegion).toBe(true);
-    expect(created.spec.auditTrail.logFileValidation).toBe(true);
+    });
+    expect(created.spec.auditTrail?.multiRegion).toBe(true);
+    expect(created.spec.auditTrail?.logFileValidation).toBe(true);
     expect(created.spec.deletionPolicy).toBe('Retain');
   });
 
@@ -191,18 +177,8 @@ describe('CostMonitor validation by the API server', () => {
       region: 'ca-central-1',
       auditTrail: { name: 'audit', logBucket: { bucketName: 'vancouver-audit-logs' } },
     };
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      body: { apiVersion: `${group}/${version}`, kind: 'CostMonitor', metadata: { name }, spec },
-    });
-    const patch = (body: Record<string, unknown>) =>
-      custom.patchNamespacedCustomObject(
-        { group, version, namespace, plural, name, body: { spec: body } },
-        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-      );
+    await monitors.create(aCostMonitor(name, spec));
+    const patch = (body: Record<string, unknown>) => monitors.patch(name, { spec: body });
     await expect(patch({ region: 'us-west-2' })).rejects.toMatchObject({ code: 422 });
     await patch({ region: 'us-west-2' }).catch((error: { body?: string }) => {
       expect(String(error.body)).toContain('region is immutable');

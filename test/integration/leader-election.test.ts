@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { protectedBucketKind } from '../../src/api/protectedbucket.ts';
 import {
   adminKubeConfig,
   createNamespace,
@@ -14,6 +15,7 @@ import {
   uniqueName,
 } from '../harness/kube.ts';
 import { type ManagedProcess, startProcess } from '../harness/processes.ts';
+import { aProtectedBucket, seawallObjects } from '../harness/seawall-objects.ts';
 import { repoRoot } from '../harness/stack.ts';
 
 const nodeBin = join(repoRoot, 'node_modules', '.bin', 'node');
@@ -39,22 +41,8 @@ describe('leader election', () => {
     kc = adminKubeConfig();
     namespace = await createNamespace(kc, 'leader');
     dir = mkdtempSync(join(tmpdir(), 'seawall-leader-'));
-    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    for (let i = 0; i < 5; i++) {
-      const name = uniqueName('pb');
-      await custom.createNamespacedCustomObject({
-        group: 'seawall.dev',
-        version: 'v1alpha1',
-        namespace,
-        plural: 'protectedbuckets',
-        body: {
-          apiVersion: 'seawall.dev/v1alpha1',
-          kind: 'ProtectedBucket',
-          metadata: { name },
-          spec: { bucketName: `${name}-b`, region: 'ca-central-1' },
-        },
-      });
-    }
+    const buckets = seawallObjects(kc, protectedBucketKind, namespace);
+    for (let i = 0; i < 5; i++) await buckets.create(aProtectedBucket(uniqueName('pb')));
   });
   afterAll(async () => {
     for (const p of procs) await p.stop('SIGKILL');

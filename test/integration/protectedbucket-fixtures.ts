@@ -1,17 +1,17 @@
 // Shared by the ProtectedBucket integration tests: objects, reconcile deps, read-backs.
 import { type KMSClient, ListKeysCommand, ListResourceTagsCommand } from '@aws-sdk/client-kms';
-import { API_VERSION } from '../../src/api/common.ts';
 import type {
   ProtectedBucket,
   ProtectedBucketSpec,
   ProtectedBucketStatus,
 } from '../../src/api/protectedbucket.ts';
 import { CallLog } from '../../src/aws/calls.ts';
-import { classifyAwsError } from '../../src/aws/errors.ts';
 import { tagsFromKms } from '../../src/aws/ownership.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
-import { type ReconcileDeps, reconcileOnce } from '../../src/runtime/reconcile-once.ts';
+import { reconcileOnce } from '../../src/runtime/reconcile-once.ts';
 import type { Reconciler } from '../../src/runtime/reconciler.ts';
+import { readsByOperation } from '../harness/aws.ts';
+import { reconcileDeps } from '../harness/operator.ts';
+import { aProtectedBucket } from '../harness/seawall-objects.ts';
 
 export function pbObject(
   namespace: string,
@@ -20,23 +20,10 @@ export function pbObject(
   status?: ProtectedBucketStatus,
   generation = 1,
 ): ProtectedBucket {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'ProtectedBucket',
-    metadata: { namespace, name, generation, uid: `${name}-uid` },
-    spec,
-    ...(status ? { status } : {}),
-  };
-}
-
-export function reconcileDeps(): ReconcileDeps {
-  return {
-    log: silentLogger(),
-    events: { normal() {}, warning() {} },
-    now: () => new Date(),
-    classifiers: [classifyAwsError],
-    defaultDriftIntervalMs: 600_000,
-  };
+  return aProtectedBucket(name, spec, {
+    metadata: { namespace, generation, uid: `${name}-uid` },
+    status,
+  });
 }
 
 type PbReconciler = Reconciler<ProtectedBucketSpec, ProtectedBucketStatus>;
@@ -45,15 +32,6 @@ type PbReconciler = Reconciler<ProtectedBucketSpec, ProtectedBucketStatus>;
 export async function reconcile(reconciler: PbReconciler, object: ProtectedBucket) {
   const result = await reconcileOnce(reconciler, object, reconcileDeps());
   return { ...result, object: { ...object, status: result.status } as ProtectedBucket };
-}
-
-export function readsByOperation(log: CallLog): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const call of log.reads()) {
-    const key = `${call.service}:${call.operation}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
 }
 
 /** Keys of the account (region) carrying an owner tag, with their tags. */
@@ -69,4 +47,4 @@ export async function ownedKeys(kms: KMSClient, owner: string) {
   return out;
 }
 
-export { CallLog };
+export { CallLog, readsByOperation, reconcileDeps };

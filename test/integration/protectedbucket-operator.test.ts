@@ -9,10 +9,10 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, FINALIZER } from '../../src/api/common.ts';
-import type { ProtectedBucket } from '../../src/api/protectedbucket.ts';
+import { type ProtectedBucket, protectedBucketKind } from '../../src/api/protectedbucket.ts';
 import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket/reconciler.ts';
 import type { Operator } from '../../src/runtime/operator.ts';
 import type { Reconciler } from '../../src/runtime/reconciler.ts';
@@ -25,16 +25,18 @@ import {
   uniqueName,
 } from '../harness/kube.ts';
 import { startTestOperator } from '../harness/operator.ts';
+import {
+  aProtectedBucket,
+  condition,
+  type SeawallObjects,
+  seawallObjects,
+} from '../harness/seawall-objects.ts';
 
 const exec = promisify(execFile);
-const group = 'seawall.dev';
-const version = 'v1alpha1';
-const plural = 'protectedbuckets';
-const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
 describe('ProtectedBucket through the API server', () => {
   let kc: k8s.KubeConfig;
-  let custom: k8s.CustomObjectsApi;
+  let buckets: SeawallObjects<ProtectedBucket>;
   let namespace: string;
   let account: TestAccount;
   let operator: Operator;
@@ -42,8 +44,10 @@ describe('ProtectedBucket through the API server', () => {
 
   beforeAll(async () => {
     kc = adminKubeConfig();
-    custom = kc.makeApiClient(k8s.CustomObjectsApi);
     namespace = await createNamespace(kc, 'pb-e2e');
+    buckets = seawallObjects<ProtectedBucket>(kc, protectedBucketKind, namespace, {
+      fieldValidation: 'Strict',
+    });
     account = await isolatedAccount();
     operator = await startTestOperator({
       kc,
@@ -59,28 +63,7 @@ describe('ProtectedBucket through the API server', () => {
   });
 
   const create = (name: string, spec: Record<string, unknown>) =>
-    custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      fieldValidation: 'Strict',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'ProtectedBucket',
-        metadata: { name },
-        spec,
-      },
-    });
-
-  const read = async (name: string) =>
-    (await custom.getNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      name,
-    })) as ProtectedBucket;
+    buckets.create(aProtectedBucket(name, spec));
 
   describe('refused by the API server, naming the field', () => {
     const ok = { bucketName: 'sw-valid-name', region: 'ca-central-1' };
@@ -140,9 +123,8 @@ describe('ProtectedBucket through the API server', () => {
     });
     const ready = await eventually(
       async () => {
-        const obj = await read(name);
-        const cond = obj.status?.conditions?.find((c) => c.type === 'Ready');
-        return cond?.status === 'True' ? obj : undefined;
+        const obj = await buckets.get(name);
+        return condition(obj, 'Ready')?.status === 'True' ? obj : undefined;
       },
       { what: 'ProtectedBucket Ready', timeoutMs: 60_000 },
     );
@@ -193,7 +175,7 @@ describe('ProtectedBucket through the API server', () => {
     await create(name, { bucketName: bucket, region: 'ca-central-1' });
     await eventually(
       async () =>
-        (await read(name)).status?.conditions?.[0]?.status === 'True' ? true : undefined,
+        (await buckets.get(name)).status?.conditions?.[0]?.status === 'True' ? true : undefined,
       { what: 'Ready', timeoutMs: 60_000 },
     );
     const s3 = account.clients.s3('ca-central-1');
@@ -203,24 +185,12 @@ describe('ProtectedBucket through the API server', () => {
         VersioningConfiguration: { Status: 'Suspended' },
       }),
     );
-    await custom.patchNamespacedCustomObject(
-      {
-        group,
-        version,
-        namespace,
-        plural,
-        name,
-        body: {
-          metadata: {
-            annotations: { [Annotations.reconcileRequestedAt]: new Date().toISOString() },
-          },
-        },
-      },
-      mergePatch,
-    );
+    await buckets.patch(name, {
+      metadata: { annotations: { [Annotations.reconcileRequestedAt]: new Date().toISOString() } },
+    });
     const obj = await eventually(
       async () => {
-        const o = await read(name);
+        const o = await buckets.get(name);
         return o.status?.drift?.history?.some((d) => d.facet === 'bucket.versioning')
           ? o
           : undefined;
@@ -244,18 +214,18 @@ describe('ProtectedBucket through the API server', () => {
     await create(name, { bucketName: bucket, region: 'ca-central-1', deletionPolicy: 'Delete' });
     await eventually(
       async () =>
-        (await read(name)).status?.conditions?.[0]?.status === 'True' ? true : undefined,
+        (await buckets.get(name)).status?.conditions?.[0]?.status === 'True' ? true : undefined,
       { what: 'Ready', timeoutMs: 60_000 },
     );
     const s3 = account.clients.s3('ca-central-1');
     // moto enforces the TLS-only Deny regardless of its condition: lift it to seed.
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'keep.csv', Body: 'x' }));
-    await custom.deleteNamespacedCustomObject({ group, version, namespace, plural, name });
+    await buckets.delete(name);
     const blocked = await eventually(
       async () => {
-        const o = await read(name);
-        const stalled = o.status?.conditions?.find((c) => c.type === 'Stalled');
+        const o = await buckets.get(name);
+        const stalled = condition(o, 'Stalled');
         return stalled?.status === 'True' ? { o, stalled } : undefined;
       },
       { what: 'deletion Stalled', timeoutMs: 30_000 },

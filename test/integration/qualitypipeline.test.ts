@@ -9,7 +9,8 @@
 import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations } from '../../src/api/common.ts';
-import type { QualityPipeline } from '../../src/api/qualitypipeline.ts';
+import { protectedBucketKind } from '../../src/api/protectedbucket.ts';
+import { type QualityPipeline, qualityPipelineKind } from '../../src/api/qualitypipeline.ts';
 import { kubeProtectedBucketReader } from '../../src/kinds/qualitypipeline/bucket-ref.ts';
 import { EmbeddedRuns } from '../../src/kinds/qualitypipeline/embedded-runs.ts';
 import { createQualityPipelineReconciler } from '../../src/kinds/qualitypipeline/reconciler.ts';
@@ -20,13 +21,19 @@ import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
 import { adminKubeConfig, createNamespace, eventually, uniqueName } from '../harness/kube.ts';
 import { startTestOperator } from '../harness/operator.ts';
 import {
+  aProtectedBucket,
+  aQualityPipeline,
   condition,
+  readyCondition,
+  type SeawallObjects,
+  seawallObjects,
+} from '../harness/seawall-objects.ts';
+import {
   createBucket,
   getText,
   kubectl,
   listKeys,
   putText,
-  QpApi,
   qpObject,
   reconcileDeps,
 } from './qualitypipeline-fixtures.ts';
@@ -49,7 +56,8 @@ const RULES = `Rules = [
 describe('QualityPipeline (embedded) on the local stack', () => {
   let kc: k8s.KubeConfig;
   let namespace: string;
-  let api: QpApi;
+  let pipelines: SeawallObjects<QualityPipeline>;
+  let buckets: SeawallObjects;
   let account: TestAccount;
   let operator: Operator;
   const runs = new EmbeddedRuns();
@@ -57,7 +65,10 @@ describe('QualityPipeline (embedded) on the local stack', () => {
   beforeAll(async () => {
     kc = adminKubeConfig();
     namespace = await createNamespace(kc, 'qp');
-    api = new QpApi(kc, namespace);
+    pipelines = seawallObjects<QualityPipeline>(kc, qualityPipelineKind, namespace, {
+      fieldValidation: 'Strict',
+    });
+    buckets = seawallObjects(kc, protectedBucketKind, namespace);
     account = await isolatedAccount();
     const reconciler = createQualityPipelineReconciler({
       aws: account.clients,
@@ -78,10 +89,19 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     await runs.settle();
   });
 
+  const create = (
+    name: string,
+    spec: Record<string, unknown>,
+    annotations?: Record<string, string>,
+  ) =>
+    pipelines.create(
+      aQualityPipeline(name, spec, annotations ? { metadata: { annotations } } : {}),
+    );
+
   const waitFor = (name: string, what: string, check: (qp: QualityPipeline) => boolean) =>
     eventually(
       async () => {
-        const qp = await api.get(name);
+        const qp = await pipelines.get(name);
         return check(qp) ? qp : undefined;
       },
       { what, timeoutMs: 30_000 },
@@ -93,7 +113,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     await createBucket(s3, bucket);
     await putText(s3, bucket, 'raw/meters.csv', METERS);
     const name = uniqueName('meters');
-    await api.create(
+    await create(
       name,
       { source: { bucketName: bucket, prefix: 'raw/' }, rules: RULES, minScore: 0.3 },
       { [Annotations.runRequestedAt]: 'first' },
@@ -179,7 +199,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     expect(await kubectl('get', 'qp', '-n', namespace, '-o', 'name')).toContain(name);
 
     // A run under minScore is Failed, LastRunSucceeded=False, and the resource stays Ready.
-    await api.patch(name, {
+    await pipelines.patch(name, {
       metadata: { annotations: { [Annotations.runRequestedAt]: 'second' } },
       spec: { minScore: 0.9 },
     });
@@ -205,7 +225,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     });
     const refused = async (schedule: string) => {
       try {
-        await api.create(uniqueName('cron'), spec(schedule));
+        await create(uniqueName('cron'), spec(schedule));
         return 'accepted';
       } catch (error) {
         return String((error as { body?: string }).body ?? error);
@@ -244,7 +264,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     ];
     for (const c of cases) {
       const name = uniqueName('bad');
-      await api.create(name, {
+      await create(name, {
         source: { bucketName: bucket, prefix: 'raw/' },
         rules: c.rules,
         ...(c.schedule ? { schedule: c.schedule } : {}),
@@ -265,7 +285,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     const bucket = uniqueName('qp-pb');
     const pbName = uniqueName('pb');
     const name = uniqueName('ref');
-    await api.create(
+    await create(
       name,
       { source: { bucketRef: { name: pbName }, prefix: 'raw/' }, rules: RULES },
       { [Annotations.runRequestedAt]: 'go' },
@@ -279,19 +299,10 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     expect(condition(missing, 'Reconciling')?.status).toBe('True');
 
     // The ProtectedBucket exists but is not Ready (no PB reconciler runs in this test).
-    await api.custom.createNamespacedCustomObject({
-      group: 'seawall.dev',
-      version: 'v1alpha1',
-      namespace,
-      plural: 'protectedbuckets',
-      body: {
-        apiVersion: 'seawall.dev/v1alpha1',
-        kind: 'ProtectedBucket',
-        metadata: { name: pbName },
-        // enforceTLS false: moto would refuse every PutObject under a TLS-only policy.
-        spec: { bucketName: bucket, region: 'us-east-1', enforceTLS: false },
-      },
-    });
+    await buckets.create(
+      // enforceTLS false: moto would refuse every PutObject under a TLS-only policy.
+      aProtectedBucket(pbName, { bucketName: bucket, region: 'us-east-1', enforceTLS: false }),
+    );
     await waitFor(name, 'not Ready message', (o) =>
       /is not Ready yet/.test(condition(o, 'Ready')?.message ?? ''),
     );
@@ -299,24 +310,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     // Simulate the ProtectedBucket reconciler: the bucket exists and the PB is Ready.
     await createBucket(s3, bucket);
     await putText(s3, bucket, 'raw/meters.csv', METERS);
-    const now = new Date().toISOString();
-    await api.patchStatus(
-      pbName,
-      {
-        observedGeneration: 1,
-        conditions: [
-          {
-            type: 'Ready',
-            status: 'True',
-            observedGeneration: 1,
-            lastTransitionTime: now,
-            reason: 'Succeeded',
-            message: 'AWS matches the spec',
-          },
-        ],
-      },
-      'protectedbuckets',
-    );
+    await buckets.patchStatus(pbName, { observedGeneration: 1, conditions: [readyCondition()] });
     const ran = await waitFor(
       name,
       'a run after the bucket is Ready',

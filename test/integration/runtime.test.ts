@@ -6,6 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, FINALIZER } from '../../src/api/common.ts';
 import { costMonitorKind } from '../../src/api/costmonitor.ts';
+import { protectedBucketKind } from '../../src/api/protectedbucket.ts';
 import { StalledError, TransientError, WaitingError } from '../../src/runtime/errors.ts';
 import type { Operator } from '../../src/runtime/operator.ts';
 import { recordingReconciler } from '../fixtures/recording-reconciler.ts';
@@ -17,11 +18,15 @@ import {
   uniqueName,
 } from '../harness/kube.ts';
 import { startTestOperator } from '../harness/operator.ts';
+import {
+  aCostMonitor,
+  aProtectedBucket,
+  condition,
+  type SeawallObjects,
+  seawallObjects,
+} from '../harness/seawall-objects.ts';
 
 const exec = promisify(execFile);
-const group = 'seawall.dev';
-const version = 'v1alpha1';
-const plural = 'protectedbuckets';
 
 interface Obj {
   metadata: { generation: number; finalizers?: string[]; annotations?: Record<string, string> };
@@ -40,40 +45,19 @@ interface Obj {
 
 describe('operator runtime', () => {
   let kc: k8s.KubeConfig;
-  let custom: k8s.CustomObjectsApi;
+  let buckets: SeawallObjects<Obj>;
   let namespace: string;
   const operators: Operator[] = [];
 
   beforeAll(async () => {
     kc = adminKubeConfig();
-    custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    buckets = seawallObjects<Obj>(kc, protectedBucketKind, () => namespace);
   });
   afterAll(async () => {
     for (const op of operators) await op.stop(1000);
   });
 
-  const create = (name: string, extra: Record<string, unknown> = {}) =>
-    custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'ProtectedBucket',
-        metadata: { name, ...extra },
-        spec: { bucketName: `${name}-b`, region: 'ca-central-1' },
-      },
-    });
-  const read = async (name: string) =>
-    (await custom.getNamespacedCustomObject({ group, version, namespace, plural, name })) as Obj;
-  const patch = (name: string, body: Record<string, unknown>) =>
-    custom.patchNamespacedCustomObject(
-      { group, version, namespace, plural, name, body },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-    );
-  const condition = (obj: Obj, type: string) =>
-    obj.status?.conditions?.find((c) => c.type === type);
+  const create = (name: string) => buckets.create(aProtectedBucket(name));
 
   it('reconciles a new object to Ready, with the finalizer and observedGeneration everywhere', async () => {
     namespace = await createNamespace(kc, 'rt');
@@ -82,7 +66,7 @@ describe('operator runtime', () => {
     const name = uniqueName('pb');
     await create(name);
     const obj = await eventually(async () => {
-      const o = await read(name);
+      const o = await buckets.get(name);
       return condition(o, 'Ready')?.status === 'True' ? o : undefined;
     });
     expect(obj.metadata.finalizers).toContain(FINALIZER);
@@ -105,11 +89,12 @@ describe('operator runtime', () => {
     const name = uniqueName('pb');
     namespace = ns;
     await create(name);
-    for (let i = 0; i < 100; i++) await patch(name, { spec: { tags: { round: String(i) } } });
-    const last = (await read(name)).metadata.generation;
+    for (let i = 0; i < 100; i++)
+      await buckets.patch(name, { spec: { tags: { round: String(i) } } });
+    const last = (await buckets.get(name)).metadata.generation;
     expect(last).toBe(101);
     await eventually(async () => {
-      const o = await read(name);
+      const o = await buckets.get(name);
       return o.status?.observedGeneration === last && condition(o, 'Ready')?.status === 'True'
         ? o
         : undefined;
@@ -142,13 +127,13 @@ describe('operator runtime', () => {
     await create(name);
     // While failing: Ready=False with the reason, Reconciling=True (kstatus: in progress).
     const failing = await eventually(async () => {
-      const o = await read(name);
+      const o = await buckets.get(name);
       return condition(o, 'Ready')?.reason === 'AwsThrottled' ? o : undefined;
     });
     expect(condition(failing, 'Reconciling')?.status).toBe('True');
     await eventually(
       async () => {
-        const o = await read(name);
+        const o = await buckets.get(name);
         return condition(o, 'Ready')?.status === 'True' ? o : undefined;
       },
       { timeoutMs: 30_000 },
@@ -173,7 +158,7 @@ describe('operator runtime', () => {
     const name = uniqueName('pb');
     await create(name);
     const stalled = await eventually(async () => {
-      const o = await read(name);
+      const o = await buckets.get(name);
       return condition(o, 'Stalled')?.status === 'True' ? o : undefined;
     });
     expect(condition(stalled, 'Ready')).toMatchObject({ status: 'False', reason: 'AccessDenied' });
@@ -190,9 +175,9 @@ describe('operator runtime', () => {
     await new Promise((r) => setTimeout(r, 2000));
     expect(reconciler.stats.perObject.get(name)).toBe(1);
     fixed = true;
-    await patch(name, { spec: { enforceTLS: false } });
+    await buckets.patch(name, { spec: { enforceTLS: false } });
     const ready = await eventually(async () => {
-      const o = await read(name);
+      const o = await buckets.get(name);
       return condition(o, 'Ready')?.status === 'True' ? o : undefined;
     });
     expect(condition(ready, 'Stalled')).toBeUndefined();
@@ -207,18 +192,18 @@ describe('operator runtime', () => {
     const name = uniqueName('pb');
     await create(name);
     await eventually(async () => (reconciler.stats.perObject.get(name) === 1 ? true : undefined));
-    await patch(name, {
+    await buckets.patch(name, {
       metadata: { annotations: { [Annotations.reconcileRequestedAt]: 'now-1' } },
     });
     await eventually(async () => (reconciler.stats.perObject.get(name) === 2 ? true : undefined));
 
-    await patch(name, { metadata: { annotations: { [Annotations.paused]: 'true' } } });
+    await buckets.patch(name, { metadata: { annotations: { [Annotations.paused]: 'true' } } });
     const paused = await eventually(async () => {
-      const o = await read(name);
+      const o = await buckets.get(name);
       return condition(o, 'Paused')?.status === 'True' ? o : undefined;
     });
     expect(condition(paused, 'Ready')?.status).toBe('True');
-    await patch(name, { spec: { enforceTLS: false } });
+    await buckets.patch(name, { spec: { enforceTLS: false } });
     await new Promise((r) => setTimeout(r, 1500));
     expect(reconciler.stats.perObject.get(name)).toBe(2);
   });
@@ -235,9 +220,9 @@ describe('operator runtime', () => {
     );
     await op.stop(10_000);
     expect(reconciler.stats.inFlight.get(name)).toBe(0);
-    expect(condition(await read(name), 'Ready')?.status).toBe('True');
+    expect(condition(await buckets.get(name), 'Ready')?.status).toBe('True');
     // Nothing is taken after the stop.
-    await patch(name, { spec: { enforceTLS: false } });
+    await buckets.patch(name, { spec: { enforceTLS: false } });
     await new Promise((r) => setTimeout(r, 1000));
     expect(reconciler.stats.perObject.get(name)).toBe(1);
   });
@@ -248,7 +233,7 @@ describe('operator runtime', () => {
     const bucketName = uniqueName('data');
     const bucketReady = async () => {
       try {
-        return condition(await read(bucketName), 'Ready')?.status === 'True';
+        return condition(await buckets.get(bucketName), 'Ready')?.status === 'True';
       } catch {
         return false;
       }
@@ -266,26 +251,9 @@ describe('operator runtime', () => {
       await startTestOperator({ kc, namespace: ns, reconcilers: [recordingReconciler(), monitor] }),
     );
     const monitorName = uniqueName('cm');
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: ns,
-      plural: 'costmonitors',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'CostMonitor',
-        metadata: { name: monitorName },
-        spec: { region: 'ca-central-1' },
-      },
-    });
-    const readMonitor = async () =>
-      (await custom.getNamespacedCustomObject({
-        group,
-        version,
-        namespace: ns,
-        plural: 'costmonitors',
-        name: monitorName,
-      })) as Obj;
+    const monitors = seawallObjects<Obj>(kc, costMonitorKind, ns);
+    await monitors.create(aCostMonitor(monitorName));
+    const readMonitor = () => monitors.get(monitorName);
     await eventually(async () =>
       condition(await readMonitor(), 'Ready')?.reason === 'DependencyNotReady' ? true : undefined,
     );
@@ -313,7 +281,7 @@ describe('operator runtime', () => {
     const name = uniqueName('pb');
     await create(name);
     await eventually(async () =>
-      condition(await read(name), 'Ready')?.status === 'True' ? true : undefined,
+      condition(await buckets.get(name), 'Ready')?.status === 'True' ? true : undefined,
     );
     const base = `http://127.0.0.1:${op.httpPort}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -335,12 +303,12 @@ describe('operator runtime', () => {
     const name = uniqueName('pb');
     await create(name);
     await eventually(async () =>
-      (await read(name)).metadata.finalizers?.includes(FINALIZER) ? true : undefined,
+      (await buckets.get(name)).metadata.finalizers?.includes(FINALIZER) ? true : undefined,
     );
-    await custom.deleteNamespacedCustomObject({ group, version, namespace: ns, plural, name });
+    await buckets.delete(name);
     await eventually(async () => {
       try {
-        await read(name);
+        await buckets.get(name);
         return undefined;
       } catch {
         return true;

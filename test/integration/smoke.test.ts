@@ -5,26 +5,25 @@ import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, HeadBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import * as k8s from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, VERSION } from '../../src/api/common.ts';
+import { type ProtectedBucket, protectedBucketKind } from '../../src/api/protectedbucket.ts';
 import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
 import { adminKubeConfig, createNamespace, uniqueName } from '../harness/kube.ts';
-
-const group = 'seawall.dev';
-const version = 'v1alpha1';
-const plural = 'protectedbuckets';
-
-function protectedBucket(name: string, spec: Record<string, unknown>) {
-  return { apiVersion: `${group}/${version}`, kind: 'ProtectedBucket', metadata: { name }, spec };
-}
+import {
+  aProtectedBucket,
+  type SeawallObjects,
+  seawallObjects,
+} from '../harness/seawall-objects.ts';
 
 describe('local stack smoke test', () => {
   let kc: k8s.KubeConfig;
-  let custom: k8s.CustomObjectsApi;
+  let buckets: SeawallObjects<ProtectedBucket>;
   let namespace: string;
 
   beforeAll(async () => {
     kc = adminKubeConfig();
-    custom = kc.makeApiClient(k8s.CustomObjectsApi);
     namespace = await createNamespace(kc, 'smoke');
+    buckets = seawallObjects<ProtectedBucket>(kc, protectedBucketKind, namespace);
   });
 
   it('creates a ProtectedBucket, reads it back with defaults applied, and sees its watch event', async () => {
@@ -34,7 +33,7 @@ describe('local stack smoke test', () => {
     const seen = new Promise<void>((resolve, reject) => {
       void watch
         .watch(
-          `/apis/${group}/${version}/namespaces/${namespace}/${plural}`,
+          `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${protectedBucketKind.plural}`,
           {},
           (type: string, obj: { metadata: { name: string } }) => {
             events.push(`${type}/${obj.metadata.name}`);
@@ -46,25 +45,13 @@ describe('local stack smoke test', () => {
     });
     // give the watch a moment to be established before creating
     await new Promise((r) => setTimeout(r, 300));
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      body: protectedBucket(name, { bucketName: `${name}-data`, region: 'ca-central-1' }),
-    });
+    await buckets.create(
+      aProtectedBucket(name, { bucketName: `${name}-data`, region: 'ca-central-1' }),
+    );
     await seen;
     expect(events).toContain(`ADDED/${name}`);
 
-    const read = (await custom.getNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      name,
-    })) as {
-      spec: Record<string, unknown>;
-    };
+    const read = await buckets.get(name);
     expect(read.spec.bucketName).toBe(`${name}-data`);
     // Defaults come from the schema, so the API server really loaded our CRD.
     expect(read.spec.versioning).toBe('Enabled');
@@ -73,47 +60,20 @@ describe('local stack smoke test', () => {
 
   it('patches the status subresource without touching the spec', async () => {
     const name = uniqueName('pb');
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      body: protectedBucket(name, { bucketName: `${name}-data`, region: 'ca-central-1' }),
-    });
-    await custom.patchNamespacedCustomObjectStatus(
-      {
-        group,
-        version,
-        namespace,
-        plural,
-        name,
-        body: { status: { observedGeneration: 1, keyAlias: 'alias/seawall/x' } },
-      },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    await buckets.create(
+      aProtectedBucket(name, { bucketName: `${name}-data`, region: 'ca-central-1' }),
     );
-    const read = (await custom.getNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      name,
-    })) as {
-      spec: { bucketName: string };
-      status: { keyAlias: string };
-    };
-    expect(read.status.keyAlias).toBe('alias/seawall/x');
+    await buckets.patchStatus(name, { observedGeneration: 1, keyAlias: 'alias/seawall/x' });
+    const read = await buckets.get(name);
+    expect(read.status?.keyAlias).toBe('alias/seawall/x');
     expect(read.spec.bucketName).toBe(`${name}-data`);
   });
 
   it('refuses an invalid ProtectedBucket by schema, naming the field', async () => {
     const name = uniqueName('pb');
-    const attempt = custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      body: protectedBucket(name, { bucketName: 'Not_A_Bucket', region: 'ca-central-1' }),
-    });
+    const attempt = buckets.create(
+      aProtectedBucket(name, { bucketName: 'Not_A_Bucket', region: 'ca-central-1' }),
+    );
     await expect(attempt).rejects.toMatchObject({ code: 422 });
     await attempt.catch((error: { body?: string }) => {
       expect(String(error.body)).toContain('spec.bucketName');
