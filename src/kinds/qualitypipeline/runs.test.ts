@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultsDocument } from '../../dq/index.ts';
 import { parseGlueCron } from '../../schedule/glue-cron.ts';
-import { decideRun, newRunId, recordFinishedRun, summaryFromResults } from './runs.ts';
+import {
+  decideRun,
+  displayScore,
+  newRunId,
+  recordFinishedRun,
+  summaryFromResults,
+} from './runs.ts';
 
 const cron = (text: string) => {
   const parsed = parseGlueCron(text);
@@ -183,5 +189,16 @@ describe('recordFinishedRun', () => {
     expect(status.currentRun).toBeUndefined();
     expect(status.lastRun?.id).toBe('r3');
     expect(status.history?.map((h) => h.id)).toEqual(['r3', 'r2']);
+  });
+});
+
+describe('displayScore', () => {
+  it.each([
+    [7 / 12, 0.5833],
+    [1, 1],
+    [0, 0],
+    [2 / 3, 0.6667],
+  ])('%d shows as %d', (score, shown) => {
+    expect(displayScore(score)).toBe(shown);
   });
 });

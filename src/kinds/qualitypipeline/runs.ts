@@ -82,6 +82,14 @@ function clip(text: string, max: number): string {
 }
 
 /**
+ * The score as status shows it: 4 decimals are plenty to read at a glance (the results
+ * document keeps the exact value; minScore is compared against that).
+ */
+export function displayScore(score: number): number {
+  return Math.round(score * 10_000) / 10_000;
+}
+
+/**
  * A results document (either engine) as status.lastRun. A run that evaluated its rules
  * but scored under minScore is Failed: "is our data good this week?" has answer no.
  */
@@ -99,7 +107,7 @@ export function summaryFromResults(
     doc.status === 'FAILED'
       ? `run failed: ${doc.error ?? 'no reason given'}`
       : belowMinimum
-        ? `score ${doc.score} is below minScore ${minScore}${failedRules.length ? ` (failed: ${failedRules.join(', ')})` : ''}`
+        ? `score ${displayScore(doc.score ?? 0)} is below minScore ${minScore}${failedRules.length ? ` (failed: ${failedRules.join(', ')})` : ''}`
         : `${doc.rules.passed}/${doc.rules.total} rules passed; ${doc.rows.passed} rows trusted, ${doc.rows.failed} quarantined`;
   return {
     id: doc.runId,
@@ -108,7 +116,7 @@ export function summaryFromResults(
     startedAt: doc.startedAt,
     completedAt: doc.finishedAt,
     state,
-    ...(doc.score === null ? {} : { score: doc.score }),
+    ...(doc.score === null ? {} : { score: displayScore(doc.score) }),
     rules: doc.rules,
     ruleResults: doc.ruleResults.slice(0, MAX_RULE_RESULTS).map((r) => ({
       name: r.name,
