@@ -6,7 +6,7 @@
 // leaves the process, and reported as "would call <Operation> on <resource>". So plan is
 // safe by construction, not by each reconciler's care. Exit codes follow
 // `terraform plan -detailed-exitcode`: 0 no changes, 2 changes pending, 1 error.
-import { parseArgs } from 'node:util';
+
 import * as k8s from '@kubernetes/client-node';
 import type { DriftItem, SeawallObject } from '../api/common.ts';
 import { toOpenApi } from '../api/crd.ts';
@@ -18,6 +18,7 @@ import { kubeObjects } from '../runtime/kube-objects.ts';
 import { silentLogger } from '../runtime/logger.ts';
 import { type BaseStatus, type PolicySpec, reconcileOnce } from '../runtime/reconcile-once.ts';
 import type { Reconciler } from '../runtime/reconciler.ts';
+import { type FileCommandValues, parseFileCommandArgs } from './args.ts';
 import {
   formatProblem,
   type LoadedResource,
@@ -315,39 +316,22 @@ export function renderPlan(plans: ResourcePlan[], colour = false): string {
 }
 
 export async function planCommand(argv: string[]): Promise<number> {
-  let values: {
-    filename?: string[];
-    output?: string;
-    kubeconfig?: string;
-    'aws-region'?: string;
-    'no-color'?: boolean;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        filename: { type: 'string', short: 'f', multiple: true },
-        output: { type: 'string', short: 'o', default: 'text' },
-        kubeconfig: { type: 'string' },
-        'aws-region': { type: 'string' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    console.error(`seawall plan: ${(error as Error).message}\n\n${HELP}`);
-    return 1;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!values.filename?.length || !['text', 'json'].includes(values.output ?? '')) {
-    console.error(HELP);
-    return 1;
-  }
-  const loaded = loadResources(values.filename);
+  const values = parseFileCommandArgs<
+    FileCommandValues & { kubeconfig?: string; 'aws-region'?: string; 'no-color'?: boolean }
+  >(
+    'plan',
+    argv,
+    {
+      kubeconfig: { type: 'string' },
+      'aws-region': { type: 'string' },
+      'no-color': { type: 'boolean' },
+    },
+    HELP,
+    1,
+  );
+  if (typeof values === 'number') return values;
+  const files = values.filename ?? [];
+  const loaded = loadResources(files);
   const problems = validateResources(loaded);
   if (problems.length > 0) {
     for (const p of problems) console.error(formatProblem(p));

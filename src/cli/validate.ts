@@ -2,9 +2,9 @@
 // the API server will (schema, defaults, unknown fields, CEL rules) plus DQDL, with
 // `file:line: Kind/name: field: message` lines. Exit 1 on any error: fit for pre-commit
 // hooks and CI. Other kinds in the same files are ignored.
+
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   type Document,
   isMap,
@@ -21,6 +21,7 @@ import {
   type ObjectPath,
   validateObject,
 } from '../api/validate.ts';
+import { type FileCommandValues, parseFileCommandArgs } from './args.ts';
 
 const HELP = `Usage: seawall validate -f PATH [-f PATH ...] [-o text|json]
 
@@ -211,29 +212,10 @@ export function formatProblem(p: FileProblem): string {
 }
 
 export async function validateCommand(argv: string[]): Promise<number> {
-  let values: { filename?: string[]; output?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        filename: { type: 'string', short: 'f', multiple: true },
-        output: { type: 'string', short: 'o', default: 'text' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    console.error(`seawall validate: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!values.filename?.length || !['text', 'json'].includes(values.output ?? '')) {
-    console.error(HELP);
-    return 2;
-  }
-  const loaded = loadResources(values.filename);
+  const values = parseFileCommandArgs<FileCommandValues>('validate', argv, {}, HELP, 2);
+  if (typeof values === 'number') return values;
+  const files = values.filename ?? [];
+  const loaded = loadResources(files);
   const problems = validateResources(loaded);
   if (values.output === 'json') {
     console.log(
