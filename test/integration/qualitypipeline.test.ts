@@ -6,6 +6,7 @@
 // Ready status the test sets by hand: moto enforces a TLS-only bucket policy's Deny with
 // its Condition ignored, so a ProtectedBucket with enforceTLS: true would make every
 // PutObject of the engine fail in moto (never in AWS).
+import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations } from '../../src/api/common.ts';
@@ -148,6 +149,20 @@ describe('QualityPipeline (embedded) on the local stack', () => {
       status: 'True',
       reason: 'RunSucceeded',
     });
+
+    // The score is published for CostMonitor dashboards: Seawall/DataQuality Score.
+    const metrics = await account.clients.cloudwatch().send(
+      new GetMetricStatisticsCommand({
+        Namespace: 'Seawall/DataQuality',
+        MetricName: 'Score',
+        Dimensions: [{ Name: 'Pipeline', Value: `${namespace}/${name}` }],
+        StartTime: new Date(Date.now() - 3_600_000),
+        EndTime: new Date(Date.now() + 3_600_000),
+        Period: 60,
+        Statistics: ['Maximum'],
+      }),
+    );
+    expect(metrics.Datapoints?.map((d) => d.Maximum)).toEqual([0.3333]);
 
     expect(await listKeys(s3, bucket, 'trusted/')).toEqual([`trusted/${name}/${id}/meters.csv`]);
     expect(await listKeys(s3, bucket, 'quarantine/')).toEqual([

@@ -1,7 +1,7 @@
 // Decision: Seawall publishes each QualityPipeline run's score as a CloudWatch custom
 // metric, so the score can be charted on a CostMonitor dashboard and alarmed on like any
 // other metric. One datapoint per run, in the pipeline's region:
-//   namespace Seawall/DataQuality, metric Score (0-100, Unit None), dimension
+//   namespace Seawall/DataQuality, metric Score (0 to 1: passed rules / all rules, Unit None), dimension
 //   Pipeline=<namespace>/<name>, timestamp = the run's end.
 // The QualityPipeline reconciler calls publishQualityScore after it reads a run's results
 // document; the CostMonitor dashboard only reads the metric.

@@ -301,7 +301,7 @@ async function observeJobRuns(
       };
       return true;
     }
-    finishRun(ctx, await summaryOfJobRun(ctx, run, trigger));
+    await finishRun(ctx, await summaryOfJobRun(ctx, run, trigger));
   }
   delete status.currentRun;
   return false;

@@ -7,6 +7,7 @@
 //               read from Glue, their results documents from S3.
 // Requeue: at the next run time, sooner while a run is in flight, never later than the
 // drift interval.
+
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type * as k8s from '@kubernetes/client-node';
 import { Annotations } from '../../api/common.ts';
@@ -18,6 +19,7 @@ import {
   type RunSummary,
 } from '../../api/qualitypipeline.ts';
 import type { AwsClients } from '../../aws/clients.ts';
+import { publishQualityScore } from '../../aws/cloudwatch/quality-metric.ts';
 import { isAwsError } from '../../aws/errors.ts';
 import { setCondition } from '../../runtime/conditions.ts';
 import { WaitingError } from '../../runtime/errors.ts';
@@ -159,8 +161,11 @@ async function requireBucketExists(ctx: PipelineContext): Promise<void> {
   }
 }
 
-/** Folds a finished run into status: lastRun, history, LastRunSucceeded, an Event. */
-export function finishRun(ctx: PipelineContext, run: RunSummary): void {
+/**
+ * Folds a finished run into status (lastRun, history, LastRunSucceeded, an Event) and
+ * publishes its score as the CloudWatch metric CostMonitor dashboards chart.
+ */
+export async function finishRun(ctx: PipelineContext, run: RunSummary): Promise<void> {
   const { request, settings } = ctx;
   recordFinishedRun(request.status, run, settings.historyLimit);
   request.status.conditions = setCondition(
@@ -173,6 +178,32 @@ export function finishRun(ctx: PipelineContext, run: RunSummary): void {
     request.events.normal('RunSucceeded', `Run ${run.id}: ${run.message ?? ''}`);
   else request.events.warning('RunFailed', `Run ${run.id}: ${run.message ?? ''}`);
   request.log.info({ runId: run.id, state: run.state, score: run.score }, 'run finished');
+  await publishScore(ctx, run);
+}
+
+/**
+ * Best effort: the results document and status are the record of a run; a metric that
+ * cannot be written (e.g. cloudwatch:PutMetricData not granted) is logged, not retried.
+ */
+async function publishScore(ctx: PipelineContext, run: RunSummary): Promise<void> {
+  const { request } = ctx;
+  if (request.mode === 'plan' || run.score === undefined) return;
+  const region = ctx.source.region ?? ctx.deps.aws.config.defaultRegion;
+  const pipeline = {
+    namespace: request.object.metadata.namespace ?? '',
+    name: request.object.metadata.name ?? '',
+  };
+  try {
+    await publishQualityScore(
+      ctx.deps.aws,
+      region,
+      pipeline,
+      run.score,
+      new Date(run.completedAt ?? request.now),
+    );
+  } catch (error) {
+    request.log.warn({ err: error, runId: run.id }, 'could not publish the quality score metric');
+  }
 }
 
 /** Never later than the next run nor the drift interval; never in the past. */
@@ -217,7 +248,7 @@ async function reconcileEmbedded(
       return { requeueAfterMs: pollMs, message: `run ${current.id} is running` };
     }
     if (!progress) {
-      finishRun(
+      await finishRun(
         ctx,
         failedSummary(
           current,
@@ -228,7 +259,7 @@ async function reconcileEmbedded(
     } else if (progress.state === 'running') {
       return { requeueAfterMs: pollMs, message: `run ${current.id} is running` };
     } else if (progress.state === 'crashed') {
-      finishRun(ctx, failedSummary(current, now, `the run failed: ${progress.message}`));
+      await finishRun(ctx, failedSummary(current, now, `the run failed: ${progress.message}`));
       runs.forget(current.id);
     } else {
       const summary = summaryFromResults(
@@ -237,7 +268,7 @@ async function reconcileEmbedded(
         outputsOf(ctx, current.id),
         settings.minScore,
       );
-      finishRun(ctx, summary);
+      await finishRun(ctx, summary);
       runs.forget(current.id);
     }
   }
