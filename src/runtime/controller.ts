@@ -65,6 +65,7 @@ export class Controller {
   #workers: Promise<void>[] = [];
   #running = false;
   #synced = false;
+  #stopped = false;
 
   constructor(options: ControllerOptions) {
     this.#options = options;
@@ -110,7 +111,9 @@ export class Controller {
       // with a delay. It relists when its resourceVersion is gone (410), so no object is
       // missed, and every relisted object is enqueued.
       informer.on('error', (error: unknown) => {
-        if (!this.#running && this.#synced) return;
+        // A standby keeps its watch alive too: its cache is what it starts from when it
+        // becomes the leader.
+        if (this.#stopped) return;
         this.#options.log.warn({ err: error, kind: this.kind.kind }, 'watch failed, restarting');
         setTimeout(() => {
           informer.start().catch(() => {
@@ -159,6 +162,7 @@ export class Controller {
   /** Stops taking work and waits (up to graceMs) for reconciles in flight. */
   async stop(graceMs: number): Promise<void> {
     this.#running = false;
+    this.#stopped = true;
     this.queue.shutDown();
     for (const informer of this.#informers) await informer.stop();
     await Promise.race([
