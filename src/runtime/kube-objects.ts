@@ -48,9 +48,7 @@ export function kubeObjects(kc: k8s.KubeConfig): KubeObjects {
       }
     },
     async writeStatus(kind, object, status) {
-      // A merge patch of the whole status: keys that went away are sent as null.
-      const body: Record<string, unknown> = { ...status };
-      for (const key of Object.keys(object.status ?? {})) if (!(key in status)) body[key] = null;
+      const body = mergePatchFor(object.status ?? {}, status);
       await api.patchNamespacedCustomObjectStatus(
         {
           group: GROUP,
@@ -77,4 +75,26 @@ export function kubeObjects(kc: k8s.KubeConfig): KubeObjects {
       )) as AnyObject;
     },
   };
+}
+
+type Json = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The JSON merge patch (RFC 7386) that turns `previous` into `next`. A merge patch merges
+ * nested objects, so a key that went away must be sent as null at every depth — or a
+ * failed run without a score would keep the score of the run before it.
+ */
+export function mergePatchFor(previous: Json, next: Json): Json {
+  const patch: Json = {};
+  for (const [key, value] of Object.entries(next)) {
+    const before = previous[key];
+    patch[key] =
+      isPlainObject(value) && isPlainObject(before) ? mergePatchFor(before, value) : value;
+  }
+  for (const key of Object.keys(previous)) if (!(key in next)) patch[key] = null;
+  return patch;
 }
