@@ -143,7 +143,7 @@ describe('operator runtime', () => {
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
     // The backoff doubles from 200 ms: each retry waits at least 200, 400, 800, 1600 ms
     // (a loaded machine only adds to that, so the bound is on the floor, not the order).
-    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(200 * 2 ** i - 20));
+    for (const [i, gap] of gaps.entries()) expect(gap).toBeGreaterThanOrEqual(200 * 2 ** i - 20);
     expect(gaps.at(-1)).toBeGreaterThanOrEqual(1580);
   });
 
