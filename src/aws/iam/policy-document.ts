@@ -117,3 +117,23 @@ export function splitStatements(
   for (const s of document?.Statement ?? []) (ownedSid(s.Sid) ? owned : foreign).push(s);
   return { owned, foreign };
 }
+
+/** Statements whose Sid starts with this are Seawall's; every other statement is left as is. */
+export const SEAWALL_SID_PREFIX = 'Seawall';
+
+export function isSeawallSid(sid: string | undefined): boolean {
+  return sid?.startsWith(SEAWALL_SID_PREFIX) ?? false;
+}
+
+/**
+ * Pure: Seawall's statements in an observed policy (bucket or key) versus the desired
+ * ones, compared as sets of JSON values — AWS reorders and reformats what it stores.
+ */
+export function diffOwnedStatements(
+  desired: PolicyStatement[],
+  observed: PolicyDocument | undefined,
+): { field: string; expected: unknown; observed: unknown }[] {
+  const { owned } = splitStatements(observed, isSeawallSid);
+  if (statementSetsEqual(owned, desired)) return [];
+  return [{ field: 'Statement', expected: desired, observed: owned }];
+}

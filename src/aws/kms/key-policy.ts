@@ -5,17 +5,15 @@ import { GetKeyPolicyCommand, type KMSClient, PutKeyPolicyCommand } from '@aws-s
 import { isAwsError } from '../errors.ts';
 import type { Facet, FieldDiff } from '../facet.ts';
 import {
+  diffOwnedStatements,
+  isSeawallSid,
   POLICY_VERSION,
   type PolicyDocument,
   type PolicyStatement,
   parsePolicy,
   renderPolicy,
   splitStatements,
-  statementSetsEqual,
 } from '../iam/policy-document.ts';
-
-export const KEY_POLICY_SID_PREFIX = 'Seawall';
-const isSeawallSid = (sid: string | undefined) => sid?.startsWith(KEY_POLICY_SID_PREFIX) ?? false;
 
 export interface KeyPolicyContext {
   kms: KMSClient;
@@ -53,9 +51,7 @@ export function desiredKeyPolicy(
 }
 
 export function diffKeyPolicy(desired: KeyPolicyDesired, observed: KeyPolicyState): FieldDiff[] {
-  const { owned } = splitStatements(observed.document, isSeawallSid);
-  if (statementSetsEqual(owned, desired.statements)) return [];
-  return [{ field: 'Statement', expected: desired.statements, observed: owned }];
+  return diffOwnedStatements(desired.statements, observed.document);
 }
 
 export function mergeKeyPolicy(

@@ -9,18 +9,16 @@ import {
 import { isAwsError } from '../errors.ts';
 import type { Facet, FieldDiff } from '../facet.ts';
 import {
+  diffOwnedStatements,
+  isSeawallSid,
   POLICY_VERSION,
   type PolicyDocument,
   type PolicyStatement,
   parsePolicy,
   renderPolicy,
   splitStatements,
-  statementSetsEqual,
 } from '../iam/policy-document.ts';
 import { type BucketTarget, bucketArn, bucketResource } from './bucket.ts';
-
-/** Statements whose Sid starts with this belong to Seawall. */
-export const SEAWALL_SID_PREFIX = 'Seawall';
 
 export interface BucketPolicyContext extends BucketTarget {
   /** The statements Seawall owns in this bucket's policy (Sids starting with "Seawall"). */
@@ -34,9 +32,6 @@ export interface BucketPolicyState {
 export interface BucketPolicyDesired {
   statements: PolicyStatement[];
 }
-
-export const isSeawallSid = (sid: string | undefined) =>
-  sid?.startsWith(SEAWALL_SID_PREFIX) ?? false;
 
 /** Denies every request to the bucket and its objects that is not made over TLS. */
 export function tlsOnlyStatement(bucket: string): PolicyStatement {
@@ -56,9 +51,7 @@ export function diffBucketPolicy(
   desired: BucketPolicyDesired,
   observed: BucketPolicyState,
 ): FieldDiff[] {
-  const { owned } = splitStatements(observed.document, isSeawallSid);
-  if (statementSetsEqual(owned, desired.statements)) return [];
-  return [{ field: 'Statement', expected: desired.statements, observed: owned }];
+  return diffOwnedStatements(desired.statements, observed.document);
 }
 
 /** Pure: the document to write — everybody else's statements, then ours. */
