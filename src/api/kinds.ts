@@ -1,7 +1,6 @@
 // The registry of Seawall kinds: everything needed to build a CRD, validate an object
 // and route it to a reconciler. Adding a kind = one entry here.
 
-import { CATEGORY, GROUP, VERSION } from './common.ts';
 import { costMonitorKind } from './costmonitor.ts';
 import type { KindDefinition } from './kind-definition.ts';
 import { protectedBucketKind } from './protectedbucket.ts';
@@ -9,8 +8,6 @@ import { qualityPipelineKind } from './qualitypipeline.ts';
 
 /** Every kind Seawall serves. A new kind: one definition in its api file, one entry here. */
 export const kinds: KindDefinition[] = [protectedBucketKind, costMonitorKind, qualityPipelineKind];
-
-export { CATEGORY, GROUP, VERSION };
 
 export function kindByName(kind: string): KindDefinition | undefined {
   return kinds.find((k) => k.kind === kind);

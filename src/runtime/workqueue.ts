@@ -72,10 +72,6 @@ export class WorkQueue {
     return Math.min(this.#baseBackoffMs * 2 ** failures, this.#maxBackoffMs);
   }
 
-  failures(key: string): number {
-    return this.#failures.get(key) ?? 0;
-  }
-
   /** Resets the backoff of a key that succeeded. */
   forget(key: string): void {
     this.#failures.delete(key);
@@ -104,10 +100,6 @@ export class WorkQueue {
   /** Keys waiting to be processed (not counting delayed ones). */
   get length(): number {
     return this.#queue.length;
-  }
-
-  get processing(): number {
-    return this.#processing.size;
   }
 
   shutDown(): void {
