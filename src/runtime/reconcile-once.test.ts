@@ -150,12 +150,37 @@ describe('reconcileOnce', () => {
     expect(stalled.requeueAfterMs).toBeUndefined();
   });
 
+  it("never runs a kind's clean-up under deletionPolicy Retain (the default), nor in a plan", async () => {
+    let calls = 0;
+    const counting = reconcilerThat(async (mode) => {
+      if (mode === 'finalize') calls++;
+    });
+    for (const [spec, plan] of [
+      [{}, false],
+      [{ deletionPolicy: 'Retain' as const }, false],
+      [{ deletionPolicy: 'Delete' as const }, true],
+    ] as const) {
+      const result = await reconcileOnce(counting, anObject({ deleting: true, spec }), {
+        ...deps,
+        plan,
+      });
+      expect(result.outcome).toBe('finalized');
+    }
+    expect(calls).toBe(0);
+    await reconcileOnce(
+      counting,
+      anObject({ deleting: true, spec: { deletionPolicy: 'Delete' } }),
+      deps,
+    );
+    expect(calls).toBe(1);
+  });
+
   it('keeps the finalizer (finalize-blocked) when clean-up throws, and looks again later', async () => {
     const result = await reconcileOnce(
       reconcilerThat(async () => {
         throw new StalledError('BucketNotEmpty', 'bucket b holds 3 objects');
       }),
-      anObject({ deleting: true }),
+      anObject({ deleting: true, spec: { deletionPolicy: 'Delete' } }),
       deps,
     );
     expect(result.outcome).toBe('finalize-blocked');

@@ -124,9 +124,14 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
   };
 
   if (object.metadata.deletionTimestamp) {
-    const mode: FacetMode = deps.plan ? 'plan' : 'converge';
+    // deletionPolicy Retain (the default) is the same for every kind: the resource goes,
+    // AWS stays — no kind's clean-up runs. A plan never deletes either.
+    if ((object.spec.deletionPolicy ?? 'Retain') === 'Retain' || deps.plan) {
+      if (!deps.plan) deps.log.info('deletionPolicy Retain: AWS resources are left in place');
+      return { status: draft, outcome: 'finalized', drift };
+    }
     try {
-      await reconciler.finalize(request(mode));
+      await reconciler.finalize(request('converge'));
       return { status: draft, outcome: 'finalized', drift };
     } catch (error) {
       const found = classifyError(error, deps.classifiers);

@@ -247,7 +247,7 @@ describe('the operator authenticated as a user bound to exactly the manifests/ R
         apiVersion: `${group}/${version}`,
         kind: 'ProtectedBucket',
         metadata: { name },
-        spec: { bucketName: `${name}-b`, region: 'ca-central-1' },
+        spec: { bucketName: `${name}-b`, region: 'ca-central-1', deletionPolicy: 'Delete' },
       },
     });
 

@@ -303,7 +303,14 @@ describe('operator runtime', () => {
     const reconciler = recordingReconciler();
     operators.push(await startTestOperator({ kc, namespace: ns, reconcilers: [reconciler] }));
     const name = uniqueName('pb');
-    await create(name);
+    // Delete: the kind's clean-up runs (under Retain, the default, no clean-up is called).
+    await buckets.create(
+      aProtectedBucket(name, {
+        bucketName: `${name}-b`,
+        region: 'ca-central-1',
+        deletionPolicy: 'Delete',
+      }),
+    );
     await eventually(async () =>
       (await buckets.get(name)).metadata.finalizers?.includes(FINALIZER) ? true : undefined,
     );

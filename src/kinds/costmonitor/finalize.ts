@@ -1,5 +1,5 @@
 // Clean-up of a deleted CostMonitor under its deletionPolicy.
-//   Retain (default): nothing in AWS changes.
+//   Retain (default): nothing in AWS changes (reconcileOnce never calls this under Retain).
 //   Delete: the trail goes first (so the log bucket stops filling), then alarms, the
 //   dashboard, the topics (their subscriptions go with them) and the topic keys
 //   (scheduled for deletion with the longest window, 30 days). The log bucket goes only
@@ -31,11 +31,6 @@ import { resolveSettings, topicKeyAlias } from './settings.ts';
 export async function finalizeCostMonitor(request: CmRequest, aws: AwsClients): Promise<void> {
   const object = request.object as CostMonitor;
   const settings = resolveSettings(object);
-  if (settings.deletionPolicy === 'Retain') {
-    request.log.info('deletionPolicy Retain: AWS resources are left in place');
-    return;
-  }
-  if (request.mode === 'plan') return;
   const { owner } = settings;
   const status = request.status;
 

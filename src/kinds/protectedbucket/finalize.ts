@@ -1,5 +1,5 @@
 // Clean-up of a deleted ProtectedBucket under its deletionPolicy.
-//   Retain (default): nothing in AWS changes.
+//   Retain (default): nothing in AWS changes (reconcileOnce never calls this under Retain).
 //   Delete: the replication rule and role go; buckets go only when empty (no versions,
 //   no delete markers — Seawall never deletes objects to get there); keys are scheduled
 //   for deletion with the longest window (30 days) and their aliases removed.
@@ -28,11 +28,6 @@ import { resolveSettings } from './settings.ts';
 export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClients): Promise<void> {
   const object = request.object as ProtectedBucket;
   const settings = resolveSettings(object);
-  if (settings.deletionPolicy === 'Retain') {
-    request.log.info('deletionPolicy Retain: AWS resources are left in place');
-    return;
-  }
-  if (request.mode === 'plan') return;
   const owner = ownerValue({
     namespace: object.metadata.namespace,
     kind: object.kind,

@@ -409,14 +409,13 @@ type QpFinalizeRequest = ReconcileRequest<QualityPipelineSpec, QualityPipelineSt
 /**
  * deletionPolicy Delete: triggers, workflow, job, crawler, the role Seawall created and
  * the script — each only when it carries our owner tag. Data (sources, outputs, results)
- * is never deleted. Retain: nothing.
+ * is never deleted. (Under Retain, reconcileOnce never calls this.)
  */
 export async function finalizeGlue(
   request: QpFinalizeRequest,
   deps: QualityPipelineDeps,
 ): Promise<void> {
   const { object, status } = request;
-  if ((object.spec.deletionPolicy ?? 'Retain') !== 'Delete') return;
   const namespace = object.metadata.namespace ?? '';
   const name = object.metadata.name ?? '';
   const owner = ownerValue({ namespace, kind: 'QualityPipeline', name });
