@@ -12,6 +12,11 @@ export const Annotations = {
   paused: 'seawall.dev/paused',
   reconcileRequestedAt: 'seawall.dev/reconcile-requested-at',
   runRequestedAt: 'seawall.dev/run-requested-at',
+  /**
+   * driftPolicy Report: put AWS back to the spec once, now (any new value). The way an
+   * owner who watched the drift clears it without editing the spec.
+   */
+  correctDriftRequestedAt: 'seawall.dev/correct-drift-requested-at',
 } as const;
 
 /** The tag every AWS resource Seawall creates carries: `<namespace>/<kind>/<name>`. */
@@ -127,6 +132,46 @@ export const DriftStatus = Type.Object(
 );
 export type DriftStatus = Static<typeof DriftStatus>;
 
+export const Awaiting = Type.Object(
+  {
+    what: Type.String({
+      description:
+        'What AWS has not made visible yet, e.g. a new IAM role named in a KMS key policy (AWS is eventually consistent).',
+    }),
+    since: Type.String({
+      description:
+        "Since when Seawall has been waiting (the awaited resource's creation time when AWS reports it). After a bounded time (5 minutes by default) the resource is Stalled instead.",
+      format: 'date-time',
+    }),
+    message: Type.String({ description: 'What AWS answered.' }),
+  },
+  {
+    description:
+      'Set while a call fails only because AWS has not yet propagated a recent change (IAM roles, new KMS keys, just-enabled versioning, policies); cleared when it succeeds.',
+  },
+);
+export type Awaiting = Static<typeof Awaiting>;
+
+export const PendingCreation = Type.Object(
+  {
+    resource: Type.String({
+      description:
+        'The resource being created, e.g. "KMS key for alias/seawall/raw-data in ca-central-1".',
+    }),
+    startedAt: Type.String({
+      description: 'When the create call was about to be made.',
+      format: 'date-time',
+    }),
+    id: Type.Optional(
+      Type.String({
+        description: 'The id or ARN AWS gave the resource, once the create call returned.',
+      }),
+    ),
+  },
+  { description: 'One create call Seawall made or was about to make.' },
+);
+export type PendingCreation = Static<typeof PendingCreation>;
+
 /** Status fields every kind carries. */
 export const commonStatusFields = {
   observedGeneration: Type.Optional(
@@ -142,6 +187,20 @@ export const commonStatusFields = {
     }),
   ),
   drift: Type.Optional(DriftStatus),
+  awaiting: Type.Optional(Awaiting),
+  lastHandledCorrectDriftAt: Type.Optional(
+    Type.String({
+      description:
+        'The value of the seawall.dev/correct-drift-requested-at annotation Seawall last acted on (driftPolicy Report: one correcting check per new value).',
+    }),
+  ),
+  pendingCreations: Type.Optional(
+    Type.Array(PendingCreation, {
+      description:
+        'AWS resources Seawall started to create and has not recorded yet (a crash-consistency journal, written before each create call): after a crash Seawall looks for exactly these, never through the whole account.',
+      maxItems: 32,
+    }),
+  ),
 };
 
 /** ObjectMeta as far as Seawall reads it. */

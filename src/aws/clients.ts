@@ -9,8 +9,18 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { type CallObserver, isReadOperation, markFailedCall } from './calls.ts';
+import { AwsUnreachableError, isUnanswered, RegionHealth } from './region-health.ts';
+
+/** Every call has a deadline: AWS (or an emulator) that stops answering must not hang a worker. */
+export const DEFAULT_TIMEOUTS = {
+  /** TCP + TLS connect. */
+  connectMs: 5_000,
+  /** No byte received for this long: the request is abandoned (and retried by the SDK). */
+  requestMs: 30_000,
+};
 
 export interface AwsClientsConfig {
   /** Region for global services (IAM, STS) and the default for the rest. */
@@ -26,6 +36,10 @@ export interface AwsClientsConfig {
    * leaves the process, with a PlanWriteBlockedError naming it. Read-only by construction.
    */
   readOnly?: boolean;
+  /** Connection and request deadlines of every call (default DEFAULT_TIMEOUTS). */
+  timeouts?: { connectMs: number; requestMs: number };
+  /** Regions that stop answering are paused for a cool-down (shared by every client). */
+  regionHealth?: RegionHealth;
 }
 
 /** A write refused by a read-only AwsClients: what reconciling would have called. */
@@ -94,16 +108,37 @@ type ClientConstructor<C> = new (config: {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   forcePathStyle?: boolean;
   maxAttempts?: number;
+  requestHandler?: NodeHttpHandler;
 }) => C;
 
 export class AwsClients {
   readonly config: AwsClientsConfig;
   /** Writes a read-only instance refused, in order (what `plan` reports). */
   readonly blockedWrites: PlanWriteBlockedError[] = [];
+  readonly regionHealth: RegionHealth;
   readonly #cache = new Map<string, unknown>();
+  #handler: NodeHttpHandler | undefined;
 
   constructor(config: AwsClientsConfig) {
     this.config = { ...config, endpoint: config.endpoint ?? process.env.AWS_ENDPOINT_URL };
+    this.regionHealth = config.regionHealth ?? new RegionHealth();
+  }
+
+  /** One HTTP handler (one connection pool, one set of deadlines) for every client. */
+  get #requestHandler(): NodeHttpHandler {
+    if (!this.#handler) {
+      const { connectMs, requestMs } = this.config.timeouts ?? DEFAULT_TIMEOUTS;
+      this.#handler = new NodeHttpHandler({
+        connectionTimeout: connectMs,
+        requestTimeout: requestMs,
+      });
+    }
+    return this.#handler;
+  }
+
+  /** The endpoint a service's calls go to in a region, for messages. */
+  endpointOf(service: string, region: string): string {
+    return this.config.endpoint ?? `https://${service}.${region}.amazonaws.com`;
   }
 
   s3(region = this.config.defaultRegion): S3Client {
@@ -146,7 +181,9 @@ export class AwsClients {
       ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
       ...(credentials ? { credentials } : {}),
       maxAttempts: maxAttempts ?? 3,
+      requestHandler: this.#requestHandler,
     });
+    const target = this.endpointOf(service, region);
     (client as MiddlewareClient).middlewareStack.add(
       (next, context) => async (args) => {
         const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
@@ -156,10 +193,17 @@ export class AwsClients {
           }
         };
         try {
+          this.regionHealth.admit(region, target);
           const result = await next(args);
+          this.regionHealth.succeeded(region, target);
           notify('success');
           return result;
         } catch (error) {
+          // An AWS error is an answer: only silence (a timeout, no connection) opens the
+          // breaker, and a refusal by the breaker itself changes nothing.
+          if (isUnanswered(error)) this.regionHealth.failed(region, target, error);
+          else if (!(error instanceof AwsUnreachableError))
+            this.regionHealth.succeeded(region, target);
           notify('error', (error as { name?: string }).name);
           markFailedCall(error, service, operation);
           throw error;

@@ -35,6 +35,87 @@ describe('classifyAwsError', () => {
     expect(found?.message).toContain('s3:ListBucket');
   });
 
+  describe('errors that only mean AWS has not propagated a recent change yet', () => {
+    const shaped = (name: string, message: string, service: string, operation: string) => {
+      const error = Object.assign(new Error(message), {
+        name,
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      });
+      markFailedCall(error, service, operation);
+      return error;
+    };
+    it.each([
+      [
+        'MalformedPolicyDocumentException',
+        'Policy contains a statement with one or more invalid principals.',
+        'kms',
+        'PutKeyPolicy',
+        'InvalidPrincipal',
+      ],
+      [
+        'MalformedPolicy',
+        'Invalid principal in policy',
+        's3',
+        'PutBucketPolicy',
+        'InvalidPrincipal',
+      ],
+      [
+        'InvalidRequest',
+        "Versioning must be 'Enabled' on the bucket to apply a replication configuration",
+        's3',
+        'PutBucketReplication',
+        'VersioningNotEnabled',
+      ],
+      [
+        'InvalidInputException',
+        "Service is unable to assume provided role. Please verify role's TrustPolicy",
+        'glue',
+        'CreateCrawler',
+        'RoleNotAssumable',
+      ],
+      [
+        'NotFoundException',
+        "Key 'arn:aws:kms:x' does not exist",
+        'kms',
+        'CreateAlias',
+        'KeyNotFound',
+      ],
+      [
+        'InsufficientEncryptionPolicyException',
+        'Insufficient permissions to access S3 bucket b or KMS key k.',
+        'cloudtrail',
+        'CreateTrail',
+        'InsufficientEncryptionPolicy',
+      ],
+    ] as const)(
+      '%s from %s:%s waits (stalls as %s when it lasts)',
+      (name, message, service, operation, stallReason) => {
+        const found = classifyAwsError(shaped(name, message, service, operation));
+        expect(found).toMatchObject({
+          kind: 'waiting',
+          reason: 'AwaitingPropagation',
+          awaiting: { stallReason },
+        });
+        if (found?.kind === 'waiting')
+          expect(found.awaiting?.what).toContain(`${service}:${operation}`);
+      },
+    );
+
+    it.each([
+      ['MalformedPolicyDocumentException', 'The policy has a syntax error', 'kms', 'PutKeyPolicy'],
+      [
+        'InvalidRequest',
+        'Destination bucket must have versioning enabled',
+        's3',
+        'PutBucketReplication',
+      ],
+      ['NotFoundException', 'Entity not found', 'glue', 'GetJob'],
+    ] as const)('%s "%s" is what it says, not propagation', (name, message, service, operation) => {
+      expect(classifyAwsError(shaped(name, message, service, operation))?.kind).not.toBe('waiting');
+    });
+  });
+
   it('treats a refused connection as transient', () => {
     const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
       code: 'ECONNREFUSED',

@@ -606,6 +606,13 @@ export const sdkCalls: SdkCall[] = [
   },
   {
     "service": "s3",
+    "operation": "ListBuckets",
+    "files": [
+      "src/aws/s3/bucket.ts"
+    ]
+  },
+  {
+    "service": "s3",
     "operation": "ListObjectsV2",
     "files": [
       "src/dq/engine/source.ts"
@@ -883,6 +890,7 @@ export const iamPolicy: PolicyDocument = {
         "s3:GetLifecycleConfiguration",
         "s3:GetObject",
         "s3:GetReplicationConfiguration",
+        "s3:ListAllMyBuckets",
         "s3:ListBucket",
         "s3:ListBucketVersions",
         "s3:PutBucketOwnershipControls",

@@ -87,6 +87,7 @@ const EXCEPTIONS: Record<string, ActionRule> = {
   's3:DeleteBucketLifecycle': { actions: ['s3:PutLifecycleConfiguration'] },
   's3:DeleteBucketTagging': { actions: ['s3:PutBucketTagging'] },
   's3:GetBucketLocation': { actions: ['s3:GetBucketLocation'] },
+  's3:ListBuckets': { actions: ['s3:ListAllMyBuckets'] },
   's3:DeleteObject': { actions: ['s3:DeleteObject'] },
   's3:DeleteObjects': { actions: ['s3:DeleteObject'] },
   // Tag on create.

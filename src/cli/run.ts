@@ -21,6 +21,9 @@ const HELP = `Usage: seawall run [options]
   --renew-deadline DURATION    default 10s
   --retry-period DURATION      default 2s
   --aws-region REGION          default region for AWS calls (default $AWS_REGION or us-east-1)
+  --aws-connect-timeout DUR    deadline to connect to AWS (default 5s)
+  --aws-request-timeout DUR    deadline for AWS to answer a call, without a byte (default 30s);
+                               a region that misses it is paused for 30s (AwsUnreachable)
   --log-level LEVEL            trace|debug|info|warn|error (default info)
   --shutdown-grace DURATION    how long in-flight reconciles may finish on SIGTERM (default 30s)`;
 
@@ -40,6 +43,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       'renew-deadline': { type: 'string', default: '10s' },
       'retry-period': { type: 'string', default: '2s' },
       'aws-region': { type: 'string' },
+      'aws-connect-timeout': { type: 'string', default: '5s' },
+      'aws-request-timeout': { type: 'string', default: '30s' },
       'log-level': { type: 'string', default: process.env.SEAWALL_LOG_LEVEL ?? 'info' },
       'shutdown-grace': { type: 'string', default: '30s' },
       help: { type: 'boolean', short: 'h' },
@@ -56,6 +61,10 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   const aws = new AwsClients({
     defaultRegion: values['aws-region'] ?? process.env.AWS_REGION ?? 'us-east-1',
+    timeouts: {
+      connectMs: parseDuration(values['aws-connect-timeout']),
+      requestMs: parseDuration(values['aws-request-timeout']),
+    },
   });
   const leaderElect = values['leader-elect'] !== 'false';
   const operator = await startOperator({

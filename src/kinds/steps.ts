@@ -1,7 +1,7 @@
 // What every kind's reconcile steps share: running a facet under the request's mode and
 // handing its drift to the controller, recording a resource that went missing, and the
 // KMS key Seawall creates and keeps (find-or-create, alias, state, tags, rotation).
-import type { DriftItem } from '../api/common.ts';
+import type { DriftItem, PendingCreation } from '../api/common.ts';
 import { type Facet, type FacetMode, type FacetOutcome, runFacet } from '../aws/facet.ts';
 import { aliasFacet } from '../aws/kms/alias.ts';
 import {
@@ -9,10 +9,12 @@ import {
   type EnsureKeyOptions,
   ensureKey,
   type KeyTarget,
+  keyTags,
 } from '../aws/kms/key.ts';
 import { keyStateFacet } from '../aws/kms/key-state.ts';
 import { rotationFacet } from '../aws/kms/rotation.ts';
 import { keyTagsFacet } from '../aws/kms/tags.ts';
+import { type TagMap, tagChanges } from '../aws/ownership.ts';
 import type { ReconcileRequest } from '../runtime/reconciler.ts';
 
 /** A resource is missing and the mode forbids creating it (report, plan): stop here. */
@@ -56,6 +58,69 @@ export class ReconcileSteps<Spec, Status> {
     return { ...outcome, observed: observed as O };
   }
 
+  // The create journal (status.pendingCreations): an entry is written — and persisted —
+  // before a create call, gets the resource's id as soon as the call returns, and goes
+  // once the resource is recorded in status. An entry found at the start of a reconcile
+  // means a create was interrupted: only then is it worth looking for what it made.
+
+  get #journal(): PendingCreation[] {
+    return (this.request.status as { pendingCreations?: PendingCreation[] }).pendingCreations ?? [];
+  }
+
+  set #journal(entries: PendingCreation[]) {
+    const status = this.request.status as { pendingCreations?: PendingCreation[] };
+    if (entries.length > 0) status.pendingCreations = entries;
+    else delete status.pendingCreations;
+  }
+
+  /** The journal entry of an interrupted create of `resource`, if there is one. */
+  pendingCreation(resource: string): PendingCreation | undefined {
+    return this.#journal.find((e) => e.resource === resource);
+  }
+
+  /** Journals the intent to create `resource` and persists it before the create call. */
+  async beforeCreate(resource: string): Promise<void> {
+    if (!this.pendingCreation(resource)) {
+      this.#journal = [...this.#journal, { resource, startedAt: this.request.now.toISOString() }];
+    }
+    await this.request.checkpoint();
+  }
+
+  /** The create call returned: the entry keeps the id until the resource is recorded. */
+  createdAs(resource: string, id: string): void {
+    this.#journal = this.#journal.map((e) => (e.resource === resource ? { ...e, id } : e));
+  }
+
+  /** The resource is recorded in status: its journal entry goes. */
+  recorded(resource: string): void {
+    this.#journal = this.#journal.filter((e) => e.resource !== resource);
+  }
+
+  /**
+   * An existing resource was adopted (spec.adoptExisting): Seawall now owns its tags, so
+   * the tags the spec does not list are about to go. Said in an Event and in status.drift
+   * (Corrected) — list a tag in spec.tags to keep it.
+   */
+  adopted(resource: string, facet: string, observed: TagMap, desired: TagMap): void {
+    const { remove } = tagChanges(desired, observed);
+    this.request.events.normal(
+      'Adopted',
+      `Adopted ${resource}${remove.length > 0 ? `; removing its tags not in spec.tags: ${remove.join(', ')}` : ''}`,
+    );
+    if (remove.length === 0) return;
+    this.request.recordDrift(
+      remove.map((key) => ({
+        resource,
+        facet,
+        field: `tag:${key}`,
+        expected: '<absent>',
+        observed: observed[key] ?? '',
+        action: this.mayCreate ? 'Corrected' : 'Reported',
+        detectedAt: this.request.now.toISOString(),
+      })),
+    );
+  }
+
   /** A resource that should exist is missing: drift in a check, a creation otherwise. */
   missing(resource: string, facet: string): void {
     this.recordMissing(resource, facet);
@@ -86,8 +151,29 @@ export class ReconcileSteps<Spec, Status> {
       // Without a recorded key a check cannot tell "missing" from "never made".
       throw new MissingResource(`KMS key ${target.alias} in ${target.region} is not recorded yet`);
     }
-    const ensured = await ensureKey(target, { ...options, mayCreate: this.mayCreate });
+    const journalKey = `KMS key for ${target.alias} in ${target.region}`;
+    const pending = this.pendingCreation(journalKey);
+    const ensured = await ensureKey(target, {
+      ...options,
+      knownKeyArn: options.knownKeyArn ?? pending?.id,
+      mayCreate: this.mayCreate,
+      // Journalled but no id: the process died (or a call failed) between CreateKey and
+      // recording it. Only then is the region's key list searched.
+      interrupted: pending !== undefined && pending.id === undefined,
+      journal: {
+        beforeCreate: () => this.beforeCreate(journalKey),
+        created: (keyArn) => this.createdAs(journalKey, keyArn),
+      },
+    });
     if (ensured.created) this.request.log.info({ keyArn: ensured.metadata.Arn }, 'created KMS key');
+    if (ensured.adopted) {
+      this.adopted(
+        ensured.metadata.Arn,
+        'key.tags',
+        ensured.tags,
+        keyTags(options.tags, target.owner, target.alias),
+      );
+    }
     const { kms, alias, owner } = target;
     const { KeyId: keyId, Arn: keyArn } = ensured.metadata;
     await this.facet(aliasFacet, {
@@ -113,6 +199,9 @@ export class ReconcileSteps<Spec, Status> {
       knownTags: ensured.tags,
     });
     await this.facet(rotationFacet, { kms, keyId, keyArn, ...options.rotation });
+    // The caller records the ARN in status as soon as this returns; until then (a facet
+    // above failing, e.g. a key not yet visible) the journal entry keeps the id.
+    this.recorded(journalKey);
     return ensured;
   }
 }

@@ -227,6 +227,14 @@ export class Controller {
     }
 
     const events = eventRecorder(this.#core, object, log, this.#options.identity);
+    // What the API server holds: checkpoints (written before create calls) move it.
+    let written = (object.status ?? {}) as Record<string, unknown>;
+    const current = object;
+    const checkpoint = async (status: Record<string, unknown>) => {
+      if (isDeepStrictEqual(status, written)) return;
+      await objects.writeStatus(this.kind, { ...current, status: written }, status);
+      written = status;
+    };
     const result = await reconcileOnce(
       this.#options.reconciler as Reconciler<never, never>,
       object as never,
@@ -236,6 +244,7 @@ export class Controller {
         now,
         classifiers: this.#options.classifiers,
         defaultDriftIntervalMs: this.#options.defaultDriftIntervalMs,
+        checkpoint,
       },
     );
     timer();
@@ -253,8 +262,8 @@ export class Controller {
       return;
     }
     const next = result.status as unknown as Record<string, unknown>;
-    if (!isDeepStrictEqual(next, object.status ?? {})) {
-      await objects.writeStatus(this.kind, object, next);
+    if (!isDeepStrictEqual(next, written)) {
+      await objects.writeStatus(this.kind, { ...object, status: written }, next);
     }
     if (result.outcome === 'retrying') {
       const delay = this.queue.addRateLimited(key);

@@ -37,6 +37,12 @@ export class Metrics {
     labelNames: ['kind', 'facet', 'field', 'action'] as const,
     registers: [this.registry],
   });
+  readonly awsRegionReachable = new Gauge({
+    name: 'seawall_aws_region_reachable',
+    help: '0 while calls to an AWS region time out or cannot connect (calls to it are paused), 1 once it answers again.',
+    labelNames: ['region'] as const,
+    registers: [this.registry],
+  });
   readonly leader = new Gauge({
     name: 'seawall_leader',
     help: '1 while this process holds the leader lease.',

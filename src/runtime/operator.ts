@@ -61,6 +61,15 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const log = options.log.child({ identity });
   const metrics = new Metrics();
   options.aws?.observe(metrics.observeAwsCall);
+  options.aws?.regionHealth.onChange((change) => {
+    metrics.awsRegionReachable.set({ region: change.region }, change.reachable ? 1 : 0);
+    if (change.reachable) log.info({ region: change.region }, 'AWS region answers again');
+    else
+      log.error(
+        { region: change.region, endpoint: change.endpoint, error: change.error },
+        'AWS region does not answer: calls to it are paused for a cool-down',
+      );
+  });
   const objects = kubeObjects(options.kc);
   const controllers = options.reconcilers.map(
     (reconciler) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DriftItem, SeawallObject } from '../api/common.ts';
+import { Annotations, type DriftItem, type SeawallObject } from '../api/common.ts';
 import { protectedBucketKind } from '../api/protectedbucket.ts';
-import { StalledError, WaitingError } from './errors.ts';
+import { AwaitingPropagationError, StalledError, WaitingError } from './errors.ts';
 import { noEvents } from './events.ts';
 import { silentLogger } from './logger.ts';
 import {
@@ -100,8 +100,45 @@ describe('chooseMode', () => {
       anObject({ spec: { driftPolicy: 'Report' } }),
       'report',
     ],
+    [
+      'under Report, a new correct-drift-requested-at value corrects once',
+      withAnnotation(anObject({ spec: { driftPolicy: 'Report' } }), 'ack-1'),
+      'correct',
+    ],
+    [
+      'under Report, a value already acted on only reports',
+      withAnnotation(
+        anObject({
+          spec: { driftPolicy: 'Report' },
+          status: { ...anObject().status, lastHandledCorrectDriftAt: 'ack-1' },
+        }),
+        'ack-1',
+      ),
+      'report',
+    ],
   ] as const)('%s', (_name, object, mode) => {
     expect(chooseMode(object)).toBe(mode);
+  });
+});
+
+function withAnnotation(object: Obj, value: string): Obj {
+  object.metadata.annotations = { [Annotations.correctDriftRequestedAt]: value };
+  return object;
+}
+
+describe('correcting reported drift on request', () => {
+  it('records the request as handled, and the items as Corrected', async () => {
+    const object = withAnnotation(anObject({ spec: { driftPolicy: 'Report' } }), 'ack-1');
+    const result = await reconcileOnce(
+      reconcilerThat(async (mode, record) =>
+        record([{ ...driftItem('Status'), action: mode === 'correct' ? 'Corrected' : 'Reported' }]),
+      ),
+      object,
+      deps,
+    );
+    expect(result.outcome).toBe('ready');
+    expect(result.status.lastHandledCorrectDriftAt).toBe('ack-1');
+    expect(result.status.drift?.items?.[0]?.action).toBe('Corrected');
   });
 });
 
@@ -130,7 +167,7 @@ describe('reconcileOnce', () => {
     expect(result.status.drift?.items?.[0]?.field).toBe('Status');
   });
 
-  it('requeues a waiting error after its delay and a stalled one never', async () => {
+  it('requeues a waiting error after its delay and a stalled one at its drift interval', async () => {
     const waiting = await reconcileOnce(
       reconcilerThat(async () => {
         throw new WaitingError('DependencyNotReady', 'bucket not ready', 5000);
@@ -147,7 +184,62 @@ describe('reconcileOnce', () => {
       deps,
     );
     expect(stalled.outcome).toBe('stalled');
-    expect(stalled.requeueAfterMs).toBeUndefined();
+    // What stalled it may be fixed outside Kubernetes: looked at again, not hammered.
+    expect(stalled.requeueAfterMs).toBeGreaterThanOrEqual(540_000);
+    expect(stalled.requeueAfterMs).toBeLessThanOrEqual(660_000);
+  });
+
+  describe('an error that only awaits AWS propagation', () => {
+    const awaiting = (since?: Date) =>
+      reconcilerThat(async () => {
+        throw new AwaitingPropagationError(
+          'IAM role seawall-replication-b in the key policy of key k',
+          'MalformedPolicyDocumentException: invalid principals',
+          { since, stallReason: 'InvalidPrincipal' },
+        );
+      });
+
+    it('waits, says what it awaits since when, and looks again soon', async () => {
+      const created = new Date(now.getTime() - 8_000);
+      const result = await reconcileOnce(awaiting(created), anObject(), deps);
+      expect(result.outcome).toBe('waiting');
+      expect(result.status.awaiting).toMatchObject({
+        what: 'IAM role seawall-replication-b in the key policy of key k',
+        since: created.toISOString(),
+      });
+      expect(result.requeueAfterMs).toBe(2000);
+      const ready = result.status.conditions?.find((c) => c.type === 'Ready');
+      expect(ready).toMatchObject({ status: 'False', reason: 'AwaitingPropagation' });
+      expect(ready?.message).toContain('8 s so far');
+      expect(result.status.conditions?.find((c) => c.type === 'Stalled')).toBeUndefined();
+    });
+
+    it('stalls with the real reason once the wait outlasts AWS propagation', async () => {
+      const first = await reconcileOnce(awaiting(), anObject(), deps);
+      const later = new Date(now.getTime() + 6 * 60_000);
+      const object = anObject();
+      object.status = first.status;
+      const result = await reconcileOnce(awaiting(), object, { ...deps, now: () => later });
+      expect(result.outcome).toBe('stalled');
+      expect(result.status.awaiting).toBeUndefined();
+      expect(result.status.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({
+        status: 'True',
+        reason: 'InvalidPrincipal',
+      });
+    });
+
+    it('forgets what it awaited once the reconcile succeeds', async () => {
+      const first = await reconcileOnce(awaiting(), anObject(), deps);
+      const object = anObject();
+      object.status = first.status;
+      const result = await reconcileOnce(
+        reconcilerThat(async () => {}),
+        object,
+        deps,
+      );
+      expect(result.outcome).toBe('ready');
+      expect(result.status.awaiting).toBeUndefined();
+    });
   });
 
   it("never runs a kind's clean-up under deletionPolicy Retain (the default), nor in a plan", async () => {

@@ -2,13 +2,14 @@
 // kind's steps (or its clean-up), and fold the outcome into the next status. The
 // controller wraps this with the watch, the queue, the finalizer and the single status
 // write; `seawall plan` and the tests call it directly.
-import type { Condition, DriftItem, DriftStatus, SeawallObject } from '../api/common.ts';
+import type { Awaiting, Condition, DriftItem, DriftStatus, SeawallObject } from '../api/common.ts';
 import { Annotations } from '../api/common.ts';
 import type { FacetMode } from '../aws/facet.ts';
 import { findCondition, type Summary, summarize } from './conditions.ts';
 import { parseDuration, withJitter } from './durations.ts';
 import { classifyError, type ErrorClass, type ErrorClassifier } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { type AwaitingOutcome, awaitingOutcome } from './propagation.ts';
 import type { EventRecorder, Reconciler } from './reconciler.ts';
 
 export const DRIFT_HISTORY_LIMIT = 50;
@@ -18,6 +19,8 @@ export interface BaseStatus {
   observedGeneration?: number;
   conditions?: Condition[];
   drift?: DriftStatus;
+  awaiting?: Awaiting;
+  lastHandledCorrectDriftAt?: string;
 }
 
 export interface PolicySpec {
@@ -35,6 +38,10 @@ export interface ReconcileDeps {
   defaultDriftIntervalMs: number;
   /** `seawall plan`: observe and diff, never write. */
   plan?: boolean;
+  /** How long a change may take to propagate in AWS before the object is Stalled (default 5 min). */
+  propagationTimeoutMs?: number;
+  /** Persists a status draft mid-reconcile (the controller's status write); absent in tests and plan. */
+  checkpoint?: (status: Record<string, unknown>) => Promise<void>;
 }
 
 export type Outcome =
@@ -73,7 +80,15 @@ export function chooseMode(object: SeawallObject<PolicySpec, BaseStatus>): Facet
     status?.observedGeneration === generation &&
     (ready?.status === 'True' || ready?.reason === 'DriftDetected');
   if (!converged) return 'converge';
-  return object.spec.driftPolicy === 'Report' ? 'report' : 'correct';
+  if (object.spec.driftPolicy !== 'Report') return 'correct';
+  // A person acknowledged the reported drift and asked for the spec once more.
+  return correctionRequested(object) ? 'correct' : 'report';
+}
+
+/** The correct-drift-requested-at annotation carries a value not acted on yet. */
+export function correctionRequested(object: SeawallObject<PolicySpec, BaseStatus>): boolean {
+  const requested = object.metadata.annotations?.[Annotations.correctDriftRequestedAt];
+  return requested !== undefined && requested !== object.status?.lastHandledCorrectDriftAt;
 }
 
 export function driftIntervalMs(spec: PolicySpec, defaultMs: number): number {
@@ -166,9 +181,24 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
   }
 
   const mode: FacetMode = deps.plan ? 'plan' : chooseMode(object);
+  const previouslyAwaiting = draft.awaiting;
+  // Set again below only while AWS is still propagating a change.
+  delete draft.awaiting;
   try {
     const result = await reconciler.reconcile(request(mode));
     draft.observedGeneration = generation;
+    const requested = object.metadata.annotations?.[Annotations.correctDriftRequestedAt];
+    if (requested !== undefined && mode !== 'plan') draft.lastHandledCorrectDriftAt = requested;
+    const wasReported =
+      findCondition(object.status?.conditions, 'Ready')?.reason === 'DriftDetected';
+    if (mode === 'converge' && wasReported) {
+      // A new generation applies the whole spec (ADR 4): say which reported drift it undid.
+      const undone = (object.status?.drift?.items ?? []).map((d) => `${d.facet}.${d.field}`);
+      deps.events.normal(
+        'DriftCorrected',
+        `Generation ${generation} applied the spec, putting back drift reported earlier${undone.length > 0 ? `: ${undone.join(', ')}` : ''}`,
+      );
+    }
     draft.drift = nextDriftStatus(draft.drift, drift, now);
     const outstanding = mode === 'report' ? drift : [];
     if (drift.length > 0) {
@@ -198,18 +228,36 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
       requeueAfterMs,
     });
   } catch (error) {
-    const found = classifyError(error, deps.classifiers);
+    let found = classifyError(error, deps.classifiers);
     draft.observedGeneration = generation;
+    if (found.kind === 'waiting' && found.awaiting) {
+      const bounded: AwaitingOutcome = awaitingOutcome(
+        previouslyAwaiting,
+        { ...found.awaiting, message: found.message },
+        now,
+        deps.propagationTimeoutMs,
+      );
+      if (bounded.kind === 'stall') {
+        found = { kind: 'stalled', reason: bounded.reason, message: bounded.message };
+      } else {
+        draft.awaiting = bounded.awaiting;
+        found = {
+          ...found,
+          message: bounded.conditionMessage,
+          requeueAfterMs: bounded.requeueAfterMs,
+        };
+      }
+    }
     switch (found.kind) {
       case 'stalled':
         deps.log.error({ err: error, reason: found.reason }, 'stalled');
         deps.events.warning(found.reason, found.message);
+        // Looked at again at the drift interval: what stalled it may be fixed outside
+        // Kubernetes (a permission granted, a name freed), which no watch event shows.
         return finish(
           { state: 'stalled', reason: found.reason, message: found.message },
           'stalled',
-          {
-            error: found,
-          },
+          { error: found, requeueAfterMs: withJitter(interval) },
         );
       case 'waiting':
         deps.log.debug({ reason: found.reason }, found.message);
@@ -243,6 +291,10 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
       now,
       recordDrift: (items: DriftItem[]) => {
         drift.push(...items);
+      },
+      checkpoint: async () => {
+        if (deps.plan || !deps.checkpoint) return;
+        await deps.checkpoint(structuredClone(draft) as unknown as Record<string, unknown>);
       },
     };
   }

@@ -30,6 +30,12 @@ export interface ReconcileRequest<Spec, Status> {
   readonly now: Date;
   /** Drift found by facets is handed here; the controller keeps status.drift. */
   recordDrift(items: DriftItem[]): void;
+  /**
+   * Writes the status draft now, before the reconcile ends: a step calls it before a
+   * create call whose result a crash could otherwise leave unrecorded (the intent is
+   * then on record). Costs one status write; only creations use it.
+   */
+  checkpoint(): Promise<void>;
 }
 
 export interface ReconcileResult {

@@ -3,11 +3,11 @@
 import type { CostMonitor, CostMonitorSpec, CostMonitorStatus } from '../../src/api/costmonitor.ts';
 import type { ProtectedBucket } from '../../src/api/protectedbucket.ts';
 import { CallLog } from '../../src/aws/calls.ts';
-import type { ProtectedBucketReader } from '../../src/kinds/costmonitor/dependencies.ts';
 import {
   type CostMonitorDeps,
   createCostMonitorReconciler,
 } from '../../src/kinds/costmonitor/reconciler.ts';
+import type { ProtectedBucketReader } from '../../src/kinds/protectedbucket/reference.ts';
 import { reconcileOnce } from '../../src/runtime/reconcile-once.ts';
 import { readsByOperation } from '../harness/aws.ts';
 import { reconcileDeps } from '../harness/operator.ts';
@@ -37,7 +37,17 @@ export function readyProtectedBucket(
     { bucketName, region },
     {
       metadata: { namespace, generation: 1 },
-      status: { observedGeneration: 1, conditions: [readyCondition(ready)] },
+      // A Ready bucket has been created and encrypted; one still converging has not.
+      status: {
+        observedGeneration: 1,
+        conditions: [readyCondition(ready)],
+        ...(ready
+          ? {
+              bucketArn: `arn:aws:s3:::${bucketName}`,
+              keyArn: `arn:aws:kms:${region}:000000000000:key/${name}`,
+            }
+          : {}),
+      },
     },
   );
 }

@@ -103,9 +103,12 @@ describe('CostMonitor under the operator', () => {
       { what: 'CostMonitor waiting for its ProtectedBucket' },
     );
 
+    // As the ProtectedBucket reconciler leaves it: bucket created and encrypted, Ready.
     await buckets.patchStatus('raw-data', {
       observedGeneration: 1,
       conditions: [readyCondition()],
+      bucketArn: `arn:aws:s3:::${bucket}`,
+      keyArn: `arn:aws:kms:ca-central-1:${account.accountId}:key/raw-data`,
     });
     const { stdout } = await exec(
       'kubectl',

@@ -489,7 +489,7 @@ describe('CostMonitor reconciler against moto', () => {
     expect(second.result.status.billing?.datapointAt).toBeDefined();
   });
 
-  it('waits for a ProtectedBucket that is not Ready, then uses it', async () => {
+  it('waits for a ProtectedBucket that has not made its bucket yet, then uses it', async () => {
     const name = uniqueName('cm');
     const pending = uniqueName('sw-pending');
     buckets.put(readyProtectedBucket(NS, 'pending', pending, 'us-west-2', false));

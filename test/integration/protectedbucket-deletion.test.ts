@@ -183,14 +183,20 @@ describe('ProtectedBucket deletion and crash recovery', () => {
       const object = pbObject(NS, name, spec(bucket, 'Retain'));
       const crashed = await reconcile(crashing, object);
       expect(crashed.outcome).toBe('retrying');
-      // The process died: its status never reached the API server. Start over from the
-      // object as stored, with fresh clients (the key-tag cache is per client: none left).
+      // The process died: its final status never reached the API server, only the create
+      // journal written before CreateKey. Start over from the object as stored, with fresh
+      // clients (the key-tag cache is per client: none left).
+      expect(crashed.stored.status?.pendingCreations?.[0]?.resource).toMatch(/^KMS key for /);
       const clients = new AwsClients({
         endpoint: account.endpoint,
         credentials: account.credentials,
         defaultRegion: 'us-east-1',
       });
-      const restarted = await reconcile(createProtectedBucketReconciler({ aws: clients }), object);
+      const restarted = await reconcile(
+        createProtectedBucketReconciler({ aws: clients }),
+        crashed.stored,
+      );
+      expect(restarted.status.pendingCreations).toBeUndefined();
       expect(restarted.error).toBeUndefined();
       expect(restarted.outcome).toBe('ready');
       const owner = `${NS}/ProtectedBucket/${name}`;

@@ -29,9 +29,24 @@ export function pbObject(
 type PbReconciler = Reconciler<ProtectedBucketSpec, ProtectedBucketStatus>;
 
 /** Reconciles and returns the object as the controller would store it (status folded in). */
+/**
+ * One reconcile. `object` is the object as the controller then stores it; `stored` is
+ * what the API server holds if the process dies before its final status write: the last
+ * checkpoint (the create journal, written before each create call).
+ */
 export async function reconcile(reconciler: PbReconciler, object: ProtectedBucket) {
-  const result = await reconcileOnce(reconciler, object, reconcileDeps());
-  return { ...result, object: { ...object, status: result.status } as ProtectedBucket };
+  let checkpointed: Record<string, unknown> | undefined;
+  const result = await reconcileOnce(reconciler, object, {
+    ...reconcileDeps(),
+    checkpoint: async (status) => {
+      checkpointed = status;
+    },
+  });
+  return {
+    ...result,
+    object: { ...object, status: result.status } as ProtectedBucket,
+    stored: { ...object, status: checkpointed ?? object.status } as ProtectedBucket,
+  };
 }
 
 /** Keys of the account (region) carrying an owner tag, with their tags. */

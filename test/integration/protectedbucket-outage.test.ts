@@ -115,12 +115,20 @@ describe('ProtectedBucket when the emulator goes away', () => {
     expect(during.status.conditions?.find((c) => c.type === 'Stalled')).toBeUndefined();
     expect(during.status.conditions?.find((c) => c.type === 'Reconciling')?.status).toBe('True');
 
-    // Still down: the next attempt is transient too (the controller backs off per key).
-    const still = await reconcile(createProtectedBucketReconciler({ aws: clients() }), object);
+    // Still down: the next attempt is transient too (the controller backs off per key and
+    // writes the status each time: its create journal holds the new key's id).
+    expect(during.status.pendingCreations?.[0]?.id).toMatch(/^arn:aws:kms:/);
+    const still = await reconcile(
+      createProtectedBucketReconciler({ aws: clients() }),
+      during.object,
+    );
     expect(still.error).toMatchObject({ kind: 'transient', reason: 'AwsUnreachable' });
 
     await outage.up();
-    const after = await reconcile(createProtectedBucketReconciler({ aws: clients() }), object);
+    const after = await reconcile(
+      createProtectedBucketReconciler({ aws: clients() }),
+      still.object,
+    );
     expect(after.error).toBeUndefined();
     expect(after.outcome).toBe('ready');
     const owner = `${NS}/ProtectedBucket/${name}`;
@@ -174,7 +182,10 @@ describe('ProtectedBucket when the emulator goes away', () => {
     moto = await start();
     // moto keeps its state in memory: the restarted one starts empty, so the retry
     // builds everything again — once.
-    const after = await reconcile(createProtectedBucketReconciler({ aws: clients() }), object);
+    const after = await reconcile(
+      createProtectedBucketReconciler({ aws: clients() }),
+      killed.object,
+    );
     expect(after.error).toBeUndefined();
     expect(after.outcome).toBe('ready');
     const owner = `${NS}/ProtectedBucket/${name}`;

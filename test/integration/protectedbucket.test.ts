@@ -187,6 +187,8 @@ describe('ProtectedBucket reconciler against moto', () => {
       's3:ReplicateTags',
       'kms:Decrypt',
       'kms:Encrypt',
+      // The backup bucket has an S3 Bucket Key: replication decrypts with its key too.
+      'kms:Decrypt',
     ]);
     expect(await ownedKeys(account.clients.kms(REGION), owner)).toHaveLength(1);
     expect(await ownedKeys(account.clients.kms(BACKUP_REGION), owner)).toHaveLength(1);

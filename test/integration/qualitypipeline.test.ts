@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations } from '../../src/api/common.ts';
 import { protectedBucketKind } from '../../src/api/protectedbucket.ts';
 import { type QualityPipeline, qualityPipelineKind } from '../../src/api/qualitypipeline.ts';
-import { kubeProtectedBucketReader } from '../../src/kinds/qualitypipeline/bucket-ref.ts';
+import { kubeProtectedBuckets } from '../../src/kinds/protectedbucket/reference.ts';
 import { EmbeddedRuns } from '../../src/kinds/qualitypipeline/embedded-runs.ts';
 import { createQualityPipelineReconciler } from '../../src/kinds/qualitypipeline/reconciler.ts';
 import type { Operator } from '../../src/runtime/operator.ts';
@@ -73,7 +73,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     account = await isolatedAccount();
     const reconciler = createQualityPipelineReconciler({
       aws: account.clients,
-      buckets: kubeProtectedBucketReader(kc),
+      buckets: kubeProtectedBuckets(kc),
       runs,
       runPollMs: 200,
       dependencyPollMs: 500,
@@ -318,14 +318,19 @@ describe('QualityPipeline (embedded) on the local stack', () => {
       // enforceTLS false: moto would refuse every PutObject under a TLS-only policy.
       aProtectedBucket(pbName, { bucketName: bucket, region: 'us-east-1', enforceTLS: false }),
     );
-    await waitFor(name, 'not Ready message', (o) =>
-      /is not Ready yet/.test(condition(o, 'Ready')?.message ?? ''),
+    await waitFor(name, 'not created yet message', (o) =>
+      /has not created and encrypted its bucket yet/.test(condition(o, 'Ready')?.message ?? ''),
     );
 
     // Simulate the ProtectedBucket reconciler: the bucket exists and the PB is Ready.
     await createBucket(s3, bucket);
     await putText(s3, bucket, 'raw/meters.csv', METERS);
-    await buckets.patchStatus(pbName, { observedGeneration: 1, conditions: [readyCondition()] });
+    await buckets.patchStatus(pbName, {
+      observedGeneration: 1,
+      conditions: [readyCondition()],
+      bucketArn: `arn:aws:s3:::${bucket}`,
+      keyArn: 'arn:aws:kms:us-east-1:000000000000:key/k',
+    });
     const ran = await waitFor(
       name,
       'a run after the bucket is Ready',

@@ -62,7 +62,13 @@ describe('normalizeSelectors', () => {
 
 describe('CloudTrail policies', () => {
   it('scopes the key grant to this trail and the CloudTrail encryption context', () => {
-    const [encrypt, describeKey, decrypt] = trailKeyGrants('aws', '123456789012', arn);
+    const [encrypt, bucketKey, describeKey, decrypt] = trailKeyGrants('aws', '123456789012', arn);
+    // The log bucket has an S3 Bucket Key: CloudTrail needs kms:Decrypt, for this trail only.
+    expect(bucketKey).toMatchObject({
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:Decrypt',
+      Condition: { StringEquals: { 'aws:SourceArn': arn } },
+    });
     expect(encrypt?.Condition).toEqual({
       StringEquals: { 'aws:SourceArn': arn },
       StringLike: {

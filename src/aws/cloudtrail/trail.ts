@@ -51,6 +51,18 @@ export function trailKeyGrants(
       },
     },
     {
+      // The log bucket uses an S3 Bucket Key: delivering a log file makes S3 decrypt the
+      // bucket-level data key on CloudTrail's behalf (CloudTrail User Guide, "Granting
+      // decrypt permissions" / S3 Bucket Keys). Without it CreateTrail answers
+      // InsufficientEncryptionPolicyException.
+      Sid: 'SeawallCloudTrailDecryptBucketKey',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceArn': arnOfTrail } },
+    },
+    {
       Sid: 'SeawallCloudTrailDescribeKey',
       Effect: 'Allow',
       Principal: { Service: 'cloudtrail.amazonaws.com' },

@@ -38,6 +38,13 @@ describe('dashboardBody', () => {
     expect(body.widgets[1]?.properties.region).toBe('us-east-1');
   });
 
+  it('charts the score on its own scale, 0 to 1, as status and the results document give it', () => {
+    const score = body.widgets.find((w) =>
+      String(w.properties.title).endsWith('data-quality score'),
+    );
+    expect(score?.properties.yAxis).toEqual({ left: { min: 0, max: 1 } });
+  });
+
   it('leaves the charges chart out without billing', () => {
     const none = dashboardBody({ ...input, billing: false, buckets: [], pipelines: [] });
     expect(none.widgets).toHaveLength(1);

@@ -100,7 +100,8 @@ export function dashboardBody(input: DashboardInput): DashboardBody {
       region: p.region,
       stat: 'Maximum',
       period: 86_400,
-      yAxis: { left: { min: 0, max: 100 } },
+      // The score is a fraction (0 to 1), as in status.lastRun.score and the results document.
+      yAxis: { left: { min: 0, max: 1 } },
       metrics: [[QUALITY_NAMESPACE, QUALITY_METRIC, QUALITY_DIMENSION, `${p.namespace}/${p.name}`]],
     });
   }

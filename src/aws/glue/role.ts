@@ -59,6 +59,16 @@ export interface PipelineAccess {
   partition?: string;
 }
 
+/** KMS use only by S3, only for objects of these buckets (the SSE-KMS encryption context). */
+function kmsThroughS3(bucketArns: string[]) {
+  return {
+    StringLike: {
+      'kms:ViaService': 's3.*.amazonaws.com',
+      'kms:EncryptionContext:aws:s3:arn': bucketArns.flatMap((arn) => [arn, `${arn}/*`]),
+    },
+  };
+}
+
 /** Pure: least privilege over the pipeline's prefixes. */
 export function pipelinePolicy(access: PipelineAccess): PolicyDocument {
   const p = access.partition ?? 'aws';
@@ -87,6 +97,26 @@ export function pipelinePolicy(access: PipelineAccess): PolicyDocument {
         Effect: 'Allow',
         Action: ['s3:PutObject', 's3:DeleteObject'],
         Resource: objects(access.write),
+      },
+      // SSE-KMS buckets: reading an object decrypts its data key; writing one generates a
+      // data key (and a multipart upload or an S3 Bucket Key decrypts it again). Scoped by
+      // the S3 encryption context to the pipeline's own buckets, through S3 only, so the
+      // grant holds whatever key each bucket uses (the keys' policies delegate to IAM).
+      {
+        Sid: 'DecryptThroughS3',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'],
+        Resource: '*',
+        Condition: kmsThroughS3(buckets),
+      },
+      {
+        Sid: 'EncryptThroughS3',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: kmsThroughS3(
+          [...new Set(access.write.map((l) => `arn:${p}:s3:::${l.bucket}`))].sort(),
+        ),
       },
       { Sid: 'DataQuality', Effect: 'Allow', Action: ['glue:PublishDataQuality'], Resource: '*' },
       {

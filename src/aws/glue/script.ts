@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isAwsError } from '../errors.ts';
 import type { Facet } from '../facet.ts';
-import { OWNER_TAG } from '../ownership.ts';
+
+/** Object metadata naming the script's owner (x-amz-meta-seawall-owner). */
+export const SCRIPT_OWNER_METADATA = 'seawall-owner';
 
 export interface ScriptContext {
   s3: S3Client;
@@ -50,7 +52,9 @@ export const scriptFacet: Facet<ScriptContext, ScriptState> = {
         Key: ctx.key,
         Body: ctx.text,
         ContentType: 'text/x-python',
-        Tagging: `${encodeURIComponent(OWNER_TAG)}=${encodeURIComponent(ctx.owner)}`,
+        // Metadata, not object tags: tags on PutObject need s3:PutObjectTagging as well,
+        // a permission nothing else would need.
+        Metadata: { [SCRIPT_OWNER_METADATA]: ctx.owner },
       }),
     );
   },

@@ -43,7 +43,7 @@ describe('replication role', () => {
       ],
       [['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], 'arn:aws:s3:::dst/*'],
       ['kms:Decrypt', 'arn:src-key'],
-      ['kms:Encrypt', 'arn:dst-key'],
+      [['kms:Encrypt', 'kms:Decrypt'], 'arn:dst-key'],
     ]);
     // The encryption context holds with and without bucket keys (bucket ARN vs object ARN).
     expect(policy.Statement[3]?.Condition).toEqual({
@@ -57,12 +57,15 @@ describe('replication role', () => {
     });
   });
 
-  it('key grants name the role and keep the same conditions', () => {
-    const grant = replicationKeyGrant('arn:role', 'kms:Encrypt', 'dst', 'us-west-2');
-    expect(grant).toMatchObject({
-      Sid: 'SeawallReplicationEncrypt',
-      Principal: { AWS: 'arn:role' },
-      Action: 'kms:Encrypt',
+  it.each([
+    ['source', 'SeawallReplicationDecrypt', ['kms:Decrypt']],
+    // With an S3 Bucket Key on the backup, replication decrypts with the replica key too.
+    ['destination', 'SeawallReplicationEncrypt', ['kms:Encrypt', 'kms:Decrypt']],
+  ] as const)('the %s key grant names the role: %s %j', (side, sid, actions) => {
+    const grant = replicationKeyGrant('arn:role', side, 'dst', 'us-west-2');
+    expect(grant).toMatchObject({ Sid: sid, Principal: { AWS: 'arn:role' }, Action: actions });
+    expect(grant.Condition?.StringEquals).toEqual({
+      'kms:ViaService': 's3.us-west-2.amazonaws.com',
     });
   });
 });

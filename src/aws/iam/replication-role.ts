@@ -123,9 +123,12 @@ export function replicationPolicy(e: ReplicationEndpoints): PolicyDocument {
         Condition: kmsViaS3Condition(e.sourceBucket, e.sourceRegion, p),
       },
       {
+        // Encrypt for the replica; Decrypt too, because with an S3 Bucket Key on the
+        // destination S3 decrypts the bucket-level key it caches (S3 User Guide,
+        // "Replicating encrypted objects" and "Using S3 Bucket Keys with replication").
         Sid: 'EncryptDestination',
         Effect: 'Allow',
-        Action: 'kms:Encrypt',
+        Action: [...DESTINATION_KEY_ACTIONS],
         Resource: e.destinationKeyArn,
         Condition: kmsViaS3Condition(e.destinationBucket, e.destinationRegion, p),
       },
@@ -133,19 +136,28 @@ export function replicationPolicy(e: ReplicationEndpoints): PolicyDocument {
   };
 }
 
-/** The key-policy statement a key needs so the role may use it (its IAM policy alone is not enough for other keys' policies). */
+/** What replication does with the source key: decrypt the objects it reads. */
+export const SOURCE_KEY_ACTIONS = ['kms:Decrypt'] as const;
+/** What it does with the replica key: encrypt, and decrypt the cached S3 Bucket Key. */
+export const DESTINATION_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt'] as const;
+
+/**
+ * The key-policy statement a key needs so the role may use it: the key policy must allow
+ * the role as well as its IAM policy (a key whose policy does not delegate to IAM, or a
+ * key in another account, honours only the key policy).
+ */
 export function replicationKeyGrant(
   roleArn: string,
-  action: 'kms:Decrypt' | 'kms:Encrypt',
+  side: 'source' | 'destination',
   bucket: string,
   region: string,
   partition = 'aws',
 ): PolicyStatement {
   return {
-    Sid: action === 'kms:Decrypt' ? 'SeawallReplicationDecrypt' : 'SeawallReplicationEncrypt',
+    Sid: side === 'source' ? 'SeawallReplicationDecrypt' : 'SeawallReplicationEncrypt',
     Effect: 'Allow',
     Principal: { AWS: roleArn },
-    Action: action,
+    Action: side === 'source' ? [...SOURCE_KEY_ACTIONS] : [...DESTINATION_KEY_ACTIONS],
     Resource: '*',
     Condition: kmsViaS3Condition(bucket, region, partition),
   };
@@ -161,6 +173,8 @@ export interface EnsuredRole {
   role: Role & { Arn: string; RoleName: string };
   tags: TagMap;
   created: boolean;
+  /** An existing role taken over (spec.adoptExisting): its tags are about to be replaced. */
+  adopted?: boolean;
 }
 
 async function getRole(target: RoleTarget): Promise<Role | undefined> {
@@ -191,13 +205,13 @@ export async function ensureRole(
     if (found.Arn === options.knownArn) {
       return { role: found as EnsuredRole['role'], tags, created: false };
     }
-    assertOwnedOrAdoptable({
+    const adopted = assertOwnedOrAdoptable({
       what: `IAM role ${target.roleName}`,
       tags,
       owner: target.owner,
       adopt: options.adopt,
     });
-    return { role: found as EnsuredRole['role'], tags, created: false };
+    return { role: found as EnsuredRole['role'], tags, created: false, adopted };
   }
   if (options.mayCreate === false) throw new ResourceMissingError(`IAM role ${target.roleName}`);
   const tags = withOwnerTag(options.tags, target.owner);

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { AwaitingPropagationError } from '../../runtime/errors.ts';
 import { OWNER_TAG } from '../ownership.ts';
 import { ensureKey, KEY_ALIAS_TAG } from './key.ts';
 import {
@@ -90,7 +91,7 @@ describe('ensureKey never makes a second key', () => {
   });
   const notFound = () => Object.assign(new Error('not found'), { name: 'NotFoundException' });
 
-  it('alias missing, but a key tagged for this owner and alias exists: alias it, create nothing', async () => {
+  it('an interrupted create (journalled, no id): the tagged key is found and aliased, nothing created', async () => {
     const mock = mockClient(KMSClient);
     mock.on(DescribeKeyCommand, { KeyId: 'alias/seawall/b' }).rejects(notFound());
     mock.on(ListKeysCommand).resolves({ Keys: [{ KeyId: 'stranger' }, { KeyId: 'orphan' }] });
@@ -112,6 +113,7 @@ describe('ensureKey never makes a second key', () => {
     const result = await ensureKey(target(new KMSClient({ region: 'ca-central-1' })), {
       description: 'd',
       adopt: false,
+      interrupted: true,
     });
     expect(result.metadata.KeyId).toBe('orphan');
     expect(result.created).toBe(false);
@@ -120,6 +122,49 @@ describe('ensureKey never makes a second key', () => {
       AliasName: 'alias/seawall/b',
       TargetKeyId: 'orphan',
     });
+    mock.restore();
+  });
+
+  it('a listed key that is not readable yet is not skipped: wait, never make a second key', async () => {
+    const mock = mockClient(KMSClient);
+    mock.on(DescribeKeyCommand).rejects(notFound());
+    mock.on(ListKeysCommand).resolves({ Keys: [{ KeyId: 'just-made' }] });
+    mock.on(ListResourceTagsCommand).rejects(notFound());
+    await expect(
+      ensureKey(target(new KMSClient({ region: 'ca-central-1' })), {
+        description: 'd',
+        adopt: false,
+        interrupted: true,
+      }),
+    ).rejects.toBeInstanceOf(AwaitingPropagationError);
+    expect(mock.commandCalls(CreateKeyCommand)).toHaveLength(0);
+    mock.restore();
+  });
+
+  it('a first create (no journal entry) never reads the whole key list', async () => {
+    const mock = mockClient(KMSClient);
+    mock.on(DescribeKeyCommand).rejects(notFound());
+    mock
+      .on(CreateKeyCommand)
+      .resolves({ KeyMetadata: { KeyId: 'new', Arn: 'arn:aws:kms:ca-central-1:1:key/new' } });
+    mock.on(CreateAliasCommand).resolves({});
+    const journal: string[] = [];
+    await ensureKey(target(new KMSClient({ region: 'ca-central-1' })), {
+      description: 'd',
+      adopt: false,
+      journal: {
+        beforeCreate: async () => {
+          journal.push('intent');
+        },
+        created: (arn) => {
+          journal.push(arn);
+        },
+      },
+    });
+    expect(mock.commandCalls(ListKeysCommand)).toHaveLength(0);
+    expect(mock.commandCalls(ListResourceTagsCommand)).toHaveLength(0);
+    // The intent is on record before CreateKey, the id as soon as it returns.
+    expect(journal).toEqual(['intent', 'arn:aws:kms:ca-central-1:1:key/new']);
     mock.restore();
   });
 

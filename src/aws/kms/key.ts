@@ -1,8 +1,11 @@
 // A customer-managed KMS key found or created by alias. CreateKey is not idempotent: a
 // crash between CreateKey and CreateAlias would leave a key nobody can find by alias, and
 // a naive retry would make a second one. So every key is created with the owner tag and
-// the alias it is meant for (KEY_ALIAS_TAG); when the alias is missing, the account's keys
-// are searched by those tags before anything is created.
+// the alias it is meant for (KEY_ALIAS_TAG), the caller journals the create before the
+// call (status.pendingCreations) and records the key id as soon as the call returns; the
+// account's keys are searched by those tags only when a journalled create was
+// interrupted before its id was recorded — restarts cost what was interrupted, not a
+// read of every key in the region.
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -14,8 +17,8 @@ import {
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { StalledError } from '../../runtime/errors.ts';
-import { isAwsError } from '../errors.ts';
+import { AwaitingPropagationError, StalledError } from '../../runtime/errors.ts';
+import { isAwsError, propagationShapeOf } from '../errors.ts';
 import {
   assertOwnedOrAdoptable,
   OWNER_TAG,
@@ -48,6 +51,17 @@ export interface EnsureKeyOptions {
   knownKeyArn?: string | undefined;
   /** false: never create a key or an alias (drift check under Report, plan); default true. */
   mayCreate?: boolean;
+  /**
+   * A create of this key was journalled and its id never recorded (a crash, or a failure
+   * right after CreateKey): the key may exist without its alias, so look for it by its
+   * tags before creating one.
+   */
+  interrupted?: boolean;
+  /** The create journal: persist the intent before CreateKey, record the id after it. */
+  journal?: {
+    beforeCreate(): Promise<void>;
+    created(keyArn: string): void;
+  };
   /** Test seam: runs right after CreateKey, before the alias exists (crash simulation). */
   afterCreateKey?: (keyId: string) => Promise<void> | void;
 }
@@ -59,6 +73,8 @@ export interface EnsuredKey {
   /** Where the alias pointed (undefined: the alias does not exist). */
   aliasTarget: string | undefined;
   created: boolean;
+  /** An existing key taken over (spec.adoptExisting): its tags are about to be replaced. */
+  adopted?: boolean;
 }
 
 export function keyTags(tags: TagMap | undefined, owner: string, alias: string): TagMap {
@@ -123,7 +139,16 @@ export async function findKeyByOwnerTags(
           tags = await readKeyTags(target.kms, entry.KeyId);
         } catch (error) {
           // AWS managed keys and keys of other principals: not ours, not readable.
-          if (isAwsError(error, 'AccessDeniedException', 'NotFoundException')) continue;
+          if (isAwsError(error, 'AccessDeniedException')) continue;
+          // Listed but not yet visible: a key created moments ago — perhaps the very one
+          // being looked for. Skipping it would make a second key.
+          if (isAwsError(error, 'NotFoundException')) {
+            throw new AwaitingPropagationError(
+              `KMS key ${entry.KeyId} (created moments ago; it may be the key for ${target.alias})`,
+              `NotFoundException: key ${entry.KeyId} is listed but not yet readable`,
+              { stallReason: 'KeyNotFound', cause: error },
+            );
+          }
           throw error;
         }
       }
@@ -147,18 +172,18 @@ export async function ensureKey(target: KeyTarget, options: EnsureKeyOptions): P
   // Steady state: the alias points at the key we recorded — one DescribeKey serves both.
   if (byAlias && (!options.knownKeyArn || byAlias.Arn === options.knownKeyArn)) {
     const tags = await readKeyTags(target.kms, byAlias.KeyId);
-    if (!options.knownKeyArn) {
-      assertOwnedOrAdoptable({
-        what: `KMS alias ${target.alias} (key ${byAlias.KeyId})`,
-        tags,
-        owner: target.owner,
-        adopt: options.adopt,
-      });
-    }
+    const adopted = options.knownKeyArn
+      ? false
+      : assertOwnedOrAdoptable({
+          what: `KMS alias ${target.alias} (key ${byAlias.KeyId})`,
+          tags,
+          owner: target.owner,
+          adopt: options.adopt,
+        });
     if (byAlias.KeyManager === 'AWS') {
       throw new StalledError('NotOwned', `KMS alias ${target.alias} names an AWS managed key`);
     }
-    return { metadata: byAlias, tags, aliasTarget, created: false };
+    return { metadata: byAlias, tags, aliasTarget, created: false, adopted };
   }
   // The alias is gone or repointed: our recorded key is still the key (the alias facet
   // puts the alias back).
@@ -172,21 +197,25 @@ export async function ensureKey(target: KeyTarget, options: EnsureKeyOptions): P
   if (byAlias) {
     // Alias exists, points elsewhere, and our recorded key is gone: treat as a new find.
     const tags = await readKeyTags(target.kms, byAlias.KeyId);
-    assertOwnedOrAdoptable({
+    const adopted = assertOwnedOrAdoptable({
       what: `KMS alias ${target.alias} (key ${byAlias.KeyId})`,
       tags,
       owner: target.owner,
       adopt: options.adopt,
     });
-    return { metadata: byAlias, tags, aliasTarget, created: false };
+    return { metadata: byAlias, tags, aliasTarget, created: false, adopted };
   }
   if (options.mayCreate === false) throw new ResourceMissingError(`KMS alias ${target.alias}`);
-  const orphan = await findKeyByOwnerTags(target);
-  if (orphan) {
-    await createAlias(target, orphan.KeyId);
-    const tags = cacheFor(target.kms).get(orphan.KeyId) ?? {};
-    return { metadata: orphan, tags, aliasTarget: orphan.KeyId, created: false };
+  if (options.interrupted) {
+    const orphan = await findKeyByOwnerTags(target);
+    if (orphan) {
+      options.journal?.created(orphan.Arn);
+      await createAlias(target, orphan.KeyId, orphan.CreationDate);
+      const tags = cacheFor(target.kms).get(orphan.KeyId) ?? {};
+      return { metadata: orphan, tags, aliasTarget: orphan.KeyId, created: false };
+    }
   }
+  await options.journal?.beforeCreate();
   const tags = keyTags(options.tags, target.owner, target.alias);
   const created = await target.kms.send(
     new CreateKeyCommand({
@@ -199,8 +228,9 @@ export async function ensureKey(target: KeyTarget, options: EnsureKeyOptions): P
   const meta = created.KeyMetadata;
   if (!meta?.KeyId || !meta.Arn) throw new Error('CreateKey returned no key id');
   cacheFor(target.kms).set(meta.KeyId, tags);
+  options.journal?.created(meta.Arn);
   await options.afterCreateKey?.(meta.KeyId);
-  await createAlias(target, meta.KeyId);
+  await createAlias(target, meta.KeyId, meta.CreationDate);
   return {
     metadata: meta as KeyMetadata & { KeyId: string; Arn: string },
     tags,
@@ -209,12 +239,25 @@ export async function ensureKey(target: KeyTarget, options: EnsureKeyOptions): P
   };
 }
 
-async function createAlias(target: KeyTarget, keyId: string): Promise<void> {
+async function createAlias(
+  target: KeyTarget,
+  keyId: string,
+  keyCreatedAt: Date | undefined,
+): Promise<void> {
   try {
     await target.kms.send(new CreateAliasCommand({ AliasName: target.alias, TargetKeyId: keyId }));
   } catch (error) {
     // Made a moment ago by a retry of ours: the alias facet checks where it points.
-    if (!isAwsError(error, 'AlreadyExistsException')) throw error;
+    if (isAwsError(error, 'AlreadyExistsException')) return;
+    const shape = propagationShapeOf(error);
+    if (shape) {
+      throw new AwaitingPropagationError(
+        `new KMS key ${keyId} (for ${target.alias})`,
+        `CreateAlias: ${(error as Error).message}`,
+        { since: keyCreatedAt, stallReason: shape.stallReason, cause: error },
+      );
+    }
+    throw error;
   }
 }
 

@@ -7,6 +7,7 @@ import {
   DeleteBucketCommand,
   GetBucketTaggingCommand,
   HeadBucketCommand,
+  ListBucketsCommand,
   ListObjectVersionsCommand,
   PutBucketTaggingCommand,
   type S3Client,
@@ -41,7 +42,10 @@ export type BucketPresence = { exists: false } | { exists: true; tags: TagMap };
 
 /**
  * One read serves existence, ownership and the tags facet: GetBucketTagging answers
- * NoSuchBucket for a missing bucket and NoSuchTagSet for a bucket without tags.
+ * NoSuchBucket for a missing bucket and NoSuchTagSet for a bucket without tags. A name
+ * held by another account answers 403 (in its region) or 301 (elsewhere): only this
+ * account's own bucket list tells that apart from a permission we lack or a bucket of
+ * ours in another region, so it is read then, and only then.
  */
 export async function observeBucket(target: BucketTarget): Promise<BucketPresence> {
   try {
@@ -50,7 +54,61 @@ export async function observeBucket(target: BucketTarget): Promise<BucketPresenc
   } catch (error) {
     if (isAwsError(error, 'NoSuchBucket')) return { exists: false };
     if (isAwsError(error, 'NoSuchTagSet')) return { exists: true, tags: {} };
+    const answer = refusalOf(error);
+    if (answer) await explainRefusal(target, answer, error);
     throw error;
+  }
+}
+
+/** How S3 refused a request on a bucket: 403 Forbidden, or 301 to the bucket's region. */
+type Refusal = { status: 403 } | { status: 301; region: string | undefined };
+
+function refusalOf(error: unknown): Refusal | undefined {
+  const e = error as {
+    $metadata?: { httpStatusCode?: number };
+    $response?: { headers?: Record<string, string> };
+    BucketRegion?: string;
+  };
+  const status = e.$metadata?.httpStatusCode;
+  if (status === 403 || isAwsError(error, 'AccessDenied')) return { status: 403 };
+  if (status === 301 || isAwsError(error, 'PermanentRedirect')) {
+    return {
+      status: 301,
+      region: e.BucketRegion ?? e.$response?.headers?.['x-amz-bucket-region'],
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Throws the StalledError that says what a refusal means: a name another account holds
+ * (NameTaken), our own bucket in another region (WrongRegion). Returns when the bucket
+ * is ours and in its region: the refusal is then a permission we lack, as it says.
+ */
+async function explainRefusal(
+  target: BucketTarget,
+  refusal: Refusal,
+  cause: unknown,
+): Promise<void> {
+  const out = await target.s3.send(
+    new ListBucketsCommand({ Prefix: target.bucket, MaxBuckets: 1000 }),
+  );
+  const ours = (out.Buckets ?? []).find((b) => b.Name === target.bucket);
+  if (!ours) {
+    const where = refusal.status === 301 && refusal.region ? ` in ${refusal.region}` : '';
+    throw new StalledError(
+      'NameTaken',
+      `bucket "${target.bucket}" is held by another AWS account${where} (S3 answered ${refusal.status === 301 ? '301 Moved Permanently' : '403 Forbidden'}; bucket names are global); choose another name`,
+      { cause },
+    );
+  }
+  const region = ours.BucketRegion ?? (refusal.status === 301 ? refusal.region : undefined);
+  if (region && region !== target.region) {
+    throw new StalledError(
+      'WrongRegion',
+      `bucket "${target.bucket}" exists in this account in ${region}, not in ${target.region}; S3 cannot move a bucket`,
+      { cause },
+    );
   }
 }
 

@@ -49,14 +49,17 @@ import { bucketTagsFacet } from '../../aws/s3/tags.ts';
 import { versioningFacet } from '../../aws/s3/versioning.ts';
 import { subscriptionsFacet } from '../../aws/sns/subscriptions.ts';
 import { topicArn, topicFacet, topicKeyGrants } from '../../aws/sns/topic.ts';
+import { removeCondition, setCondition } from '../../runtime/conditions.ts';
 import { StalledError } from '../../runtime/errors.ts';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../../runtime/reconciler.ts';
-import { MissingResource, ReconcileSteps } from '../steps.ts';
 import {
+  bucketReadyCondition,
   kubeProtectedBuckets,
   type ProtectedBucketReader,
-  resolveBuckets,
-} from './dependencies.ts';
+  type UsableBucket,
+} from '../protectedbucket/reference.ts';
+import { MissingResource, ReconcileSteps } from '../steps.ts';
+import { resolveBuckets } from './dependencies.ts';
 import { deleteOwnedTopic, finalizeCostMonitor } from './finalize.ts';
 import {
   type CostMonitorSettings,
@@ -130,12 +133,25 @@ async function reconcileCostMonitor(
 ): Promise<ReconcileResult> {
   const object = request.object as CostMonitor;
   const settings = resolveSettings(object);
+  const referenced: UsableBucket[] = [];
   const buckets = await resolveBuckets(
     settings.buckets,
     settings.namespace,
     settings.region,
     deps.buckets,
+    referenced,
   );
+  // A referenced bucket that is usable but not Ready (reported drift, a backup converging)
+  // is shown here rather than stopping the alarms on it.
+  request.status.conditions =
+    referenced.length > 0
+      ? setCondition(
+          request.status.conditions,
+          bucketReadyCondition(referenced),
+          request.object.metadata.generation ?? 0,
+          request.now,
+        )
+      : removeCondition(request.status.conditions, 'BucketReady');
   const account = await accountOf(deps.aws);
   const step = new Steps(request, deps, settings, account);
   try {

@@ -17,7 +17,12 @@ import {
 } from '../../aws/iam/replication-role.ts';
 import { requireUsableKey } from '../../aws/kms/key.ts';
 import { keyPolicyFacet } from '../../aws/kms/key-policy.ts';
-import { assertOwnedOrAdoptable, ownerValue, ResourceMissingError } from '../../aws/ownership.ts';
+import {
+  assertOwnedOrAdoptable,
+  ownerValue,
+  ResourceMissingError,
+  withOwnerTag,
+} from '../../aws/ownership.ts';
 import {
   type BucketPresence,
   type BucketTarget,
@@ -143,12 +148,12 @@ async function reconcileProtectedBucket(
     status.replicationRoleArn = roleArn;
     if (key.managed) {
       await step.keyPolicy(key, settings.region, [
-        replicationKeyGrant(roleArn, 'kms:Decrypt', settings.bucketName, settings.region),
+        replicationKeyGrant(roleArn, 'source', settings.bucketName, settings.region),
       ]);
     }
     if (backupKey.managed) {
       await step.keyPolicy(backupKey, backup.region, [
-        replicationKeyGrant(roleArn, 'kms:Encrypt', backup.bucketName, backup.region),
+        replicationKeyGrant(roleArn, 'destination', backup.bucketName, backup.region),
       ]);
     }
     await step.replication(
@@ -282,6 +287,14 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
       known: options.recordedArn === bucketArn(target.bucket),
     });
     if (ensured.created) this.request.log.info({ bucket: target.bucket }, 'created bucket');
+    if (ensured.adopted) {
+      this.adopted(
+        bucketResource(target.bucket),
+        'bucket.tags',
+        ensured.tags,
+        withOwnerTag(this.settings.tags, this.owner),
+      );
+    }
     await this.facet(bucketTagsFacet, {
       ...target,
       owner: this.owner,
@@ -333,6 +346,14 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
       knownArn: this.request.status.replicationRoleArn,
       mayCreate: this.mayCreate,
     });
+    if (ensured.adopted) {
+      this.adopted(
+        ensured.role.Arn,
+        'role.tags',
+        ensured.tags,
+        withOwnerTag(settings.tags, this.owner),
+      );
+    }
     const ctx = {
       ...target,
       roleArn: ensured.role.Arn,

@@ -21,16 +21,18 @@ import {
 import type { AwsClients } from '../../aws/clients.ts';
 import { publishQualityScore } from '../../aws/cloudwatch/quality-metric.ts';
 import { isAwsError } from '../../aws/errors.ts';
-import { setCondition } from '../../runtime/conditions.ts';
+import { removeCondition, setCondition } from '../../runtime/conditions.ts';
 import { WaitingError } from '../../runtime/errors.ts';
 import { driftIntervalMs } from '../../runtime/reconcile-once.ts';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../../runtime/reconciler.ts';
 import { nextRunTime } from '../../schedule/glue-cron.ts';
 import {
-  kubeProtectedBucketReader,
+  bucketReadyCondition,
+  kubeProtectedBuckets,
   type ProtectedBucketReader,
-  requireReadyBucket,
-} from './bucket-ref.ts';
+  requireUsableBucket,
+  type UsableBucket,
+} from '../protectedbucket/reference.ts';
 import { EmbeddedRuns } from './embedded-runs.ts';
 import { finalizeGlue, reconcileGlue } from './glue-engine.ts';
 import {
@@ -64,6 +66,8 @@ export interface QualityPipelineDeps {
 export interface SourceBucket {
   bucket: string;
   region: string | undefined;
+  /** The ProtectedBucket behind a bucketRef. */
+  protectedBucket?: UsableBucket;
 }
 
 export interface PipelineContext {
@@ -92,6 +96,17 @@ export function createQualityPipelineReconciler(
     async reconcile(request) {
       const ctx = await pipelineContext(request, full);
       request.status.engine = ctx.settings.engine;
+      // Reported drift or a backup still converging on the ProtectedBucket is shown here;
+      // it does not stop the pipeline (the data is there and readable).
+      const pb = ctx.source.protectedBucket;
+      request.status.conditions = pb
+        ? setCondition(
+            request.status.conditions,
+            bucketReadyCondition([pb]),
+            request.object.metadata.generation ?? 0,
+            request.now,
+          )
+        : removeCondition(request.status.conditions, 'BucketReady');
       await requireBucketExists(ctx);
       return ctx.settings.engine === 'glue' ? reconcileGlue(ctx) : reconcileEmbedded(ctx, runs);
     },
@@ -107,7 +122,7 @@ export function createQualityPipelineReconciler(
 export function qualityPipelineReconcilerFor(deps: { aws: AwsClients; kc: k8s.KubeConfig }) {
   return createQualityPipelineReconciler({
     aws: deps.aws,
-    buckets: kubeProtectedBucketReader(deps.kc),
+    buckets: kubeProtectedBuckets(deps.kc),
   });
 }
 
@@ -134,13 +149,13 @@ async function resolveSource(
   deps: QualityPipelineDeps,
 ): Promise<SourceBucket> {
   if (settings.source.bucketRef) {
-    const pb = await requireReadyBucket(
+    const pb = await requireUsableBucket(
       deps.buckets,
       settings.namespace,
       settings.source.bucketRef,
       deps.dependencyPollMs,
     );
-    return { bucket: pb.bucketName, region: pb.region };
+    return { bucket: pb.bucketName, region: pb.region, protectedBucket: pb };
   }
   return { bucket: settings.source.bucketName ?? '', region: undefined };
 }
