@@ -9,7 +9,6 @@ import {
   HeadBucketCommand,
   ListBucketsCommand,
   ListObjectVersionsCommand,
-  PutBucketTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { StalledError } from '../../runtime/errors.ts';
@@ -134,8 +133,14 @@ export interface EnsureBucketOptions {
   adopt: boolean;
   /** Presence already read (saves a call); read here when absent. */
   presence?: BucketPresence;
-  /** Ownership already established (recorded in status): skip the owner-tag check. */
+  /**
+   * Ownership already established — recorded in status, or a create of ours journalled
+   * and interrupted before it was recorded: skip the owner-tag check (the tags facet puts
+   * a missing owner tag back).
+   */
   known?: boolean;
+  /** The create journal: persist the intent before CreateBucket. */
+  beforeCreate?: () => Promise<void>;
 }
 
 export type EnsureBucketResult = {
@@ -168,6 +173,7 @@ export async function ensureBucket(
     return { tags: presence.tags, created: false, adopted };
   }
   const tags = withOwnerTag(options.tags, options.owner);
+  await options.beforeCreate?.();
   try {
     await target.s3.send(
       new CreateBucketCommand(createBucketInput(target.bucket, target.region, tags)),
@@ -179,18 +185,15 @@ export async function ensureBucket(
         `${what} is taken by another AWS account (bucket names are global); choose another name`,
       );
     }
-    // Created by an earlier attempt of ours that died before reading it back: fall
-    // through and tag it. Any other account's bucket would have been BucketAlreadyExists.
+    // Created by an earlier attempt of ours that died before reading it back (its
+    // journal entry says so). Any other account's bucket would be BucketAlreadyExists.
     if (!isAwsError(error, 'BucketAlreadyOwnedByYou')) throw error;
+    // Its tags as they are now: the tags facet puts back what a failed create left out.
+    const now = await observeBucket(target);
+    return { tags: now.exists ? now.tags : {}, created: false, adopted: false };
   }
-  // Tagged again at once: emulators (moto) ignore tags in CreateBucket. On AWS this
-  // rewrites the same tags.
-  await target.s3.send(
-    new PutBucketTaggingCommand({
-      Bucket: target.bucket,
-      Tagging: { TagSet: tagsToKeyValue(tags) },
-    }),
-  );
+  // The tags went with CreateBucket (S3 takes them for general purpose buckets, checking
+  // s3:TagResource): the bucket is never without its owner tag.
   return { tags, created: true, adopted: false };
 }
 

@@ -414,6 +414,7 @@ class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
     this.status.auditTrail = { ...this.status.auditTrail, name: trail.name, arn, keyArn };
     if (trail.logBucket.owned) await this.logBucket(trail, keyArn, arn);
     this.status.auditTrail.logBucket = trail.logBucket.name;
+    this.recorded(`S3 bucket ${trail.logBucket.name} in ${trail.region}`);
 
     const ctx: TrailCtx = {
       clients: this.aws,
@@ -460,7 +461,14 @@ class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
     };
     const presence = await observeBucket(target);
     if (!presence.exists) this.missing(bucketResource(target.bucket), 'bucket.exists');
-    const ensured = await ensureBucket(target, { owner: this.owner, adopt: false, presence });
+    const journal = `S3 bucket ${target.bucket} in ${target.region}`;
+    const ensured = await ensureBucket(target, {
+      owner: this.owner,
+      adopt: false,
+      presence,
+      known: this.pendingCreation(journal) !== undefined,
+      beforeCreate: () => this.beforeCreate(journal),
+    });
     if (ensured.created) this.request.log.info({ bucket: target.bucket }, 'created log bucket');
     await this.facet(bucketTagsFacet, {
       ...target,

@@ -118,6 +118,7 @@ async function reconcileProtectedBucket(
       recordedArn: status.bucketArn,
     });
     status.bucketArn = bucketArn(settings.bucketName);
+    step.recorded(bucketJournal(primary));
     status.versioning = versioning;
 
     const backup = settings.backup;
@@ -143,6 +144,7 @@ async function reconcileProtectedBucket(
       recordedArn: status.backupBucketArn,
     });
     status.backupBucketArn = bucketArn(backup.bucketName);
+    step.recorded(bucketJournal(backupTarget));
 
     const roleArn = await step.role(settings, backup, key, backupKey);
     status.replicationRoleArn = roleArn;
@@ -180,6 +182,11 @@ async function reconcileProtectedBucket(
     }
     throw error;
   }
+}
+
+/** The create journal's name for a bucket. */
+function bucketJournal(target: BucketTarget): string {
+  return `S3 bucket ${target.bucket} in ${target.region}`;
 }
 
 /** The steps of one reconcile, sharing the request, the clients and the owner. */
@@ -256,7 +263,10 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
     recordedArn: string | undefined,
   ): Promise<BucketPresence> {
     const presence = await observeBucket(target);
-    if (presence.exists && recordedArn !== bucketArn(target.bucket)) {
+    const ours =
+      recordedArn === bucketArn(target.bucket) ||
+      this.pendingCreation(bucketJournal(target)) !== undefined;
+    if (presence.exists && !ours) {
       assertOwnedOrAdoptable({
         what: `bucket "${target.bucket}"`,
         tags: presence.tags,
@@ -284,7 +294,10 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
       tags: this.settings.tags,
       adopt: this.settings.adoptExisting,
       presence,
-      known: options.recordedArn === bucketArn(target.bucket),
+      known:
+        options.recordedArn === bucketArn(target.bucket) ||
+        this.pendingCreation(bucketJournal(target)) !== undefined,
+      beforeCreate: () => this.beforeCreate(bucketJournal(target)),
     });
     if (ensured.created) this.request.log.info({ bucket: target.bucket }, 'created bucket');
     if (ensured.adopted) {
