@@ -664,7 +664,6 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "PutBucketTagging",
     "files": [
-      "src/aws/s3/bucket.ts",
       "src/aws/s3/tags.ts"
     ]
   },
@@ -758,8 +757,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "sts",
     "operation": "GetCallerIdentity",
     "files": [
-      "src/kinds/costmonitor/reconciler.ts",
-      "src/kinds/qualitypipeline/glue-engine.ts"
+      "src/aws/account.ts"
     ]
   }
 ];

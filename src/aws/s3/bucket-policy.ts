@@ -1,6 +1,9 @@
 // bucket.policy: the bucket-policy statements Seawall owns, recognised by Sid. Other
-// statements (a person's, another tool's) are kept as they are; ours are compared as JSON
-// semantics, never as strings, because S3 reformats and reorders what it stores.
+// statements (a person's, another tool's) are kept as they are — unless they open the
+// protected bucket to the public or to another account: such a statement is drift,
+// named by its Sid, and goes when Seawall puts its own statements back (S3 would refuse
+// a public one under Block Public Access anyway, leaving the TLS rule unrestored). Ours
+// are compared as JSON semantics, never as strings: S3 reformats what it stores.
 import {
   DeleteBucketPolicyCommand,
   GetBucketPolicyCommand,
@@ -18,11 +21,14 @@ import {
   renderPolicy,
   splitStatements,
 } from '../iam/policy-document.ts';
+import { exposureOf } from '../iam/statement-exposure.ts';
 import { type BucketTarget, bucketArn, bucketResource } from './bucket.ts';
 
 export interface BucketPolicyContext extends BucketTarget {
   /** The statements Seawall owns in this bucket's policy (Sids starting with "Seawall"). */
   statements: PolicyStatement[];
+  /** The bucket's account: grants to any other account are exposure. */
+  accountId: string;
 }
 
 export interface BucketPolicyState {
@@ -31,6 +37,7 @@ export interface BucketPolicyState {
 
 export interface BucketPolicyDesired {
   statements: PolicyStatement[];
+  accountId: string;
 }
 
 /** Denies every request to the bucket and its objects that is not made over TLS. */
@@ -46,21 +53,47 @@ export function tlsOnlyStatement(bucket: string): PolicyStatement {
   };
 }
 
-/** Pure: our statements in the observed document versus the desired ones. */
+/** A statement's name in drift items: its Sid, or its position. */
+function statementLabel(statement: PolicyStatement, index: number): string {
+  return statement.Sid ? statement.Sid : `#${index}`;
+}
+
+/** Pure: others' statements that open the bucket to the public or another account. */
+export function exposingStatements(
+  document: PolicyDocument | undefined,
+  accountId: string,
+): { label: string; statement: PolicyStatement; why: string }[] {
+  return (document?.Statement ?? []).flatMap((statement, index) => {
+    if (isSeawallSid(statement.Sid)) return [];
+    const why = exposureOf(statement, accountId);
+    return why ? [{ label: statementLabel(statement, index), statement, why }] : [];
+  });
+}
+
+/** Pure: our statements in the observed document versus the desired ones, and exposure. */
 export function diffBucketPolicy(
   desired: BucketPolicyDesired,
   observed: BucketPolicyState,
 ): FieldDiff[] {
-  return diffOwnedStatements(desired.statements, observed.document);
+  return [
+    ...diffOwnedStatements(desired.statements, observed.document),
+    ...exposingStatements(observed.document, desired.accountId).map((e) => ({
+      field: `statement:${e.label}`,
+      expected: '<absent>',
+      observed: `${e.why}: ${JSON.stringify(e.statement)}`,
+    })),
+  ];
 }
 
-/** Pure: the document to write — everybody else's statements, then ours. */
+/** Pure: the document to write — everybody else's statements that expose nothing, then ours. */
 export function mergeBucketPolicy(
   observed: PolicyDocument | undefined,
   statements: PolicyStatement[],
+  accountId?: string,
 ): PolicyDocument | undefined {
   const { foreign } = splitStatements(observed, isSeawallSid);
-  const all = [...foreign, ...statements];
+  const kept = accountId === undefined ? foreign : foreign.filter((s) => !exposureOf(s, accountId));
+  const all = [...kept, ...statements];
   if (all.length === 0) return undefined;
   return {
     Version: POLICY_VERSION,
@@ -82,10 +115,10 @@ export const bucketPolicyFacet: Facet<BucketPolicyContext, BucketPolicyState, Bu
         throw error;
       }
     },
-    desired: (ctx) => ({ statements: ctx.statements }),
+    desired: (ctx) => ({ statements: ctx.statements, accountId: ctx.accountId }),
     diff: diffBucketPolicy,
     async apply(ctx, desired, observed) {
-      const next = mergeBucketPolicy(observed.document, desired.statements);
+      const next = mergeBucketPolicy(observed.document, desired.statements, desired.accountId);
       if (next === undefined) {
         await ctx.s3.send(new DeleteBucketPolicyCommand({ Bucket: ctx.bucket }));
         return;

@@ -112,6 +112,8 @@ describe('simple facets: desired and diff', () => {
   });
 });
 
+const ACCOUNT = '111122223333';
+
 describe('bucket policy', () => {
   const ours = tlsOnlyStatement('b');
   const theirs = {
@@ -135,7 +137,38 @@ describe('bucket policy', () => {
     const observed = {
       document: statements ? { Version: '2012-10-17' as const, Statement: statements } : undefined,
     };
-    expect(diffBucketPolicy({ statements: [ours] }, observed)).toHaveLength(count);
+    expect(diffBucketPolicy({ statements: [ours], accountId: ACCOUNT }, observed)).toHaveLength(
+      count,
+    );
+  });
+
+  const publicRead = {
+    Sid: 'PublicRead',
+    Effect: 'Allow' as const,
+    Principal: '*' as const,
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::b/*',
+  };
+  const partner = {
+    Effect: 'Allow' as const,
+    Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::b/*',
+  };
+
+  it('names a public or cross-account statement of someone else as drift', () => {
+    const observed = {
+      document: { Version: '2012-10-17' as const, Statement: [theirs, publicRead, partner, ours] },
+    };
+    const diffs = diffBucketPolicy({ statements: [ours], accountId: ACCOUNT }, observed);
+    expect(diffs.map((d) => d.field)).toEqual(['statement:PublicRead', 'statement:#2']);
+    expect(String(diffs[0]?.observed)).toMatch(/^grants public access: /);
+    expect(String(diffs[1]?.observed)).toMatch(/another account \(444455556666\)/);
+  });
+
+  it('puts ours back without the exposing statements, keeping the rest', () => {
+    const doc = { Version: '2012-10-17' as const, Statement: [theirs, publicRead, partner] };
+    expect(mergeBucketPolicy(doc, [ours], ACCOUNT)?.Statement).toEqual([theirs, ours]);
   });
   it('merge keeps other statements, replaces ours, and drops the policy when nothing is left', () => {
     const doc = {

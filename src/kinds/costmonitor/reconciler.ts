@@ -5,7 +5,6 @@
 //   audit trail (key → log bucket → trail → event selectors → logging).
 // A steady-state check makes read calls only: every facet observes, diffs, and writes
 // nothing when nothing differs; reads are shared where one call answers several facets.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type * as k8s from '@kubernetes/client-node';
 import {
   type AlarmStatus,
@@ -14,6 +13,7 @@ import {
   type CostMonitorStatus,
   costMonitorKind,
 } from '../../api/costmonitor.ts';
+import { type Account, accountOf } from '../../aws/account.ts';
 import type { AwsClients } from '../../aws/clients.ts';
 import { logRetentionFacet } from '../../aws/cloudtrail/log-retention.ts';
 import {
@@ -101,30 +101,6 @@ export function createCostMonitorReconciler(
 /** The operator's factory: ProtectedBuckets are read from the API server. */
 export function costMonitorReconcilerFor(deps: { aws: AwsClients; kc: k8s.KubeConfig }) {
   return createCostMonitorReconciler({ aws: deps.aws, buckets: kubeProtectedBuckets(deps.kc) });
-}
-
-export interface Account {
-  accountId: string;
-  partition: string;
-}
-
-/** The account never changes for one set of credentials: one STS read per process. */
-const accounts = new WeakMap<AwsClients, Promise<Account>>();
-
-export function accountOf(aws: AwsClients): Promise<Account> {
-  let found = accounts.get(aws);
-  if (!found) {
-    found = aws
-      .sts()
-      .send(new GetCallerIdentityCommand({}))
-      .then((out) => ({
-        accountId: out.Account ?? '',
-        partition: out.Arn?.split(':')[1] ?? 'aws',
-      }));
-    found.catch(() => accounts.delete(aws));
-    accounts.set(aws, found);
-  }
-  return found;
 }
 
 async function reconcileCostMonitor(
@@ -490,6 +466,7 @@ class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
     await this.facet(ownershipControlsFacet, { ...target, objectOwnership: 'BucketOwnerEnforced' });
     await this.facet(bucketPolicyFacet, {
       ...target,
+      accountId: this.account.accountId,
       statements: [
         tlsOnlyStatement(target.bucket),
         ...cloudTrailBucketStatements(

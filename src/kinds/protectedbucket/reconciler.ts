@@ -4,6 +4,7 @@ import {
   type ProtectedBucketStatus,
   protectedBucketKind,
 } from '../../api/protectedbucket.ts';
+import { accountOf } from '../../aws/account.ts';
 import type { AwsClients } from '../../aws/clients.ts';
 import type { PolicyStatement } from '../../aws/iam/policy-document.ts';
 import {
@@ -330,6 +331,7 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
     await this.facet(ownershipControlsFacet, { ...target, objectOwnership: 'BucketOwnerEnforced' });
     await this.facet(bucketPolicyFacet, {
       ...target,
+      accountId: (await accountOf(this.deps.aws)).accountId,
       statements: this.settings.enforceTLS ? [tlsOnlyStatement(target.bucket)] : [],
     });
     if (options.lifecycle) {

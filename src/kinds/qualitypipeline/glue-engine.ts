@@ -12,14 +12,13 @@ import {
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Annotations } from '../../api/common.ts';
 import type {
   QualityPipelineSpec,
   QualityPipelineStatus,
   RunSummary,
 } from '../../api/qualitypipeline.ts';
-import type { AwsClients } from '../../aws/clients.ts';
+import { accountOf } from '../../aws/account.ts';
 import { isAwsError } from '../../aws/errors.ts';
 import { type Facet, runFacet } from '../../aws/facet.ts';
 import { crawlerFacet } from '../../aws/glue/crawler.ts';
@@ -75,18 +74,6 @@ export function glueNames(namespace: string, name: string): GlueNames {
 
 const IN_PROGRESS = new Set(['STARTING', 'RUNNING', 'STOPPING', 'WAITING']);
 
-const accountIds = new WeakMap<AwsClients, string>();
-
-/** The account the Glue ARNs (for GetTags) live in; asked once per client set. */
-async function accountIdOf(aws: AwsClients): Promise<string> {
-  const known = accountIds.get(aws);
-  if (known) return known;
-  const out = await aws.sts().send(new GetCallerIdentityCommand({}));
-  const id = out.Account ?? '';
-  accountIds.set(aws, id);
-  return id;
-}
-
 /** Pure: the job arguments the generated script reads. */
 export function jobArguments(
   settings: PipelineSettings,
@@ -122,7 +109,7 @@ export async function reconcileGlue(ctx: PipelineContext): Promise<ReconcileResu
   const target: GlueTarget = {
     glue,
     region,
-    accountId: await accountIdOf(deps.aws),
+    accountId: (await accountOf(deps.aws)).accountId,
     owner: settings.owner,
   };
   const names = glueNames(settings.namespace, settings.name);
@@ -421,7 +408,12 @@ export async function finalizeGlue(
   const owner = ownerValue({ namespace, kind: 'QualityPipeline', name });
   const region = status.glue?.region ?? deps.aws.config.defaultRegion;
   const glue = deps.aws.glue(region);
-  const target: GlueTarget = { glue, region, accountId: await accountIdOf(deps.aws), owner };
+  const target: GlueTarget = {
+    glue,
+    region,
+    accountId: (await accountOf(deps.aws)).accountId,
+    owner,
+  };
   const names = glueNames(namespace, name);
   const owned = async (type: GlueResourceType, resource: string) =>
     ownershipOf(await readTags(target, glueArn(target, type, resource)), owner) === 'owned';
