@@ -4,7 +4,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
 import { ageColumn, type KindDefinition, readyColumn } from './kind-definition.ts';
-import { StringEnum, StringMap, withRules } from './schema-helpers.ts';
+import { Duration, StringEnum, StringMap, withRules } from './schema-helpers.ts';
 
 export const BUCKET_NAME_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 export const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$';
@@ -184,6 +184,12 @@ export const Backup = Type.Object(
         default: false,
       }),
     ),
+    verifyInterval: Type.Optional(
+      Duration(
+        'How often Seawall proves replication works end to end by writing a probe object under .seawall/ and finding its replica in the backup, encrypted with the backup key (default 24h). It is also proven before the first Ready and after any change to the replication path.',
+        '24h',
+      ),
+    ),
   },
   { description: 'A backup bucket in another region, filled by S3 replication.' },
 );
@@ -255,6 +261,43 @@ export const ProtectedBucketSpec = withRules(
 );
 export type ProtectedBucketSpec = Static<typeof ProtectedBucketSpec>;
 
+export const ReplicationVerificationStatus = Type.Object(
+  {
+    state: StringEnum(['Pending', 'Verified', 'Failed'] as const, {
+      description:
+        'Pending: a probe is on its way to the backup; Verified: its replica arrived, encrypted with the backup key; Failed: it did not (see message).',
+    }),
+    lastVerifiedAt: Type.Optional(
+      Type.String({
+        description: 'When replication was last proven end to end.',
+        format: 'date-time',
+      }),
+    ),
+    lagSeconds: Type.Optional(
+      Type.Integer({
+        description:
+          'Seconds from writing the last verified probe to seeing its replica (an upper bound: probes are looked at every few seconds).',
+        minimum: 0,
+      }),
+    ),
+    message: Type.Optional(Type.String({ description: 'What the last look found.' })),
+    settledAt: Type.Optional(
+      Type.String({ description: 'When the last probe was settled.', format: 'date-time' }),
+    ),
+    probe: Type.Optional(
+      Type.Object(
+        {
+          key: Type.String({ description: 'Object key of the probe (under .seawall/).' }),
+          versionId: Type.String({ description: 'Version id of the probe in the bucket.' }),
+          writtenAt: Type.String({ description: 'When it was written.', format: 'date-time' }),
+        },
+        { description: 'The last probe object written.' },
+      ),
+    ),
+  },
+  { description: 'Proof that replication to the backup works (a ProtectedBucket with a backup).' },
+);
+
 export const ProtectedBucketStatus = Type.Object(
   {
     ...commonStatusFields,
@@ -267,6 +310,7 @@ export const ProtectedBucketStatus = Type.Object(
     replicationRoleArn: Type.Optional(
       Type.String({ description: 'ARN of the replication IAM role.' }),
     ),
+    replication: Type.Optional(ReplicationVerificationStatus),
   },
   { description: 'What Seawall last observed and did.' },
 );

@@ -521,6 +521,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "DeleteObject",
     "files": [
+      "src/aws/s3/replication-probe.ts",
       "src/kinds/qualitypipeline/glue-engine.ts"
     ]
   },
@@ -601,7 +602,8 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "HeadObject",
     "files": [
-      "src/aws/glue/script.ts"
+      "src/aws/glue/script.ts",
+      "src/aws/s3/replication-probe.ts"
     ]
   },
   {
@@ -622,7 +624,8 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "ListObjectVersions",
     "files": [
-      "src/aws/s3/bucket.ts"
+      "src/aws/s3/bucket.ts",
+      "src/aws/s3/replication-probe.ts"
     ]
   },
   {
@@ -679,6 +682,7 @@ export const sdkCalls: SdkCall[] = [
     "operation": "PutObject",
     "files": [
       "src/aws/glue/script.ts",
+      "src/aws/s3/replication-probe.ts",
       "src/dq/engine/pipeline.ts",
       "src/dq/engine/sink.ts"
     ]
@@ -879,6 +883,7 @@ export const iamPolicy: PolicyDocument = {
         "s3:DeleteBucket",
         "s3:DeleteBucketPolicy",
         "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
         "s3:GetBucketOwnershipControls",
         "s3:GetBucketPolicy",
         "s3:GetBucketPublicAccessBlock",

@@ -88,7 +88,8 @@ const EXCEPTIONS: Record<string, ActionRule> = {
   's3:DeleteBucketTagging': { actions: ['s3:PutBucketTagging'] },
   's3:GetBucketLocation': { actions: ['s3:GetBucketLocation'] },
   's3:ListBuckets': { actions: ['s3:ListAllMyBuckets'] },
-  's3:DeleteObject': { actions: ['s3:DeleteObject'] },
+  // With a VersionId (removing Seawall's replication probes on deletion).
+  's3:DeleteObject': { actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'] },
   's3:DeleteObjects': { actions: ['s3:DeleteObject'] },
   // Tag on create.
   'kms:CreateKey': { actions: ['kms:CreateKey', 'kms:TagResource'] },

@@ -40,6 +40,9 @@ export class ReconcileSteps<Spec, Status> {
     return this.mode === 'converge' || this.mode === 'correct';
   }
 
+  /** Facets that wrote to AWS in this reconcile (`<facet> <resource>`). */
+  readonly applied: string[] = [];
+
   /** Runs a facet, records its drift, and hands back its outcome and what it observed. */
   async facet<Ctx, O, D>(
     facet: Facet<Ctx, O, D>,
@@ -55,6 +58,7 @@ export class ReconcileSteps<Spec, Status> {
     };
     const outcome = await runFacet(watched, ctx, this.mode, this.request.now);
     if (outcome.drift.length > 0) this.request.recordDrift(outcome.drift);
+    if (outcome.applied) this.applied.push(`${outcome.facet} ${outcome.resource}`);
     return { ...outcome, observed: observed as O };
   }
 

@@ -20,6 +20,7 @@ import {
   tagsToKeyValue,
   withOwnerTag,
 } from '../ownership.ts';
+import { SEAWALL_OBJECT_PREFIX } from './replication-probe.ts';
 
 /** Which bucket a facet works on. Kind-agnostic: ProtectedBucket and CostMonitor share it. */
 export interface BucketTarget {
@@ -230,8 +231,10 @@ export async function countBucketContents(
         VersionIdMarker: versionIdMarker,
       }),
     );
-    versions += out.Versions?.length ?? 0;
-    deleteMarkers += out.DeleteMarkers?.length ?? 0;
+    // Seawall's own replication probes are not the owner's data (removed on deletion).
+    const data = (k: string | undefined) => !k?.startsWith(SEAWALL_OBJECT_PREFIX);
+    versions += (out.Versions ?? []).filter((v) => data(v.Key)).length;
+    deleteMarkers += (out.DeleteMarkers ?? []).filter((d) => data(d.Key)).length;
     if (!out.IsTruncated || versions + deleteMarkers >= limit) break;
     keyMarker = out.NextKeyMarker;
     versionIdMarker = out.NextVersionIdMarker;

@@ -21,6 +21,7 @@ import {
   describeContents,
   observeBucket,
 } from '../../aws/s3/bucket.ts';
+import { removeSeawallObjects } from '../../aws/s3/replication-probe.ts';
 import { StalledError } from '../../runtime/errors.ts';
 import type { PbRequest } from './reconciler.ts';
 import { resolveSettings } from './settings.ts';
@@ -50,6 +51,8 @@ export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClient
   for (const target of buckets) if (await isOwnedBucket(target, owner)) ours.push(target);
 
   for (const target of ours) await requireEmpty(target);
+  // Empty but for Seawall's own replication probes: those go (nothing else is touched).
+  for (const target of ours) await removeSeawallObjects(target);
 
   if (backup && ours.includes(primary)) await removeReplication(primary);
   if (backup) {

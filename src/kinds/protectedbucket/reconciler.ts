@@ -38,8 +38,14 @@ import { lifecycleFacet } from '../../aws/s3/lifecycle.ts';
 import { ownershipControlsFacet } from '../../aws/s3/ownership-controls.ts';
 import { publicAccessBlockFacet } from '../../aws/s3/public-access-block.ts';
 import { replicationFacet } from '../../aws/s3/replication.ts';
+import {
+  readReplica,
+  sourceReplicationStatus,
+  writeProbe,
+} from '../../aws/s3/replication-probe.ts';
 import { bucketTagsFacet } from '../../aws/s3/tags.ts';
 import { versioningFacet } from '../../aws/s3/versioning.ts';
+import { WaitingError } from '../../runtime/errors.ts';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../../runtime/reconciler.ts';
 import { MissingResource, ReconcileSteps } from '../steps.ts';
 import { finalizeProtectedBucket } from './finalize.ts';
@@ -49,6 +55,13 @@ import {
   type ProtectedBucketSettings,
   resolveSettings,
 } from './settings.ts';
+import {
+  FAILED_RETRY_MS,
+  nextVerificationStep,
+  PROBE_POLL_MS,
+  type ProbeObservation,
+  settle,
+} from './verification.ts';
 
 export type PbRequest = ReconcileRequest<ProtectedBucketSpec, ProtectedBucketStatus>;
 
@@ -129,6 +142,7 @@ async function reconcileProtectedBucket(
       delete status.backupBucketArn;
       delete status.backupKeyArn;
       delete status.replicationRoleArn;
+      delete status.replication;
       return {};
     }
 
@@ -172,7 +186,7 @@ async function reconcileProtectedBucket(
       emulator,
       true,
     );
-    return {};
+    return await step.verifyReplication(primary, backupTarget, backupKey.arn, backup);
   } catch (error) {
     if (error instanceof ResourceMissingError) {
       // Gone since the last check, and the mode forbids recreating it: drift, recorded.
@@ -397,6 +411,83 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
       accountId: key.accountId,
       grants,
     });
+  }
+
+  /**
+   * Proves replication end to end with a probe object (see verification.ts): before the
+   * first Ready, after any change to the path, every backup.verifyInterval.
+   */
+  async verifyReplication(
+    primary: BucketTarget,
+    backupTarget: BucketTarget,
+    backupKeyArn: string,
+    backup: BackupSettings,
+  ): Promise<ReconcileResult> {
+    const status = this.request.status;
+    const now = this.request.now;
+    const previous = status.replication;
+    const next = nextVerificationStep({
+      previous,
+      pathChanged: this.applied.length > 0,
+      mayWrite: this.mayCreate,
+      now,
+      intervalMs: backup.verifyIntervalMs,
+    });
+    let verification = previous;
+    if (next.do === 'write-probe') {
+      const probe = await writeProbe(primary, now);
+      verification = {
+        ...(previous?.lastVerifiedAt
+          ? { lastVerifiedAt: previous.lastVerifiedAt, lagSeconds: previous.lagSeconds }
+          : {}),
+        state: 'Pending',
+        probe,
+        message: 'probe written; waiting for its replica in the backup',
+      };
+    } else if (next.do === 'read-source' && previous?.probe) {
+      const source = await sourceReplicationStatus(primary, previous.probe);
+      const observed: ProbeObservation =
+        source === undefined
+          ? { kind: 'source-gone' }
+          : source === 'COMPLETED'
+            ? { kind: 'replica', ...(await readReplica(backupTarget, previous.probe)) }
+            : { kind: 'source', status: source };
+      verification = settle(previous, observed, { backupKeyArn }, now);
+    }
+    if (!verification) return {};
+    status.replication = verification as ProtectedBucketStatus['replication'];
+    switch (verification.state) {
+      case 'Verified':
+        return {};
+      case 'Pending':
+        // Proven before: stays Ready while the periodic probe travels. Never proven: not
+        // Ready until it is.
+        if (verification.lastVerifiedAt) return { requeueAfterMs: PROBE_POLL_MS };
+        throw new WaitingError(
+          'VerifyingReplication',
+          `Waiting for the first replicated probe to prove the backup works: ${verification.message ?? ''}`,
+          PROBE_POLL_MS,
+        );
+      case 'Failed':
+        if (this.mode !== 'converge') {
+          this.request.recordDrift([
+            {
+              resource: bucketResource(backupTarget.bucket),
+              facet: 'replication.verified',
+              field: 'ReplicationStatus',
+              expected: 'COMPLETED',
+              observed: `FAILED: ${verification.message ?? ''}`,
+              action: 'Reported',
+              detectedAt: now.toISOString(),
+            },
+          ]);
+        }
+        throw new WaitingError(
+          'ReplicationFailed',
+          `Replication to the backup does not work: ${verification.message ?? ''}`,
+          FAILED_RETRY_MS,
+        );
+    }
   }
 
   /**

@@ -48,7 +48,7 @@ describe('resolveSettings', () => {
     );
     expect(s.key).toMatchObject(expected);
   });
-  it('backup defaults: its own key alias, STANDARD, delete markers replicated, no RTC', () => {
+  it('backup defaults: its own key alias, STANDARD, delete markers replicated, no RTC, proven daily', () => {
     const s = resolveSettings(
       object({
         bucketName: 'raw-data',
@@ -68,6 +68,7 @@ describe('resolveSettings', () => {
       },
       deleteMarkerReplication: true,
       replicationTimeControl: false,
+      verifyIntervalMs: 24 * 3_600_000,
     });
   });
 

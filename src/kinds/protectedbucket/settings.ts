@@ -6,6 +6,8 @@ import type { TagMap } from '../../aws/ownership.ts';
 import type { NoncurrentVersionLifecycle } from '../../aws/s3/lifecycle.ts';
 import type { PublicAccessBlockState } from '../../aws/s3/public-access-block.ts';
 import type { VersioningStatus } from '../../aws/s3/versioning.ts';
+import { parseDuration } from '../../runtime/durations.ts';
+import { DEFAULT_VERIFY_INTERVAL_MS } from './verification.ts';
 
 export const DEFAULT_ROTATION_DAYS = 365;
 
@@ -21,6 +23,7 @@ export interface BackupSettings {
   key: KeySettings;
   deleteMarkerReplication: boolean;
   replicationTimeControl: boolean;
+  verifyIntervalMs: number;
 }
 
 export interface ProtectedBucketSettings {
@@ -83,6 +86,9 @@ export function resolveSettings(object: ProtectedBucket): ProtectedBucketSetting
           key: keySettings(backup.encryption, backup.bucketName),
           deleteMarkerReplication: backup.deleteMarkerReplication ?? true,
           replicationTimeControl: backup.replicationTimeControl ?? false,
+          verifyIntervalMs: backup.verifyInterval
+            ? parseDuration(backup.verifyInterval)
+            : DEFAULT_VERIFY_INTERVAL_MS,
         }
       : undefined,
     adoptExisting: spec.adoptExisting ?? false,
