@@ -805,72 +805,17 @@ export const iamPolicy: PolicyDocument = {
       "Resource": "*"
     },
     {
-      "Sid": "SeawallGlue",
-      "Effect": "Allow",
-      "Action": [
-        "glue:CreateCrawler",
-        "glue:CreateJob",
-        "glue:CreateTrigger",
-        "glue:CreateWorkflow",
-        "glue:DeleteCrawler",
-        "glue:DeleteJob",
-        "glue:DeleteTrigger",
-        "glue:DeleteWorkflow",
-        "glue:GetCrawler",
-        "glue:GetJob",
-        "glue:GetJobRuns",
-        "glue:GetTags",
-        "glue:GetTrigger",
-        "glue:GetWorkflow",
-        "glue:StartJobRun",
-        "glue:StartTrigger",
-        "glue:TagResource",
-        "glue:UpdateCrawler",
-        "glue:UpdateJob",
-        "glue:UpdateTrigger",
-        "glue:UpdateWorkflow"
-      ],
-      "Resource": "*"
-    },
-    {
-      "Sid": "SeawallIamRoles",
-      "Effect": "Allow",
-      "Action": [
-        "iam:CreateRole",
-        "iam:DeleteRole",
-        "iam:DeleteRolePolicy",
-        "iam:GetRole",
-        "iam:GetRolePolicy",
-        "iam:PutRolePolicy",
-        "iam:TagRole",
-        "iam:UntagRole",
-        "iam:UpdateAssumeRolePolicy"
-      ],
-      "Resource": "*"
-    },
-    {
       "Sid": "SeawallKms",
       "Effect": "Allow",
       "Action": [
-        "kms:CancelKeyDeletion",
-        "kms:CreateAlias",
-        "kms:CreateKey",
         "kms:Decrypt",
-        "kms:DeleteAlias",
         "kms:DescribeKey",
-        "kms:DisableKeyRotation",
-        "kms:EnableKey",
-        "kms:EnableKeyRotation",
         "kms:GenerateDataKey",
         "kms:GetKeyPolicy",
         "kms:GetKeyRotationStatus",
         "kms:ListKeys",
         "kms:ListResourceTags",
-        "kms:PutKeyPolicy",
-        "kms:ScheduleKeyDeletion",
-        "kms:TagResource",
-        "kms:UntagResource",
-        "kms:UpdateAlias"
+        "kms:TagResource"
       ],
       "Resource": "*"
     },
@@ -926,12 +871,124 @@ export const iamPolicy: PolicyDocument = {
       "Resource": "*"
     },
     {
+      "Sid": "SeawallIamRoles",
+      "Effect": "Allow",
+      "Action": [
+        "iam:CreateRole",
+        "iam:DeleteRole",
+        "iam:DeleteRolePolicy",
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:UpdateAssumeRolePolicy"
+      ],
+      "Resource": "arn:aws:iam::*:role/seawall/*"
+    },
+    {
+      "Sid": "SeawallKmsCreateTaggedKeys",
+      "Effect": "Allow",
+      "Action": [
+        "kms:CreateKey"
+      ],
+      "Resource": "*",
+      "Condition": {
+        "Null": {
+          "aws:RequestTag/seawall.dev/owner": [
+            "false"
+          ]
+        }
+      }
+    },
+    {
+      "Sid": "SeawallKmsChangeOwnedKeys",
+      "Effect": "Allow",
+      "Action": [
+        "kms:CancelKeyDeletion",
+        "kms:DisableKeyRotation",
+        "kms:EnableKey",
+        "kms:EnableKeyRotation",
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+        "kms:UntagResource"
+      ],
+      "Resource": "arn:aws:kms:*:*:key/*",
+      "Condition": {
+        "Null": {
+          "aws:ResourceTag/seawall.dev/owner": [
+            "false"
+          ]
+        }
+      }
+    },
+    {
+      "Sid": "SeawallKmsAliases",
+      "Effect": "Allow",
+      "Action": [
+        "kms:CreateAlias",
+        "kms:DeleteAlias",
+        "kms:UpdateAlias"
+      ],
+      "Resource": "arn:aws:kms:*:*:alias/*"
+    },
+    {
+      "Sid": "SeawallKmsAliasOwnedKeys",
+      "Effect": "Allow",
+      "Action": [
+        "kms:CreateAlias",
+        "kms:DeleteAlias",
+        "kms:UpdateAlias"
+      ],
+      "Resource": "arn:aws:kms:*:*:key/*",
+      "Condition": {
+        "Null": {
+          "aws:ResourceTag/seawall.dev/owner": [
+            "false"
+          ]
+        }
+      }
+    },
+    {
+      "Sid": "SeawallGlue",
+      "Effect": "Allow",
+      "Action": [
+        "glue:CreateCrawler",
+        "glue:CreateJob",
+        "glue:CreateTrigger",
+        "glue:CreateWorkflow",
+        "glue:DeleteCrawler",
+        "glue:DeleteJob",
+        "glue:DeleteTrigger",
+        "glue:DeleteWorkflow",
+        "glue:GetCrawler",
+        "glue:GetJob",
+        "glue:GetJobRuns",
+        "glue:GetTags",
+        "glue:GetTrigger",
+        "glue:GetWorkflow",
+        "glue:StartJobRun",
+        "glue:StartTrigger",
+        "glue:TagResource",
+        "glue:UpdateCrawler",
+        "glue:UpdateJob",
+        "glue:UpdateTrigger",
+        "glue:UpdateWorkflow"
+      ],
+      "Resource": [
+        "arn:aws:glue:*:*:job/seawall-*",
+        "arn:aws:glue:*:*:workflow/seawall-*",
+        "arn:aws:glue:*:*:trigger/seawall-*",
+        "arn:aws:glue:*:*:crawler/seawall-*"
+      ]
+    },
+    {
       "Sid": "SeawallPassRole",
       "Effect": "Allow",
       "Action": [
         "iam:PassRole"
       ],
-      "Resource": "*",
+      "Resource": "arn:aws:iam::*:role/seawall/*",
       "Condition": {
         "StringEquals": {
           "iam:PassedToService": [

@@ -30,12 +30,44 @@ describe('IAM policy generated from the SDK calls in src/', () => {
     expect(sdkCalls.every((c) => c.files.every((f) => !f.endsWith('.test.ts')))).toBe(true);
   });
 
-  it('limits iam:PassRole to the services that are handed a role', () => {
+  it("limits iam:PassRole to Seawall's roles and the services that are handed one", () => {
     const passRole = iamPolicy.Statement.find((s) => s.Action.includes('iam:PassRole'));
     expect(passRole?.Action).toEqual(['iam:PassRole']);
+    expect(passRole?.Resource).toBe('arn:aws:iam::*:role/seawall/*');
     expect(passRole?.Condition?.StringEquals?.['iam:PassedToService']).toContain(
       's3.amazonaws.com',
     );
+  });
+
+  it.each([
+    ['iam:CreateRole', 'arn:aws:iam::*:role/seawall/*', undefined],
+    ['iam:PutRolePolicy', 'arn:aws:iam::*:role/seawall/*', undefined],
+    ['kms:CreateKey', '*', { Null: { 'aws:RequestTag/seawall.dev/owner': ['false'] } }],
+    [
+      'kms:PutKeyPolicy',
+      'arn:aws:kms:*:*:key/*',
+      { Null: { 'aws:ResourceTag/seawall.dev/owner': ['false'] } },
+    ],
+    [
+      'kms:ScheduleKeyDeletion',
+      'arn:aws:kms:*:*:key/*',
+      { Null: { 'aws:ResourceTag/seawall.dev/owner': ['false'] } },
+    ],
+    ['kms:DescribeKey', '*', undefined],
+    ['glue:CreateJob', expect.arrayContaining(['arn:aws:glue:*:*:job/seawall-*']), undefined],
+  ])('scopes %s to %j', (action, resource, condition) => {
+    const statements = iamPolicy.Statement.filter((s) => s.Action.includes(action));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Resource).toEqual(resource);
+    expect(statements[0]?.Condition).toEqual(condition);
+  });
+
+  it('authorises an alias call on the alias and on the (owned) key it names', () => {
+    const statements = iamPolicy.Statement.filter((s) => s.Action.includes('kms:CreateAlias'));
+    expect(statements.map((s) => s.Resource)).toEqual([
+      'arn:aws:kms:*:*:alias/*',
+      'arn:aws:kms:*:*:key/*',
+    ]);
   });
 });
 

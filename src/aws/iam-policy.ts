@@ -7,6 +7,7 @@
 // unit test fails when that file is stale. `seawall iam-policy` prints it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { OWNER_TAG } from '../api/common.ts';
 
 /** One SDK operation the code calls, and where. */
 export interface SdkCall {
@@ -22,7 +23,7 @@ export interface PolicyStatement {
   Sid: string;
   Effect: 'Allow';
   Action: string[];
-  Resource: string;
+  Resource: string | string[];
   Condition?: Record<string, Record<string, string[]>>;
 }
 
@@ -261,7 +262,7 @@ export function scanSdkCalls(srcDir: string, root: string): SdkCall[] {
 const SID: Record<string, string> = {
   s3: 'SeawallS3',
   kms: 'SeawallKms',
-  iam: 'SeawallIamRoles',
+  iam: 'SeawallIam',
   sts: 'SeawallSts',
   glue: 'SeawallGlue',
   cloudwatch: 'SeawallCloudWatch',
@@ -269,34 +270,133 @@ const SID: Record<string, string> = {
   sns: 'SeawallSns',
 };
 
-/** The policy: one statement per service, plus iam:PassRole limited to the services that need it. */
+/**
+ * Where AWS lets a policy say WHICH resources, Seawall's says it (the rest stays on "*",
+ * and docs/security.md says why): the roles Seawall makes live under the path /seawall/;
+ * every KMS key it creates carries its owner tag from the CreateKey call on, so what
+ * changes a key is allowed only on keys with that tag; Glue jobs, workflows, triggers and
+ * crawlers are named `seawall-…`. S3 buckets, aliases, topics, alarms and trails are
+ * named by people, so they cannot be scoped by name (S3's tag-based access needs ABAC
+ * turned on per bucket, which a new account does not have).
+ */
+interface Scope {
+  sid: string;
+  actions: ReadonlySet<string>;
+  resource: string | string[];
+  condition?: Record<string, Record<string, string[]>>;
+}
+
+export const ROLE_RESOURCE = 'arn:aws:iam::*:role/seawall/*';
+const OWNED_KEY = { Null: { [`aws:ResourceTag/${OWNER_TAG}`]: ['false'] } };
+
+const SCOPES: Scope[] = [
+  {
+    sid: 'SeawallIamRoles',
+    actions: new Set([
+      'iam:CreateRole',
+      'iam:DeleteRole',
+      'iam:DeleteRolePolicy',
+      'iam:GetRole',
+      'iam:GetRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:TagRole',
+      'iam:UntagRole',
+      'iam:UpdateAssumeRolePolicy',
+    ]),
+    resource: ROLE_RESOURCE,
+  },
+  {
+    // A key is created with its owner tag or not at all.
+    sid: 'SeawallKmsCreateTaggedKeys',
+    actions: new Set(['kms:CreateKey']),
+    resource: '*',
+    condition: { Null: { [`aws:RequestTag/${OWNER_TAG}`]: ['false'] } },
+  },
+  {
+    sid: 'SeawallKmsChangeOwnedKeys',
+    actions: new Set([
+      'kms:CancelKeyDeletion',
+      'kms:DisableKeyRotation',
+      'kms:EnableKey',
+      'kms:EnableKeyRotation',
+      'kms:PutKeyPolicy',
+      'kms:ScheduleKeyDeletion',
+      'kms:UntagResource',
+    ]),
+    resource: 'arn:aws:kms:*:*:key/*',
+    condition: OWNED_KEY,
+  },
+  {
+    // An alias call is authorised on the alias and on the key it names.
+    sid: 'SeawallKmsAliases',
+    actions: new Set(['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias']),
+    resource: 'arn:aws:kms:*:*:alias/*',
+  },
+  {
+    sid: 'SeawallKmsAliasOwnedKeys',
+    actions: new Set(['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias']),
+    resource: 'arn:aws:kms:*:*:key/*',
+    condition: OWNED_KEY,
+  },
+  {
+    sid: 'SeawallGlue',
+    actions: new Set(), // every glue: action (see scopeOf)
+    resource: ['job', 'workflow', 'trigger', 'crawler'].map(
+      (type) => `arn:aws:glue:*:*:${type}/seawall-*`,
+    ),
+  },
+];
+
+function scopesOf(action: string): Scope[] {
+  const found = SCOPES.filter((scope) => scope.actions.has(action));
+  if (found.length > 0) return found;
+  if (action.startsWith('glue:')) return SCOPES.filter((scope) => scope.sid === 'SeawallGlue');
+  return [];
+}
+
+/** The policy: scoped statements where AWS allows, one "*" statement per service otherwise. */
 export function buildPolicy(calls: SdkCall[]): PolicyDocument {
+  const scoped = new Map<Scope, Set<string>>();
   const byService = new Map<string, Set<string>>();
   const passRoleTo = new Set<string>();
+  const add = <K>(map: Map<K, Set<string>>, key: K, action: string) => {
+    const set = map.get(key) ?? new Set<string>();
+    set.add(action);
+    map.set(key, set);
+  };
   for (const call of calls) {
     const rule = iamActionsFor(call.service, call.operation);
     for (const action of rule.actions) {
-      const service = action.split(':')[0] ?? '';
-      const set = byService.get(service) ?? new Set<string>();
-      set.add(action);
-      byService.set(service, set);
+      const scopes = scopesOf(action);
+      if (scopes.length > 0) for (const scope of scopes) add(scoped, scope, action);
+      else add(byService, action.split(':')[0] ?? '', action);
     }
     if (rule.passRoleTo) passRoleTo.add(rule.passRoleTo);
   }
-  const statements: PolicyStatement[] = [...byService.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([service, actions]) => ({
-      Sid: SID[service] ?? `Seawall${service}`,
-      Effect: 'Allow',
-      Action: [...actions].sort(),
-      Resource: '*',
-    }));
+  const statements: PolicyStatement[] = [
+    ...[...byService.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([service, actions]) => ({
+        Sid: SID[service] ?? `Seawall${service}`,
+        Effect: 'Allow' as const,
+        Action: [...actions].sort(),
+        Resource: '*',
+      })),
+    ...SCOPES.filter((scope) => scoped.has(scope)).map((scope) => ({
+      Sid: scope.sid,
+      Effect: 'Allow' as const,
+      Action: [...(scoped.get(scope) ?? [])].sort(),
+      Resource: scope.resource,
+      ...(scope.condition ? { Condition: scope.condition } : {}),
+    })),
+  ];
   if (passRoleTo.size > 0) {
+    // Only Seawall's own roles, only to the services that run them.
     statements.push({
       Sid: 'SeawallPassRole',
       Effect: 'Allow',
       Action: ['iam:PassRole'],
-      Resource: '*',
+      Resource: ROLE_RESOURCE,
       Condition: { StringEquals: { 'iam:PassedToService': [...passRoleTo].sort() } },
     });
   }

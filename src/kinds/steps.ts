@@ -187,12 +187,8 @@ export class ReconcileSteps<Spec, Status> {
       keyId,
       observedTarget: ensured.aliasTarget,
     });
-    await this.facet(keyStateFacet, {
-      kms,
-      keyId,
-      keyArn,
-      observedState: ensured.metadata.KeyState,
-    });
+    // Tags before anything else changes the key: the operator's IAM policy lets it change
+    // only keys that carry the owner tag (an adopted key gets it here).
     await this.facet(keyTagsFacet, {
       kms,
       keyId,
@@ -201,6 +197,12 @@ export class ReconcileSteps<Spec, Status> {
       owner,
       tags: options.tags,
       knownTags: ensured.tags,
+    });
+    await this.facet(keyStateFacet, {
+      kms,
+      keyId,
+      keyArn,
+      observedState: ensured.metadata.KeyState,
     });
     await this.facet(rotationFacet, { kms, keyId, keyArn, ...options.rotation });
     // The caller records the ARN in status as soon as this returns; until then (a facet

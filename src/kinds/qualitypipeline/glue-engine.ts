@@ -41,9 +41,10 @@ import {
 import { scriptFacet, scriptKey } from '../../aws/glue/script.ts';
 import { triggerFacet } from '../../aws/glue/trigger.ts';
 import { workflowFacet } from '../../aws/glue/workflow.ts';
+import { ROLE_PATH } from '../../aws/iam/replication-role.ts';
 import { ownershipOf, ownerValue } from '../../aws/ownership.ts';
 import type { ResultsDocument } from '../../dq/index.ts';
-import { WaitingError } from '../../runtime/errors.ts';
+import { StalledError, WaitingError } from '../../runtime/errors.ts';
 import type { ReconcileRequest, ReconcileResult } from '../../runtime/reconciler.ts';
 import { nextRunTime } from '../../schedule/glue-cron.ts';
 import { generateGlueScript, type ScriptArgument } from './glue-script.ts';
@@ -73,6 +74,11 @@ export function glueNames(namespace: string, name: string): GlueNames {
 }
 
 const IN_PROGRESS = new Set(['STARTING', 'RUNNING', 'STOPPING', 'WAITING']);
+
+/** Pure: is this role under Seawall's IAM path (arn:…:role/seawall/…)? */
+export function isSeawallRole(roleArn: string): boolean {
+  return /^arn:[^:]+:iam::\d{12}:role\/seawall\//.test(roleArn);
+}
 
 /** Pure: the job arguments the generated script reads. */
 export function jobArguments(
@@ -138,8 +144,16 @@ export async function reconcileGlue(ctx: PipelineContext): Promise<ReconcileResu
   });
   const scriptLocation = s3Url(where.sourceBucket, key);
 
-  // 2. The role: the spec's, or one Seawall creates.
+  // 2. The role: the spec's, or one Seawall creates. The operator may pass only roles
+  // under Seawall's path (its IAM policy says so): a role elsewhere would fail later, at
+  // CreateJob, with a bare AccessDenied on iam:PassRole.
   let roleArn = settings.glue.roleArn;
+  if (roleArn && !isSeawallRole(roleArn)) {
+    throw new StalledError(
+      'RoleNotPassable',
+      `spec.glue.roleArn ${roleArn} is not under the IAM path ${ROLE_PATH}: Seawall may pass only roles under it to Glue (see \`seawall iam-policy\`). Create the role with --path ${ROLE_PATH}, or leave roleArn out and Seawall makes one`,
+    );
+  }
   if (!roleArn) {
     const iam = deps.aws.iam();
     const policy = pipelinePolicy({
