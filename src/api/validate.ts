@@ -462,11 +462,7 @@ function dqdlIssues(
   const parsed = parseRuleset(spec.rules);
   if (!parsed.ok) {
     for (const e of parsed.errors)
-      add(
-        path,
-        `DQDL line ${e.line}, column ${e.column}: ${withRuleTypeHint(e.message)}`,
-        e.line,
-      );
+      add(path, `DQDL line ${e.line}, column ${e.column}: ${withRuleTypeHint(e.message)}`, e.line);
     return;
   }
   if (engine !== 'embedded') return;
