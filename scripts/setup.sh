@@ -11,3 +11,4 @@ fi
 bash scripts/install-moto.sh >/dev/null
 bash scripts/install-kube.sh >/dev/null
 bash scripts/install-helm.sh >/dev/null
+bash scripts/install-kubeconform.sh >/dev/null

@@ -234,7 +234,13 @@ function readStream(
   problems: FileProblem[],
 ): void {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // YAML 1.1, as kubectl, Flux and Argo CD read it (sigs.k8s.io/yaml): `enforceTLS: yes`
+  // is the boolean true they send to the API server, not the string "yes".
+  const documents = parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: false,
+    version: '1.1',
+  });
   if (!Array.isArray(documents)) {
     problems.push({ file, line: 1, message: 'not a YAML stream' });
     return;

@@ -17,7 +17,13 @@ describe('seawall validate', () => {
     expect(loaded.resources.map((r) => `${r.kind}/${r.name}@${r.line}`)).toEqual([
       'ProtectedBucket/raw-data@7',
       'CostMonitor/platform@1',
+      'ProtectedBucket/yaml-one-one@2',
     ]);
+    // YAML 1.1, as kubectl reads it: `enforceTLS: yes` is the boolean true.
+    expect(loaded.resources[2]?.object.spec).toMatchObject({
+      enforceTLS: true,
+      adoptExisting: false,
+    });
     expect(validateResources(loaded)).toEqual([]);
   });
 
