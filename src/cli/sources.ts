@@ -189,7 +189,11 @@ function kustomizeError(error: unknown): Error {
 export function loadResources(paths: string[], options: SourceOptions = {}): LoadResult {
   const cwd = options.cwd ?? process.cwd();
   const resolve = (p: string) => (isAbsolute(p) ? p : join(cwd, p));
-  const show = (p: string) => relative(cwd, p) || p;
+  // Paths below the working directory are shown relative to it, others as they are.
+  const show = (p: string) => {
+    const rel = relative(cwd, p);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+  };
   const resources: LoadedResource[] = [];
   const problems: FileProblem[] = [];
   let files = 0;
