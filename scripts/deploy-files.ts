@@ -68,10 +68,10 @@ export function clusterRoleRules(crds: { group: string; plural: string }[]) {
     );
   }
   rules.push({
-    why: 'Events for what a person should see (kubectl describe)',
+    why: 'Events for what a person should see (kubectl describe); patch: a repeat raises the count of one Event',
     apiGroups: [''],
     resources: ['events'],
-    verbs: ['create'],
+    verbs: ['create', 'patch'],
   });
   return rules;
 }

@@ -7,7 +7,7 @@ import { FINALIZER, GROUP, VERSION } from '../api/common.ts';
 import type { KindDefinition } from '../api/kind-definition.ts';
 import { findCondition, isTrue } from './conditions.ts';
 import type { ErrorClassifier } from './errors.ts';
-import { eventRecorder } from './events.ts';
+import { coreEventWriter, EventAggregator } from './events.ts';
 import { type AnyObject, isConflict, type KubeObjects } from './kube-objects.ts';
 import { type Logger, reconcileLogger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -60,7 +60,7 @@ export class Controller {
   readonly #options: ControllerOptions;
   readonly #informers: k8s.Informer<k8s.KubernetesObject>[] = [];
   readonly #known = new Map<string, AnyObject>();
-  readonly #core: k8s.CoreV1Api;
+  readonly #events: EventAggregator;
   readonly #listeners: ((obj: AnyObject) => void)[] = [];
   #workers: Promise<void>[] = [];
   #running = false;
@@ -71,7 +71,11 @@ export class Controller {
     this.#options = options;
     this.kind = options.reconciler.kind;
     this.queue = new WorkQueue(options.queue);
-    this.#core = options.kc.makeApiClient(k8s.CoreV1Api);
+    this.#events = new EventAggregator(
+      coreEventWriter(options.kc.makeApiClient(k8s.CoreV1Api)),
+      options.log,
+      options.identity,
+    );
   }
 
   get synced(): boolean {
@@ -226,7 +230,7 @@ export class Controller {
       }
     }
 
-    const events = eventRecorder(this.#core, object, log, this.#options.identity);
+    const events = this.#events.recorder(object);
     const result = await reconcileOnce(
       this.#options.reconciler as Reconciler<never, never>,
       object as never,
