@@ -70,7 +70,7 @@ export class Controller {
   constructor(options: ControllerOptions) {
     this.#options = options;
     this.kind = options.reconciler.kind;
-    this.queue = new WorkQueue(options.queue);
+    this.queue = new WorkQueue(options.queue, options.metrics.queueObserver(this.kind.kind));
     this.#events = new EventAggregator(
       coreEventWriter(options.kc.makeApiClient(k8s.CoreV1Api)),
       options.log,
@@ -110,6 +110,7 @@ export class Controller {
       informer.on('update', (obj) => this.#onEvent(obj as unknown as AnyObject));
       informer.on('delete', (obj) => {
         this.#known.delete(this.#keyOf(obj as unknown as AnyObject));
+        this.#options.metrics.forgetObject(this.kind.kind, obj as unknown as AnyObject);
       });
       // The informer stops on an error (API server restarted, network): start it again
       // with a delay. It relists when its resourceVersion is gone (410), so no object is
@@ -136,6 +137,7 @@ export class Controller {
   }
 
   #onEvent(obj: AnyObject): void {
+    this.#options.metrics.observeObject(this.kind.kind, obj);
     const key = this.#keyOf(obj);
     const previous = this.#known.get(key);
     this.#known.set(key, obj);
