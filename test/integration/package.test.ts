@@ -129,7 +129,9 @@ describe('the npm package, installed without a checkout', () => {
     expect(rendered.stdout).toMatch(/^4 Seawall resource\(s\)/);
     const raw = await run(['validate', '-f', overlay]);
     expect(raw.code).toBe(1);
-    expect(raw.stderr).toMatch(/examples\/local-emulator\/kustomization.yaml:1: .*not read file by file .*`seawall validate -k /);
+    expect(raw.stderr).toMatch(
+      /examples\/local-emulator\/kustomization.yaml:1: .*not read file by file .*`seawall validate -k /,
+    );
   });
 
   it('crds, iam-policy and the JSON Schemas are those of the repository', async () => {
