@@ -33,10 +33,7 @@ describe('the shipped alerts', () => {
 
   it('have unique names, a severity and a summary', () => {
     expect(new Set(alerts.map((a) => a.alert)).size).toBe(alerts.length);
-    for (const rule of ruleGroup().rules as {
-      labels: { severity: string };
-      annotations: { summary: string };
-    }[]) {
+    for (const rule of ruleGroup().rules) {
       expect(['critical', 'warning', 'info']).toContain(rule.labels.severity);
       expect(rule.annotations.summary.length).toBeGreaterThan(10);
     }

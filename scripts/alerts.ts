@@ -143,8 +143,17 @@ export const alerts: Alert[] = [
   },
 ];
 
+/** One alerting rule as Prometheus reads it. */
+export interface PrometheusRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels: { severity: Severity };
+  annotations: { summary: string; description: string };
+}
+
 /** The Prometheus rule group, as a YAML-ready object. */
-export function ruleGroup(): Record<string, unknown> {
+export function ruleGroup(): { name: string; rules: PrometheusRule[] } {
   return {
     name: 'seawall',
     rules: alerts.map((a) => ({
