@@ -134,24 +134,25 @@ function indent(text: string, spaces: number): string {
     .join('\n');
 }
 
-const ALERTS_BEGIN = '<!-- alerts:begin (generated from scripts/alerts.ts by `npm run gen`) -->';
-const ALERTS_END = '<!-- alerts:end -->';
-
-/** docs/operations.md with its alert table rendered from scripts/alerts.ts. */
-export function renderOperationsDoc(root = repoRoot): string {
-  const text = readFileSync(join(root, 'docs/operations.md'), 'utf8');
-  const begin = text.indexOf(ALERTS_BEGIN);
-  const end = text.indexOf(ALERTS_END);
-  if (begin < 0 || end < begin) throw new Error('docs/operations.md: no alerts markers');
+/** docs/alerts.md: the shipped alerts as a table, from scripts/alerts.ts. */
+export function renderAlertsDoc(): string {
   const cell = (t: string) => t.replace(/\|/g, '\\|');
   const rows = alerts.map(
     (a) =>
-      `| **${a.alert}** (${a.severity}) | \`${cell(a.expr)}\`${a.for ? ` for ${a.for}` : ''} | ${cell(a.description)} |`,
+      `| **${a.alert}** | ${a.severity} | \`${cell(a.expr)}\`${a.for ? ` for ${a.for}` : ''} | ${cell(a.description)} |`,
   );
-  const table = ['| alert | expression | what it means |', '| --- | --- | --- |', ...rows].join(
-    '\n',
-  );
-  return `${text.slice(0, begin + ALERTS_BEGIN.length)}\n${table}\n${text.slice(end)}`;
+  return `<!-- Generated from scripts/alerts.ts by \`npm run gen\` (scripts/generate-deploy.ts). Do not edit. -->
+
+# Seawall's alerts
+
+Shipped as a PrometheusRule (Helm \`metrics.prometheusRule.enabled\`, or
+\`manifests/monitoring/\`); see [operations.md](operations.md#alerts). Thresholds are
+starting points: copy a rule to tune it.
+
+| alert | severity | expression | what it means |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+`;
 }
 
 export function renderDeployFiles(root = repoRoot): DeployFile[] {
@@ -266,7 +267,7 @@ ${aggregatedRoles(
 )}{{- end }}
 `,
   });
-  files.push({ file: 'docs/operations.md', content: renderOperationsDoc(root) });
+  files.push({ file: 'docs/alerts.md', content: renderAlertsDoc() });
   const group = stringify({ groups: [ruleGroup()] }, { lineWidth: 0 });
   files.push({
     file: 'manifests/monitoring/prometheus-rule.yaml',

@@ -44,7 +44,7 @@ describe('Dockerfile', () => {
     expect(instructions).toContain('CMD ["run"]');
   });
 
-  it('builds dist/ as the package does and puts the package\'s own bin on the PATH', () => {
+  it("builds dist/ as the package does and puts the package's own bin on the PATH", () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       bin: Record<string, string>;
       scripts: Record<string, string>;
