@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the tests and the demo need. Idempotent and cached: npm packages
-# (when package-lock.json changed), moto in a virtualenv, kube-apiserver + etcd built
-# from their Go modules.
+# (when package-lock.json changed), moto in a virtualenv (the strict local AWS runs on
+# it), ruff for that Python, kube-apiserver + etcd built from their Go modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ! -x node_modules/.bin/vitest || package-lock.json -nt node_modules/.package-lock.json ]]; then
@@ -9,5 +9,6 @@ if [[ ! -x node_modules/.bin/vitest || package-lock.json -nt node_modules/.packa
   npm ci --no-audit --no-fund >&2
 fi
 bash scripts/install-moto.sh >/dev/null
+bash scripts/install-ruff.sh >/dev/null
 bash scripts/install-kube.sh >/dev/null
 bash scripts/install-helm.sh >/dev/null

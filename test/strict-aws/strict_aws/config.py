@@ -51,8 +51,6 @@ def env_name(field_name: str) -> str:
 def from_environment(base: Settings | None = None) -> Settings:
     settings = base or Settings()
     overrides = {
-        f.name: os.environ[env_name(f.name)]
-        for f in fields(Settings)
-        if env_name(f.name) in os.environ
+        f.name: os.environ[env_name(f.name)] for f in fields(Settings) if env_name(f.name) in os.environ
     }
     return settings.merged(overrides)

@@ -56,9 +56,7 @@ class Caller:
 
 def service_caller(service: str, account: str) -> Caller:
     """A service principal acting on its own behalf (CloudTrail writing logs, ...)."""
-    return Caller(
-        account=account, kind=SERVICE, arn=service, principal_arn=service, service=service
-    )
+    return Caller(account=account, kind=SERVICE, arn=service, principal_arn=service, service=service)
 
 
 def role_session_caller(role_arn: str, session: str) -> Caller:
@@ -120,9 +118,7 @@ class IdentityResolver:
         iam = iam_backends[info.account][PARTITION]
         if info.role_arn is not None:
             name = info.role_arn.rsplit("/", 1)[-1]
-            session_arn = (
-                f"arn:{PARTITION}:sts::{info.account}:assumed-role/{name}/{info.session}"
-            )
+            session_arn = f"arn:{PARTITION}:sts::{info.account}:assumed-role/{name}/{info.session}"
             role = _find_role_by_arn(iam, info.role_arn)
             if role is None:
                 return Caller(

@@ -67,9 +67,7 @@ class AwsRequest:
         self._identities = identities
         self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
         self.path: str = environ.get("PATH_INFO", "/")
-        self.query: dict[str, list[str]] = parse_qs(
-            environ.get("QUERY_STRING", ""), keep_blank_values=True
-        )
+        self.query: dict[str, list[str]] = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         auth = environ.get("HTTP_AUTHORIZATION", "")
         match = _CREDENTIAL.search(auth)
         self.access_key: str | None = match.group(1) if match else None
@@ -85,9 +83,7 @@ class AwsRequest:
             self.protocol = JSON
         else:
             self.protocol = QUERY
-        self.json_version = (
-            "1.0" if "json-1.0" in environ.get("CONTENT_TYPE", "") else "1.1"
-        )
+        self.json_version = "1.0" if "json-1.0" in environ.get("CONTENT_TYPE", "") else "1.1"
         self.http = environ.get("HTTP_" + TRANSPORT_HEADER.upper().replace("-", "_"), "") == "http"
         self._s3_match: tuple[str, dict[str, Any]] | None = None
 

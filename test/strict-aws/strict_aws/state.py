@@ -58,9 +58,7 @@ class AccountState:
     #: role ARN -> when its trust policy last changed (creation included)
     role_trust_changed: dict[str, float] = field(default_factory=dict)
     #: ("role"|"user", name, policy name) -> [(in force from, document or None)], oldest first
-    policy_history: dict[tuple[str, str, str], list[tuple[float, str | None]]] = field(
-        default_factory=dict
-    )
+    policy_history: dict[tuple[str, str, str], list[tuple[float, str | None]]] = field(default_factory=dict)
     #: key id -> when it was created
     key_created: dict[str, float] = field(default_factory=dict)
     #: bucket -> when versioning was last turned to Enabled
@@ -196,9 +194,7 @@ class StrictState:
             if len(in_force) > 1:
                 del history[: in_force[-1]]
 
-    def effective_policy(
-        self, account_id: str, key: tuple[str, str, str], current: str | None
-    ) -> str | None:
+    def effective_policy(self, account_id: str, key: tuple[str, str, str], current: str | None) -> str | None:
         """The version of an inline policy IAM evaluates now (the previous one, or none,
         until the newest has propagated)."""
         with self.lock:

@@ -113,9 +113,7 @@ def _sse_write(req: AwsRequest, bucket: Any, key_name: str) -> list[Check]:
         key_ref = key_ref or default_key
     else:
         return []
-    bucket_key = (
-        header_bucket_key.lower() == "true" if header_bucket_key else default_bucket_key
-    )
+    bucket_key = header_bucket_key.lower() == "true" if header_bucket_key else default_bucket_key
     return kms_via_s3(req, "kms:GenerateDataKey", key_ref, bucket, key_name, bucket_key)
 
 
@@ -242,9 +240,7 @@ def s3_checks(req: AwsRequest) -> list[Check]:
         checks = [Check("s3:CreateBucket", r.bucket_arn(bucket_name), ctx)]
         tags = _kv_tags(req.param("CreateBucketConfiguration", "Tags"))
         if tags:
-            checks.append(
-                Check("s3:TagResource", r.bucket_arn(bucket_name), {**ctx, **request_tags(tags)})
-            )
+            checks.append(Check("s3:TagResource", r.bucket_arn(bucket_name), {**ctx, **request_tags(tags)}))
         return checks
     if op == "PutBucketReplication":
         role = req.param("ReplicationConfiguration", "Role")
@@ -299,9 +295,7 @@ def s3_checks(req: AwsRequest) -> list[Check]:
         multipart = bucket.multiparts.get(upload_id) if bucket is not None and upload_id else None
         if multipart is not None and multipart.sse_encryption == "aws:kms":
             key_ref = multipart.kms_key_id or r.bucket_default_kms(bucket)[0]
-            checks += kms_via_s3(
-                req, "kms:Decrypt", key_ref, bucket, key, r.bucket_key_enabled(bucket)
-            )
+            checks += kms_via_s3(req, "kms:Decrypt", key_ref, bucket, key, r.bucket_key_enabled(bucket))
         return checks
     if op == "AbortMultipartUpload":
         return [_object_check("s3:AbortMultipartUpload", bucket_name, key, ctx)]
@@ -370,7 +364,7 @@ def kms_checks(req: AwsRequest) -> list[Check]:
         alias = req.param("AliasName") or ""
         alias_arn = f"arn:aws:kms:{req.region}:{req.account}:{alias}"
         checks = [Check(f"kms:{op}", alias_arn, {})]
-        if op == "DeleteAlias" or op == "UpdateAlias":
+        if op in {"DeleteAlias", "UpdateAlias"}:
             backend = r.kms_backend(req.account, req.region)
             current = backend.get_key_id_from_alias(alias)
             if current:
@@ -386,9 +380,7 @@ def kms_checks(req: AwsRequest) -> list[Check]:
         if op == "UntagResource":
             extra = {"aws:tagkeys": list(req.param("TagKeys") or [])}
         if op == "ScheduleKeyDeletion" and req.param("PendingWindowInDays") is not None:
-            extra = {
-                "kms:schedulekeydeletionpendingwindowindays": [str(req.param("PendingWindowInDays"))]
-            }
+            extra = {"kms:schedulekeydeletionpendingwindowindays": [str(req.param("PendingWindowInDays"))]}
         return [key_check(req, f"kms:{op}", req.param("KeyId"), extra)]
     return [Check(f"kms:{op}", "*", {})]
 
@@ -465,8 +457,7 @@ def cloudwatch_checks(req: AwsRequest) -> list[Check]:
         return [Check(f"cloudwatch:{op}", dashboard(req.param("DashboardName")), {})]
     if op == "DeleteDashboards":
         return [
-            Check("cloudwatch:DeleteDashboards", dashboard(n), {})
-            for n in req.param("DashboardNames") or []
+            Check("cloudwatch:DeleteDashboards", dashboard(n), {}) for n in req.param("DashboardNames") or []
         ]
     if op in ("TagResource", "UntagResource", "ListTagsForResource"):
         ctx = request_tags(_kv_tags(req.param("Tags"))) if op == "TagResource" else {}

@@ -97,18 +97,16 @@ def resource_decision(
         text = r.bucket_policy_text(bucket)
         statements = _statements(text)
         block = r.public_access_block(bucket)
-        if statements and block is not None and block.restrict_public_buckets:
-            # RestrictPublicBuckets: public statements grant only within the owner account
-            # and to AWS services.
-            if caller.account != bucket.account_id and caller.kind != SERVICE:
-                public = set(map(id, public_statements(statements)))
-                statements = tuple(s for s in statements if id(s) not in public)
+        restricted = block is not None and block.restrict_public_buckets
+        # RestrictPublicBuckets: public statements grant only within the owner account and
+        # to AWS services.
+        if statements and restricted and caller.account != bucket.account_id and caller.kind != SERVICE:
+            public = set(map(id, public_statements(statements)))
+            statements = tuple(s for s in statements if id(s) not in public)
         decision = evaluate(statements, check.action, check.resource, context, caller.principal)
         return decision, bucket.account_id, True
     key = target
-    decision = evaluate(
-        _statements(key.policy), check.action, check.resource, context, caller.principal
-    )
+    decision = evaluate(_statements(key.policy), check.action, check.resource, context, caller.principal)
     return decision, key.account_id, True
 
 

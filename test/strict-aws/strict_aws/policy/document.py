@@ -58,7 +58,7 @@ def _principals(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
     if value == "*":
         return (("*", ("*",)),)
     if not isinstance(value, dict):
-        raise MalformedPolicy("Principal must be \"*\" or an object")
+        raise MalformedPolicy('Principal must be "*" or an object')
     return tuple((kind, _strings(values)) for kind, values in value.items())
 
 

@@ -61,9 +61,7 @@ def _account_root(value: str) -> str | None:
     return None
 
 
-def principal_match(
-    principals: tuple[tuple[str, tuple[str, ...]], ...], who: Principal
-) -> str | None:
+def principal_match(principals: tuple[tuple[str, tuple[str, ...]], ...], who: Principal) -> str | None:
     """How the Principal element names `who`, or None."""
     best: str | None = None
     for kind, values in principals:
@@ -97,12 +95,14 @@ def _applies(
             return False
     else:
         return False
-    if statement.resources is not None:
-        if not any(resource_matches(r, resource, context) for r in statement.resources):
-            return False
-    elif statement.not_resources is not None:
-        if any(resource_matches(r, resource, context) for r in statement.not_resources):
-            return False
+    if statement.resources is not None and not any(
+        resource_matches(r, resource, context) for r in statement.resources
+    ):
+        return False
+    if statement.not_resources is not None and any(
+        resource_matches(r, resource, context) for r in statement.not_resources
+    ):
+        return False
     # A resource-based policy may omit Resource (it means the resource itself).
     return conditions_hold(statement.conditions, context)
 

@@ -48,14 +48,16 @@ def _restricting(statement: Statement) -> bool:
         if operator.startswith(("foranyvalue:", "forallvalues:")) or operator.endswith("ifexists"):
             continue
         key = condition.key.lower()
-        if operator in _EQUALITY and key in _FIXING_KEYS:
-            if condition.values and all(_fixed(v) for v in condition.values):
-                return True
-        if operator in _EQUALITY and key == "aws:userid":
-            if condition.values and all(
-                _fixed(v) or not v.endswith(":*") for v in condition.values
-            ):
-                return True
+        values = condition.values
+        if operator in _EQUALITY and key in _FIXING_KEYS and values and all(map(_fixed, values)):
+            return True
+        if (
+            operator in _EQUALITY
+            and key == "aws:userid"
+            and values
+            and all(_fixed(v) or not v.endswith(":*") for v in values)
+        ):
+            return True
         if operator == "ipaddress" and key == "aws:sourceip":
             try:
                 if condition.values and all(
@@ -69,11 +71,7 @@ def _restricting(statement: Statement) -> bool:
 
 def public_statements(statements: tuple[Statement, ...]) -> list[Statement]:
     """The statements that make the policy public (empty: not public)."""
-    return [
-        s
-        for s in statements
-        if s.is_allow and _wildcard_principal(s) and not _restricting(s)
-    ]
+    return [s for s in statements if s.is_allow and _wildcard_principal(s) and not _restricting(s)]
 
 
 def is_public(statements: tuple[Statement, ...]) -> bool:

@@ -178,7 +178,9 @@ class Replicator:
                     return False
                 self._cv.wait(min(left, 0.05))
 
-    def _finish(self, task: _Task, status: str, reason: str | None, replica_version: str | None = None) -> None:
+    def _finish(
+        self, task: _Task, status: str, reason: str | None, replica_version: str | None = None
+    ) -> None:
         state = self.runtime.state
         record = state.replication_record(task.account, task.bucket, task.key, task.version_id)
         if record is None:
@@ -191,7 +193,9 @@ class Replicator:
         if version is not None and not task.delete_marker:
             version.strict_replication_status = status
         if status == FAILED:
-            log.info("replication of s3://%s/%s (%s) FAILED: %s", task.bucket, task.key, task.version_id, reason)
+            log.info(
+                "replication of s3://%s/%s (%s) FAILED: %s", task.bucket, task.key, task.version_id, reason
+            )
 
     def _replicate(self, task: _Task) -> None:
         source = r.find_bucket(task.bucket)
@@ -233,7 +237,10 @@ class Replicator:
         checks: list[tuple[str, Check]] = []
         if task.delete_marker:
             checks.append(
-                ("replicating the delete marker", Check("s3:ReplicateDelete", destination_object, {}, (S3_BUCKET, destination.name)))
+                (
+                    "replicating the delete marker",
+                    Check("s3:ReplicateDelete", destination_object, {}, (S3_BUCKET, destination.name)),
+                )
             )
         else:
             tags = r.object_tags(source.account_id, version)
@@ -245,14 +252,23 @@ class Replicator:
             )
             if tags:
                 checks.append(
-                    ("reading the source tags", Check("s3:GetObjectVersionTagging", source_object, {}, (S3_BUCKET, source.name)))
+                    (
+                        "reading the source tags",
+                        Check("s3:GetObjectVersionTagging", source_object, {}, (S3_BUCKET, source.name)),
+                    )
                 )
             checks.append(
-                ("writing the replica", Check("s3:ReplicateObject", destination_object, {}, (S3_BUCKET, destination.name)))
+                (
+                    "writing the replica",
+                    Check("s3:ReplicateObject", destination_object, {}, (S3_BUCKET, destination.name)),
+                )
             )
             if tags:
                 checks.append(
-                    ("writing the replica's tags", Check("s3:ReplicateTags", destination_object, {}, (S3_BUCKET, destination.name)))
+                    (
+                        "writing the replica's tags",
+                        Check("s3:ReplicateTags", destination_object, {}, (S3_BUCKET, destination.name)),
+                    )
                 )
             if getattr(version, "encryption", None) == "aws:kms":
                 kms_checks, problem = self._kms_checks(task, source, version, destination)
@@ -283,7 +299,11 @@ class Replicator:
             if key.key_state != "Enabled":
                 return [], f"KMS key {key.arn} is {key.key_state}"
         if replica.region != destination.region_name:
-            return [], f"the replica KMS key {replica.arn} is not in the destination's region {destination.region_name}"
+            return (
+                [],
+                f"the replica KMS key {replica.arn} is not in the destination's region "
+                f"{destination.region_name}",
+            )
         source_bucket_key = str(getattr(version, "bucket_key_enabled", False)).lower() == "true"
         destination_bucket_key = r.bucket_key_enabled(destination)
 
@@ -299,18 +319,36 @@ class Replicator:
         checks = [
             (
                 "decrypting the source object",
-                Check("kms:Decrypt", source_key.arn, context(source, source_bucket_key), (KMS_KEY, source_key), source_key.account_id),
+                Check(
+                    "kms:Decrypt",
+                    source_key.arn,
+                    context(source, source_bucket_key),
+                    (KMS_KEY, source_key),
+                    source_key.account_id,
+                ),
             ),
             (
                 "encrypting the replica",
-                Check("kms:Encrypt", replica.arn, context(destination, destination_bucket_key), (KMS_KEY, replica), replica.account_id),
+                Check(
+                    "kms:Encrypt",
+                    replica.arn,
+                    context(destination, destination_bucket_key),
+                    (KMS_KEY, replica),
+                    replica.account_id,
+                ),
             ),
         ]
         if destination_bucket_key:
             checks.append(
                 (
                     "using the destination's S3 Bucket Key",
-                    Check("kms:Decrypt", replica.arn, context(destination, True), (KMS_KEY, replica), replica.account_id),
+                    Check(
+                        "kms:Decrypt",
+                        replica.arn,
+                        context(destination, True),
+                        (KMS_KEY, replica),
+                        replica.account_id,
+                    ),
                 )
             )
         return checks, None
@@ -323,7 +361,9 @@ class Replicator:
             _, meta = backend.delete_object(destination.name, task.key)
             return meta.get("version-id")
         replica_ref = replica_key(task.rule)
-        replica = r.find_key(replica_ref, destination.account_id, destination.region_name) if replica_ref else None
+        replica = (
+            r.find_key(replica_ref, destination.account_id, destination.region_name) if replica_ref else None
+        )
         encrypted = getattr(version, "encryption", None) == "aws:kms" and replica is not None
         storage = (task.rule.get("Destination") or {}).get("StorageClass") or version.storage_class
         new = backend.put_object(

@@ -19,9 +19,7 @@ def filter_matches(rule: dict[str, Any], key: str, tags: dict[str, str]) -> bool
     if "And" in flt:
         both = flt["And"] or {}
         wanted = {t["Key"]: t["Value"] for t in _as_list(both.get("Tags"))}
-        return key.startswith(both.get("Prefix") or "") and all(
-            tags.get(k) == v for k, v in wanted.items()
-        )
+        return key.startswith(both.get("Prefix") or "") and all(tags.get(k) == v for k, v in wanted.items())
     if "Tag" in flt:
         tag = flt["Tag"] or {}
         return tags.get(tag.get("Key")) == tag.get("Value")
@@ -45,9 +43,7 @@ def kms_objects_selected(rule: dict[str, Any]) -> bool:
 
 
 def replica_key(rule: dict[str, Any]) -> str | None:
-    return ((rule.get("Destination") or {}).get("EncryptionConfiguration") or {}).get(
-        "ReplicaKmsKeyID"
-    )
+    return ((rule.get("Destination") or {}).get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID")
 
 
 def destination_bucket(rule: dict[str, Any]) -> str | None:

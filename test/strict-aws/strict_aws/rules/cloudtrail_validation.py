@@ -46,7 +46,9 @@ def _trail_arn(req: AwsRequest, name: str) -> str:
     return f"arn:aws:cloudtrail:{req.region}:{req.account}:trail/{name}"
 
 
-def bucket_policy_allows(rt: Runtime, account: str, region: str, trail_arn: str, bucket_name: str, prefix: str | None) -> bool:
+def bucket_policy_allows(
+    rt: Runtime, account: str, region: str, trail_arn: str, bucket_name: str, prefix: str | None
+) -> bool:
     caller = service_caller(CLOUDTRAIL, account)
     context = {
         **base_context(caller, region, secure=True),
@@ -108,7 +110,9 @@ def before(req: AwsRequest, rt: Runtime) -> None:
     bucket = r.find_bucket(bucket_name)
     if bucket_name and bucket is None:
         raise AwsError("S3BucketDoesNotExistException", f"S3 bucket {bucket_name} does not exist.")
-    if bucket is not None and not bucket_policy_allows(rt, req.account, req.region, trail_arn, bucket_name, prefix):
+    if bucket is not None and not bucket_policy_allows(
+        rt, req.account, req.region, trail_arn, bucket_name, prefix
+    ):
         raise AwsError(
             "InsufficientS3BucketPolicyException",
             f"Incorrect S3 bucket policy is detected for bucket: {bucket_name}",

@@ -4,14 +4,15 @@ moto runs no script, so the strict layer checks, when the run starts, what the g
 script would touch (src/kinds/qualitypipeline/glue-script.ts), as the job's role in a
 session Glue opens ("GlueJobRunnerSession"):
 
-| job argument / field                       | access checked                                                   |
-| ------------------------------------------ | ---------------------------------------------------------------- |
-| role                                       | glue.amazonaws.com can assume it (exists, trusts Glue, propagated) |
-| Command.ScriptLocation s3://b/k            | s3:GetObject on b/k (+ kms:Decrypt via S3 if SSE-KMS)            |
-| --seawall_source_bucket/_prefix            | s3:ListBucket (s3:prefix); s3:GetObject + kms:Decrypt on every object under the prefix (minus --seawall_exclusions) |
-| --seawall_trusted_bucket/_prefix           | s3:PutObject <prefix><run>/part-00000 (+ kms:GenerateDataKey via S3 with the bucket's default key); s3:ListBucket |
-| --seawall_quarantine_bucket/_prefix        | same as trusted                                                  |
-| --seawall_results_bucket/_prefix           | s3:PutObject <prefix><run>.json (+ kms:GenerateDataKey)          |
+- role: glue.amazonaws.com can assume it (exists, trusts Glue, propagated);
+- Command.ScriptLocation s3://b/k: s3:GetObject on b/k (+ kms:Decrypt via S3 if SSE-KMS);
+- --seawall_source_bucket/_prefix: s3:ListBucket (s3:prefix); s3:GetObject and
+  kms:Decrypt on every object under the prefix (minus --seawall_exclusions);
+- --seawall_trusted_bucket/_prefix and --seawall_quarantine_bucket/_prefix:
+  s3:PutObject on <prefix><run id>/part-00000.csv (+ kms:GenerateDataKey via S3 with the
+  bucket's default key) and s3:ListBucket of that folder (the script counts its files);
+- --seawall_results_bucket/_prefix: s3:PutObject on <prefix><run id>.json
+  (+ kms:GenerateDataKey).
 
 The run goes through moto's states (its state manager decides when) and ends SUCCEEDED,
 or FAILED with an ErrorMessage shaped like Glue's (the exception the script would raise).
@@ -84,14 +85,18 @@ def _write(bucket: Any, key_name: str) -> list[Check]:
 
 
 def _list(bucket: Any, prefix: str) -> Check:
-    return Check("s3:ListBucket", r.bucket_arn(bucket.name), {"s3:prefix": [prefix]}, (S3_BUCKET, bucket.name))
+    return Check(
+        "s3:ListBucket", r.bucket_arn(bucket.name), {"s3:prefix": [prefix]}, (S3_BUCKET, bucket.name)
+    )
 
 
 def _folder(prefix: str) -> str:
     return prefix if prefix == "" or prefix.endswith("/") else prefix + "/"
 
 
-def run_failure(rt: Runtime, account: str, region: str, job: Any, run_id: str, arguments: dict[str, str]) -> str | None:
+def run_failure(
+    rt: Runtime, account: str, region: str, job: Any, run_id: str, arguments: dict[str, str]
+) -> str | None:
     """The ErrorMessage the run fails with, or None when it would succeed."""
     blocked = unassumable(rt, account, job.role, "glue.amazonaws.com")
     if blocked:
@@ -119,14 +124,22 @@ def run_failure(rt: Runtime, account: str, region: str, job: Any, run_id: str, a
             exclusions = []
         checks = [_list(bucket, prefix)]
         for name in sorted(bucket.keys.keys()):
-            if not name.startswith(prefix) or name.endswith("/") or any(name.startswith(e) for e in exclusions):
+            if (
+                not name.startswith(prefix)
+                or name.endswith("/")
+                or any(name.startswith(e) for e in exclusions)
+            ):
                 continue
             if not hasattr(r.object_version(bucket, name, None), "encryption"):
                 continue  # latest version is a delete marker
             checks += _read(bucket, name)
         steps.append((f"reading the source s3://{source_bucket}/{prefix}", bucket, checks))
 
-    for output, suffix in (("trusted", "/part-00000.csv"), ("quarantine", "/part-00000.csv"), ("results", ".json")):
+    for output, suffix in (
+        ("trusted", "/part-00000.csv"),
+        ("quarantine", "/part-00000.csv"),
+        ("results", ".json"),
+    ):
         name = arguments.get(f"--seawall_{output}_bucket")
         if not name:
             continue
