@@ -13,8 +13,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CallLog } from '../../src/aws/calls.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
-import type { PolicyDocument } from '../../src/aws/iam-policy.ts';
 import { iamPolicy } from '../../src/aws/iam-policy.generated.ts';
+import type { PolicyDocument } from '../../src/aws/iam-policy.ts';
 import { stackInfo } from './kube.ts';
 import { StrictAws } from './strict-aws.ts';
 

@@ -79,7 +79,9 @@ export const PLAIN_HTTP_HEADER = 'x-strict-aws-transport';
 interface MiddlewareStackClient {
   middlewareStack: {
     add: (
-      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+      ) => (args: unknown) => Promise<unknown>,
       options: { step: 'build'; name: string },
     ) => void;
   };
@@ -104,13 +106,19 @@ export function overPlainHttp<C>(client: C): C {
 
 function snake(settings: StrictSettings): Record<string, number> {
   return Object.fromEntries(
-    Object.entries(settings).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
+    Object.entries(settings).map(([k, v]) => [
+      k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+      v,
+    ]),
   );
 }
 
 function camel(settings: Record<string, number>): StrictSettings {
   return Object.fromEntries(
-    Object.entries(settings).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+    Object.entries(settings).map(([k, v]) => [
+      k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+      v,
+    ]),
   ) as StrictSettings;
 }
 
@@ -129,7 +137,12 @@ export class StrictAws {
     this.endpoint = endpoint.replace(/\/$/, '');
   }
 
-  async #call<T>(method: string, path: string, body?: unknown, okStatuses = [200, 201]): Promise<T> {
+  async #call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    okStatuses = [200, 201],
+  ): Promise<T> {
     const response = await fetch(`${this.endpoint}/_strict${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
@@ -182,14 +195,19 @@ export class StrictAws {
   }
 
   /** Waits until the replication queue (of the account) is empty; false on timeout. */
-  async drainReplication(options: { accountId?: string; timeoutSeconds?: number } = {}): Promise<boolean> {
+  async drainReplication(
+    options: { accountId?: string; timeoutSeconds?: number } = {},
+  ): Promise<boolean> {
     const query = new URLSearchParams({
       timeoutSeconds: String(options.timeoutSeconds ?? 30),
       ...(options.accountId ? { account: options.accountId } : {}),
     });
-    const out = await this.#call<{ drained: boolean }>('POST', `/replication/drain?${query}`, undefined, [
-      200, 504,
-    ]);
+    const out = await this.#call<{ drained: boolean }>(
+      'POST',
+      `/replication/drain?${query}`,
+      undefined,
+      [200, 504],
+    );
     return out.drained;
   }
 
@@ -203,7 +221,8 @@ export class StrictAws {
 
   /** Clears one fault (a hang it holds ends), or all of an account's, or all. */
   async clearFaults(which: { id?: string; accountId?: string } = {}): Promise<number> {
-    if (which.id) return (await this.#call<{ cleared: number }>('DELETE', `/faults/${which.id}`)).cleared;
+    if (which.id)
+      return (await this.#call<{ cleared: number }>('DELETE', `/faults/${which.id}`)).cleared;
     const query = which.accountId ? `?account=${which.accountId}` : '';
     return (await this.#call<{ cleared: number }>('DELETE', `/faults${query}`)).cleared;
   }
