@@ -121,7 +121,7 @@ describe('rule (l): fault injection', () => {
       region: 'us-east-1',
       credentials: account.operator.credentials,
       maxAttempts: 1,
-      requestHandler: { requestTimeout: 500 },
+      requestHandler: { requestTimeout: 500, throwOnRequestTimeout: true },
     });
     await expect(impatient.send(new ListKeysCommand({}))).rejects.toMatchObject({
       name: 'TimeoutError',

@@ -89,8 +89,11 @@ describe('rule (i): Glue job runs', () => {
       }),
     );
     const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: name }));
-    // moto's state manager moves the run on as it is read (immediately, by default).
-    const { JobRun } = await glue.send(new GetJobRunCommand({ JobName: name, RunId: JobRunId }));
+    // moto's state manager moves the run on as it is read (immediately, by default). The
+    // person looks (Seawall itself reads GetJobRuns).
+    const { JobRun } = await account.admin.clients
+      .glue()
+      .send(new GetJobRunCommand({ JobName: name, RunId: JobRunId }));
     return { state: JobRun?.JobRunState, error: JobRun?.ErrorMessage };
   }
 

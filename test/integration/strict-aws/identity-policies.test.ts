@@ -209,7 +209,7 @@ describe('rule (h): identity-based policies', () => {
         .send(
           new CreateTopicCommand({ Name: uniqueName('t'), Tags: [{ Key: 'team', Value: 'data' }] }),
         ),
-      { code: 'AuthorizationError', status: 403, message: /sns:TagResource/ },
+      { code: 'AuthorizationErrorException', status: 403, message: /sns:TagResource/ },
     );
     await expectAwsError(
       creator.clients.cloudwatch().send(

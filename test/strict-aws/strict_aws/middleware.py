@@ -70,14 +70,39 @@ def send(response: Response, start_response: StartResponse, method: str) -> list
     return [body]
 
 
+def discard_body(environ: dict[str, Any]) -> None:
+    """Reads what is left of a request the strict layer answers itself.
+
+    An unread body (a refused PutObject) would stay in the keep-alive connection and be
+    parsed as the next request."""
+    if "strict_aws.body" in environ:
+        return
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return
+    length = environ.get("CONTENT_LENGTH")
+    remaining = int(length) if length else None
+    if remaining is None and not environ.get("wsgi.input_terminated"):
+        return
+    while True:
+        chunk = stream.read(65536 if remaining is None else min(65536, remaining))
+        if not chunk:
+            return
+        if remaining is not None:
+            remaining -= len(chunk)
+            if remaining <= 0:
+                return
+
+
 def reset_connection(environ: dict[str, Any]) -> None:
     sock = environ.get("werkzeug.socket")
     if sock is None:
         return
     try:
-        # SO_LINGER 0: close() sends RST instead of FIN; the client sees ECONNRESET.
+        # close() would wait for werkzeug's file objects on the socket; shutdown() ends
+        # the connection now. The client sees it cut mid-request (ECONNRESET).
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.close()
+        sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
 
@@ -101,6 +126,7 @@ class StrictMiddleware:
             for rule in BEFORE:
                 rule(req, self.runtime)
         except AwsError as error:
+            discard_body(environ)
             status, headers, body = render(
                 error,
                 protocol=req.protocol,
@@ -110,10 +136,12 @@ class StrictMiddleware:
             )
             return send(Response(status, headers, body), start_response, req.method)
         except Respond as answer:
+            discard_body(environ)
             return send(answer.response, start_response, req.method)
         except ResetRequested:
             reset_connection(environ)
             raise
+        req.preload()
         response = call_app(self.moto_app, environ)
         if response.ok:
             for hook in AFTER:

@@ -147,6 +147,13 @@ class AwsRequest:
 
     # --- parameters -------------------------------------------------------------------
 
+    def preload(self) -> None:
+        """Buffers the body before moto reads it, so after-hooks can still parse it (moto
+        reads the socket itself). Object data (PutObject, UploadPart) is left alone."""
+        if self.protocol == REST_XML and self.operation in ("PutObject", "UploadPart"):
+            return
+        read_body(self.environ)
+
     @cached_property
     def params(self) -> dict[str, Any]:
         """The operation's input, shaped like the API's input structure."""
