@@ -45,7 +45,7 @@ try {
   const buckets = seawallObjects<ProtectedBucket>(kc, protectedBucketKind, namespace);
 
   const sts = new STSClient({
-    endpoint: stack.motoEndpoint,
+    endpoint: stack.awsEndpoint,
     region: 'us-east-1',
     credentials: ROOT_CREDENTIALS,
   });
@@ -61,7 +61,7 @@ try {
     sessionToken: Credentials?.SessionToken ?? '',
   };
   const s3 = new S3Client({
-    endpoint: stack.motoEndpoint,
+    endpoint: stack.awsEndpoint,
     region: 'ca-central-1',
     forcePathStyle: true,
     credentials,
@@ -80,7 +80,7 @@ try {
     logFile,
     {
       ...process.env,
-      SEAWALL_BENCH_ENDPOINT: stack.motoEndpoint,
+      SEAWALL_BENCH_ENDPOINT: stack.awsEndpoint,
       SEAWALL_BENCH_CREDENTIALS: JSON.stringify(credentials),
     },
   );

@@ -13,7 +13,7 @@ import { memoryOf, pooled, printTable, round, writeResults } from './lib.ts';
 
 const count = Number(process.argv[2] ?? 1000);
 const workers = Number(process.argv[3] ?? 4);
-const stack = await startStack({ withMoto: false });
+const stack = await startStack({ withAws: false });
 try {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(stack.kubeconfig);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run demo`: Seawall end to end on this machine, no cloud account needed.
 #
-#   set-up → local Kubernetes API + AWS emulator (moto) → CRDs → the operator →
+#   set-up → local Kubernetes API + the strict local AWS (moto with AWS's rules) → CRDs → the operator →
 #   examples/vancouver → Ready → raw data → a quality-pipeline run → drift put back.
 #
 # One progress line per step; every log goes to files under the state directory.
@@ -122,7 +122,7 @@ fi
 
 KINDS=$("$NODE" scripts/demo/helper.ts kinds 2>"$LOGS/kinds.log")
 
-step "Starting the local stack (etcd, kube-apiserver, moto_server)"
+step "Starting the local stack (etcd, kube-apiserver, the strict local AWS)"
 "$NODE" test/harness/stack-cli.ts --no-crds --info-file "$STATE/stack.json" \
   >"$LOGS/stack.log" 2>&1 &
 echo $! >"$STATE/stack.pid"
@@ -138,10 +138,10 @@ fi
 json() { "$NODE" -e "process.stdout.write(String(JSON.parse(require('fs').readFileSync('$STATE/stack.json','utf8'))$1))"; }
 export KUBECONFIG
 KUBECONFIG=$(json .kubeconfig)
-MOTO=$(json .motoEndpoint)
-ok "Kubernetes API $(json .apiServerUrl), moto $MOTO"
+MOTO=$(json .awsEndpoint)
+ok "Kubernetes API $(json .apiServerUrl), AWS $MOTO"
 
-# The operator, the seed script and the drift script all talk to moto.
+# The operator, the seed script and the drift script all talk to the strict local AWS.
 export AWS_ENDPOINT_URL="$MOTO" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export AWS_REGION=$REGION
 

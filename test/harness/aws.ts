@@ -1,47 +1,142 @@
-// AWS helpers for integration tests: each test file gets its own moto account (its own
-// IAM, KMS, S3 ownership ...) by assuming a role in a random account id, which moto
-// honours. Bucket names are global in S3, so tests still pick unique names.
+// AWS helpers for integration tests. Each test file gets its own account on the strict
+// local AWS (docs/local-aws.md) with two identities in it:
+// - `admin`, the person: a session of a role that does not exist in the account, which
+//   the strict layer treats as the account's administrator (bucket and key policies still
+//   apply). Tests set up data, make hand-made drift and inspect with it.
+// - `operator`, what Seawall runs as: the role `seawall-operator`, created in the account
+//   with exactly the policy `seawall iam-policy` prints (src/aws/iam-policy.generated.ts)
+//   and assumed through STS. Reconcilers and operators under test get its clients.
+// Bucket names are global in S3, so tests still pick unique names.
 import { randomInt } from 'node:crypto';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CallLog } from '../../src/aws/calls.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
+import { iamPolicy } from '../../src/aws/iam-policy.generated.ts';
+import type { PolicyDocument } from '../../src/aws/iam-policy.ts';
 import { stackInfo } from './kube.ts';
+import { StrictAws } from './strict-aws.ts';
 
 export const ROOT_CREDENTIALS: AwsCredentialIdentity = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
 
-export interface TestAccount {
-  accountId: string;
-  endpoint: string;
+export const OPERATOR_ROLE = 'seawall-operator';
+
+export interface Identity {
+  /** The session ARN AWS names in its errors. */
+  arn: string;
   credentials: AwsCredentialIdentity;
   clients: AwsClients;
 }
 
-export async function isolatedAccount(): Promise<TestAccount> {
-  const endpoint = stackInfo().motoEndpoint;
-  const accountId = String(randomInt(100_000_000_000, 999_999_999_999));
+export interface TestAccount {
+  accountId: string;
+  endpoint: string;
+  /** The person: set-up, hand-made drift, inspection. */
+  admin: Identity;
+  /** Seawall: the role holding exactly the generated IAM policy. */
+  operator: Identity;
+  /** The strict local AWS's control API. */
+  strict: StrictAws;
+}
+
+export interface AccountOptions {
+  /** Another endpoint (a proxy in front of the stack's AWS, another server). */
+  endpoint?: string;
+  /** The operator role's policy (default: the generated one). */
+  operatorPolicy?: PolicyDocument;
+  /** The account id (default: a random one). */
+  accountId?: string;
+}
+
+function credentialsOf(out: {
+  Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string };
+}): AwsCredentialIdentity {
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+  };
+}
+
+/** A session of `roleArn` (the strict layer does not evaluate trust policies for AssumeRole). */
+export async function assumeRole(
+  endpoint: string,
+  roleArn: string,
+  session: string,
+): Promise<AwsCredentialIdentity> {
   const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: ROOT_CREDENTIALS });
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/seawall-test`,
-      RoleSessionName: 'seawall-test',
+  return credentialsOf(
+    await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: session })),
+  );
+}
+
+function identity(endpoint: string, arn: string, credentials: AwsCredentialIdentity): Identity {
+  return {
+    arn,
+    credentials,
+    clients: new AwsClients({ endpoint, credentials, defaultRegion: 'us-east-1' }),
+  };
+}
+
+export async function isolatedAccount(options: AccountOptions = {}): Promise<TestAccount> {
+  const endpoint = options.endpoint ?? stackInfo().awsEndpoint;
+  const accountId = options.accountId ?? String(randomInt(100_000_000_000, 999_999_999_999));
+  const strict = new StrictAws(endpoint);
+  const adminCredentials = await assumeRole(
+    endpoint,
+    `arn:aws:iam::${accountId}:role/seawall-test`,
+    'seawall-test',
+  );
+  const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: adminCredentials });
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: OPERATOR_ROLE,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
     }),
   );
-  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey)
-    throw new Error('moto returned no credentials');
-  const credentials: AwsCredentialIdentity = {
-    accessKeyId: Credentials.AccessKeyId,
-    secretAccessKey: Credentials.SecretAccessKey,
-    ...(Credentials.SessionToken ? { sessionToken: Credentials.SessionToken } : {}),
-  };
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: OPERATOR_ROLE,
+      PolicyName: OPERATOR_ROLE,
+      PolicyDocument: JSON.stringify(options.operatorPolicy ?? iamPolicy),
+    }),
+  );
+  // The operator's role was set up long before Seawall runs: its propagation is over.
+  await strict.settle(accountId);
+  const operatorCredentials = await assumeRole(
+    endpoint,
+    `arn:aws:iam::${accountId}:role/${OPERATOR_ROLE}`,
+    'seawall',
+  );
   return {
     accountId,
     endpoint,
-    credentials,
-    clients: new AwsClients({ endpoint, credentials, defaultRegion: 'us-east-1' }),
+    admin: identity(
+      endpoint,
+      `arn:aws:sts::${accountId}:assumed-role/seawall-test/seawall-test`,
+      adminCredentials,
+    ),
+    operator: identity(
+      endpoint,
+      `arn:aws:sts::${accountId}:assumed-role/${OPERATOR_ROLE}/seawall`,
+      operatorCredentials,
+    ),
+    strict,
   };
 }
 

@@ -1,6 +1,6 @@
 // `npm run stack`: starts the local stack for a person and keeps it up until Ctrl-C.
 //
-//   --info-file PATH   write the stack info (StackInfo JSON: kubeconfig, moto endpoint,
+//   --info-file PATH   write the stack info (StackInfo JSON: kubeconfig, AWS endpoint,
 //                      logs) to PATH once everything is up; for scripts such as
 //                      scripts/demo.sh that run the stack in the background
 //   --no-crds          do not install crds/ (the caller installs them itself)
@@ -36,7 +36,7 @@ if (infoFile) {
   console.log(`Local stack is up (state in ${stack.dir}).
 
   export KUBECONFIG=${stack.kubeconfig}
-  export AWS_ENDPOINT_URL=${stack.motoEndpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
+  export AWS_ENDPOINT_URL=${stack.awsEndpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
   kubectl get crds
   kubectl get seawall -A
 

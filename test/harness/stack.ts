@@ -1,13 +1,14 @@
 // The local stack: etcd + kube-apiserver (the envtest way: no kubelet, no
-// controller-manager) and moto_server, all real processes on random loopback ports.
-// Binaries come from scripts/install-*.sh, which build or install them once per version
-// and cache them outside the repository.
+// controller-manager) and the strict local AWS (moto with AWS's rules, see
+// docs/local-aws.md), all real processes on random loopback ports. Binaries come from
+// scripts/install-*.sh, which build or install them once per version and cache them
+// outside the repository.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { freePort, type ManagedProcess, startProcess, waitUntilReady } from './processes.ts';
@@ -23,7 +24,8 @@ export interface StackInfo {
   /** A user in no group: RBAC decides what it may do (see manifests/ tests). */
   operatorUser: { name: string; token: string };
   caFile: string;
-  motoEndpoint: string;
+  /** The strict local AWS (moto behind AWS's rules); its control API is under /_strict/. */
+  awsEndpoint: string;
   logs: Record<string, string>;
 }
 
@@ -67,22 +69,50 @@ async function httpOk(url: string): Promise<boolean> {
 
 /** The plain-data part of a stack, fit to send to another process. */
 export function stackInfoOf(stack: Stack): StackInfo {
-  const { dir, kubeconfig, apiServerUrl, adminToken, operatorUser, caFile, motoEndpoint, logs } =
+  const { dir, kubeconfig, apiServerUrl, adminToken, operatorUser, caFile, awsEndpoint, logs } =
     stack;
-  return { dir, kubeconfig, apiServerUrl, adminToken, operatorUser, caFile, motoEndpoint, logs };
+  return { dir, kubeconfig, apiServerUrl, adminToken, operatorUser, caFile, awsEndpoint, logs };
+}
+
+/** The strict local AWS's Python package (run with the moto virtualenv's python). */
+export const strictAwsDir = join(repoRoot, 'test', 'strict-aws');
+
+/**
+ * Starts the strict local AWS on a port: `python -m strict_aws` with moto's virtualenv
+ * (scripts/install-moto.sh), ready once its control API answers. `settings` are flags
+ * (`--iam-propagation-seconds 3` ...); defaults are AWS-like (docs/local-aws.md).
+ */
+export async function startStrictAws(
+  port: number,
+  logFile: string,
+  settings: Record<string, number> = {},
+): Promise<ManagedProcess> {
+  const python = join(dirname(installed('install-moto.sh')), 'python');
+  const flags = Object.entries(settings).flatMap(([name, value]) => [
+    `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    String(value),
+  ]);
+  const proc = startProcess(
+    'strict-aws',
+    python,
+    ['-m', 'strict_aws', '--host', '127.0.0.1', '--port', String(port), ...flags],
+    logFile,
+    { ...process.env, PYTHONPATH: strictAwsDir, PYTHONDONTWRITEBYTECODE: '1' },
+  );
+  await waitUntilReady(proc, () => httpOk(`http://127.0.0.1:${port}/_strict/health`), 60_000);
+  return proc;
 }
 
 export interface StartOptions {
-  /** Skip moto (Kubernetes-only tests). */
-  withMoto?: boolean;
+  /** Skip the local AWS (Kubernetes-only tests). */
+  withAws?: boolean;
   /** Apply crds/ and wait until Established (default true). */
   installCrds?: boolean;
 }
 
 export async function startStack(options: StartOptions = {}): Promise<Stack> {
-  const { withMoto = true, installCrds = true } = options;
+  const { withAws = true, installCrds = true } = options;
   const kubeDir = installed('install-kube.sh');
-  const motoServer = withMoto ? installed('install-moto.sh') : undefined;
 
   const dir = mkdtempSync(join(tmpdir(), 'seawall-stack-'));
   const processes: ManagedProcess[] = [];
@@ -177,18 +207,11 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(apiServerUrl, caFile, 'seawall-admin', adminToken));
 
-    let motoEndpoint = '';
-    if (motoServer) {
-      const motoPort = await freePort();
-      motoEndpoint = `http://127.0.0.1:${motoPort}`;
-      const moto = startProcess(
-        'moto_server',
-        motoServer,
-        ['-H', '127.0.0.1', '-p', String(motoPort)],
-        join(dir, 'moto.log'),
-      );
-      processes.push(moto);
-      await waitUntilReady(moto, () => httpOk(`${motoEndpoint}/moto-api/`), 60_000);
+    let awsEndpoint = '';
+    if (withAws) {
+      const awsPort = await freePort();
+      awsEndpoint = `http://127.0.0.1:${awsPort}`;
+      processes.push(await startStrictAws(awsPort, join(dir, 'strict-aws.log')));
     }
 
     const info: StackInfo = {
@@ -198,7 +221,7 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
       adminToken,
       operatorUser: { name: 'seawall-operator', token: operatorToken },
       caFile,
-      motoEndpoint,
+      awsEndpoint,
       logs: Object.fromEntries(processes.map((p) => [p.name, p.logFile])),
     };
     writeFileSync(join(dir, 'stack.json'), JSON.stringify(info, null, 2));

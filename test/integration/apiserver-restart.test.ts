@@ -23,7 +23,7 @@ describe('API server restart', () => {
   const reconciler = recordingReconciler();
 
   beforeAll(async () => {
-    stack = await startStack({ withMoto: false });
+    stack = await startStack({ withAws: false });
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(stack.kubeconfig);
     buckets = seawallObjects(kc, protectedBucketKind, namespace);

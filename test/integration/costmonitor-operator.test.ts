@@ -50,9 +50,9 @@ describe('CostMonitor under the operator', () => {
     operator = await startTestOperator({
       kc,
       namespace,
-      aws: account.clients,
+      aws: account.operator.clients,
       reconcilers: [
-        costMonitorReconcilerFor({ aws: account.clients, kc }) as Reconciler<never, never>,
+        costMonitorReconcilerFor({ aws: account.operator.clients, kc }) as Reconciler<never, never>,
       ],
     });
   });
@@ -132,14 +132,14 @@ describe('CostMonitor under the operator', () => {
     });
 
     // An alarm goes off and charges arrive; a requested reconcile shows both.
-    await account.clients.cloudwatch('us-east-1').send(
+    await account.admin.clients.cloudwatch('us-east-1').send(
       new SetAlarmStateCommand({
         AlarmName: `seawall/${namespace}/${name}/billing/ninety`,
         StateValue: 'ALARM',
         StateReason: 'test',
       }),
     );
-    await account.clients.cloudwatch('us-east-1').send(
+    await account.admin.clients.cloudwatch('us-east-1').send(
       new PutMetricDataCommand({
         Namespace: 'AWS/Billing',
         MetricData: [

@@ -89,12 +89,12 @@ describe('CostMonitor reconciler against moto', () => {
   beforeAll(async () => {
     account = await isolatedAccount();
     log = new CallLog();
-    account.clients.observe(log.observer);
+    account.operator.clients.observe(log.observer);
     buckets = new FakeBuckets();
     buckets.put(readyProtectedBucket(NS, 'raw-data', rawBucket, REGION));
   });
 
-  const deps = () => ({ aws: account.clients, buckets });
+  const deps = () => ({ aws: account.operator.clients, buckets });
 
   it('creates everything as specified; a steady-state check makes zero writes', async () => {
     const name = uniqueName('cm');
@@ -109,7 +109,7 @@ describe('CostMonitor reconciler against moto', () => {
     // Topics: one in us-east-1 (billing) and one in the bucket region, each with its key.
     expect(status.topics?.map((t) => t.region)).toEqual([REGION, BILLING].sort());
     for (const topic of status.topics ?? []) {
-      const sns = account.clients.sns(topic.region);
+      const sns = account.admin.clients.sns(topic.region);
       const { Attributes = {} } = await sns.send(
         new GetTopicAttributesCommand({ TopicArn: topic.arn }),
       );
@@ -121,7 +121,7 @@ describe('CostMonitor reconciler against moto', () => {
         'email:data-team@example.org',
         'https:https://hooks.example.org/seawall',
       ]);
-      const policy = await account.clients
+      const policy = await account.admin.clients
         .kms(topic.region)
         .send(new GetKeyPolicyCommand({ KeyId: topic.keyArn, PolicyName: 'default' }));
       const statements = parsePolicy(policy.Policy)?.Statement ?? [];
@@ -133,7 +133,7 @@ describe('CostMonitor reconciler against moto', () => {
     const bucketTopic = status.topics?.find((t) => t.region === REGION)?.arn;
 
     // Billing alarms in us-east-1: 50% of 200 = 100 USD, and 180 USD.
-    const billing = await account.clients
+    const billing = await account.admin.clients
       .cloudwatch(BILLING)
       .send(new DescribeAlarmsCommand({ AlarmNamePrefix: `seawall/${NS}/${name}/` }));
     const byName = new Map(billing.MetricAlarms?.map((a) => [a.AlarmName, a]));
@@ -144,13 +144,13 @@ describe('CostMonitor reconciler against moto', () => {
     expect(half?.Dimensions).toEqual([{ Name: 'Currency', Value: 'USD' }]);
     expect(half?.AlarmActions).toEqual([billingTopic]);
     expect(byName.get(`seawall/${NS}/${name}/billing/hard`)?.Threshold).toBe(180);
-    const alarmTags = await account.clients
+    const alarmTags = await account.admin.clients
       .cloudwatch(BILLING)
       .send(new ListAlarmTagsCommand({ ResourceARN: half?.AlarmArn }));
     expect(alarmTags.Tags).toContainEqual({ Key: 'seawall.dev/owner', Value: owner });
 
     // S3 alarms in the bucket's region, daily, with the documented storage types.
-    const s3Alarms = await account.clients
+    const s3Alarms = await account.admin.clients
       .cloudwatch(REGION)
       .send(new DescribeAlarmsCommand({ AlarmNamePrefix: `seawall/${NS}/${name}/` }));
     const size = s3Alarms.MetricAlarms?.find((a) => a.MetricName === 'BucketSizeBytes');
@@ -176,7 +176,7 @@ describe('CostMonitor reconciler against moto', () => {
     );
 
     // Dashboard: banner, charges, the bucket's two charts, the pipeline's score.
-    const dashboard = await account.clients
+    const dashboard = await account.admin.clients
       .cloudwatch(BILLING)
       .send(new GetDashboardCommand({ DashboardName: `seawall-${NS}-${name}` }));
     const body = JSON.parse(dashboard.DashboardBody ?? '{}') as {
@@ -190,7 +190,7 @@ describe('CostMonitor reconciler against moto', () => {
     expect(status.dashboard?.name).toBe(`seawall-${NS}-${name}`);
 
     // Trail: multi-region, validated, KMS-encrypted, logging, owned.
-    const cloudtrail = account.clients.cloudtrail(REGION);
+    const cloudtrail = account.admin.clients.cloudtrail(REGION);
     const { Trail } = await cloudtrail.send(new GetTrailCommand({ Name: trailName }));
     expect(Trail?.IsMultiRegionTrail).toBe(true);
     expect(Trail?.IncludeGlobalServiceEvents).toBe(true);
@@ -213,7 +213,7 @@ describe('CostMonitor reconciler against moto', () => {
       state: 'Logging',
       logBucket,
     });
-    const keyPolicy = await account.clients
+    const keyPolicy = await account.admin.clients
       .kms(REGION)
       .send(new GetKeyPolicyCommand({ KeyId: status.auditTrail?.keyArn, PolicyName: 'default' }));
     const encrypt = parsePolicy(keyPolicy.Policy)?.Statement.find(
@@ -227,7 +227,7 @@ describe('CostMonitor reconciler against moto', () => {
     });
 
     // Log bucket: the ProtectedBucket protections, one policy, retention.
-    const s3 = account.clients.s3(REGION);
+    const s3 = account.admin.clients.s3(REGION);
     const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: logBucket }));
     const rule = encryption.ServerSideEncryptionConfiguration?.Rules?.[0];
     expect(rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('aws:kms');
@@ -284,11 +284,13 @@ describe('CostMonitor reconciler against moto', () => {
     expect(first.result.outcome).toBe('ready');
 
     const alarmName = `seawall/${NS}/${name}/billing/hard`;
-    const cloudwatch = account.clients.cloudwatch(BILLING);
+    const cloudwatch = account.admin.clients.cloudwatch(BILLING);
     const [alarm] =
       (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] })))
         .MetricAlarms ?? [];
-    await account.clients.cloudtrail(REGION).send(new StopLoggingCommand({ Name: trailName }));
+    await account.admin.clients
+      .cloudtrail(REGION)
+      .send(new StopLoggingCommand({ Name: trailName }));
     await cloudwatch.send(
       new PutMetricAlarmCommand({
         AlarmName: alarmName,
@@ -317,7 +319,7 @@ describe('CostMonitor reconciler against moto', () => {
     );
     // The billing topic loses its encryption and one subscription.
     const topic = first.result.status.topics?.find((t) => t.region === BILLING);
-    const sns = account.clients.sns(BILLING);
+    const sns = account.admin.clients.sns(BILLING);
     await sns.send(
       new SetTopicAttributesCommand({
         TopicArn: topic?.arn,
@@ -329,7 +331,7 @@ describe('CostMonitor reconciler against moto', () => {
     const hook = subs.Subscriptions?.find((s) => s.Protocol === 'https');
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: hook?.SubscriptionArn }));
     // The log bucket loses versioning and CloudTrail's policy statements.
-    const s3 = account.clients.s3(REGION);
+    const s3 = account.admin.clients.s3(REGION);
     await s3.send(
       new PutBucketVersioningCommand({
         Bucket: logBucket,
@@ -384,7 +386,7 @@ describe('CostMonitor reconciler against moto', () => {
       ].sort(),
     );
 
-    const status = await account.clients
+    const status = await account.admin.clients
       .cloudtrail(REGION)
       .send(new GetTrailStatusCommand({ Name: trailName }));
     expect(status.IsLogging).toBe(true);
@@ -416,7 +418,9 @@ describe('CostMonitor reconciler against moto', () => {
     };
     const first = await reconcile(deps(), costMonitor(NS, name, spec));
     expect(first.result.outcome).toBe('ready');
-    await account.clients.cloudtrail(REGION).send(new StopLoggingCommand({ Name: trailName }));
+    await account.admin.clients
+      .cloudtrail(REGION)
+      .send(new StopLoggingCommand({ Name: trailName }));
 
     log.clear();
     const second = await reconcile(deps(), first.next);
@@ -434,7 +438,7 @@ describe('CostMonitor reconciler against moto', () => {
     expect(second.result.status.auditTrail).toMatchObject({ isLogging: false, state: 'Stopped' });
     const ready = second.result.status.conditions?.find((c) => c.type === 'Ready');
     expect(ready).toMatchObject({ status: 'False', reason: 'DriftDetected' });
-    const status = await account.clients
+    const status = await account.admin.clients
       .cloudtrail(REGION)
       .send(new GetTrailStatusCommand({ Name: trailName }));
     expect(status.IsLogging).toBe(false);
@@ -452,7 +456,7 @@ describe('CostMonitor reconciler against moto', () => {
     expect(first.result.status.alarmsInAlarm).toBe(0);
 
     const alarmName = `seawall/${NS}/${name}/billing/eighty`;
-    await account.clients.cloudwatch(BILLING).send(
+    await account.admin.clients.cloudwatch(BILLING).send(
       new SetAlarmStateCommand({
         AlarmName: alarmName,
         StateValue: 'ALARM',
@@ -460,7 +464,7 @@ describe('CostMonitor reconciler against moto', () => {
       }),
     );
     const at = new Date(Date.now() - 60_000);
-    await account.clients.cloudwatch(BILLING).send(
+    await account.admin.clients.cloudwatch(BILLING).send(
       new PutMetricDataCommand({
         Namespace: 'AWS/Billing',
         MetricData: [
@@ -546,15 +550,17 @@ describe('CostMonitor reconciler against moto', () => {
     expect(second.result.status.topics?.map((t) => t.region)).toEqual([BILLING]);
     expect(second.result.status.alarms?.map((a) => a.kind)).toEqual(['Billing']);
     expect(second.result.status.dashboard).toBeUndefined();
-    const alarms = await account.clients
+    const alarms = await account.admin.clients
       .cloudwatch('us-west-2')
       .send(new DescribeAlarmsCommand({ AlarmNamePrefix: `seawall/${NS}/${name}/` }));
     expect(alarms.MetricAlarms).toEqual([]);
     await expect(
-      account.clients.sns('us-west-2').send(new GetTopicAttributesCommand({ TopicArn: west?.arn })),
+      account.admin.clients
+        .sns('us-west-2')
+        .send(new GetTopicAttributesCommand({ TopicArn: west?.arn })),
     ).rejects.toBeDefined();
     await expect(
-      account.clients
+      account.admin.clients
         .cloudwatch(BILLING)
         .send(new GetDashboardCommand({ DashboardName: `seawall-${NS}-${name}` })),
     ).rejects.toBeDefined();
@@ -574,11 +580,11 @@ describe('CostMonitor reconciler against moto', () => {
     const gone = await reconcile(deps(), deleting);
     expect(gone.result.outcome).toBe('finalized');
     expect(log.writes()).toEqual([]);
-    const { Trail } = await account.clients
+    const { Trail } = await account.admin.clients
       .cloudtrail(REGION)
       .send(new GetTrailCommand({ Name: trailName }));
     expect(Trail?.Name).toBe(trailName);
-    await account.clients.s3(REGION).send(new HeadBucketCommand({ Bucket: logBucket }));
+    await account.admin.clients.s3(REGION).send(new HeadBucketCommand({ Bucket: logBucket }));
   });
 
   it('under Delete, removes what it created but never a log bucket that holds logs', async () => {
@@ -588,7 +594,7 @@ describe('CostMonitor reconciler against moto', () => {
     const trailName = uniqueName('audit');
     // A log bucket Seawall made earlier that already holds a log file. It is seeded before
     // the TLS-only policy exists: moto enforces that Deny on every PutObject.
-    const s3 = account.clients.s3(REGION);
+    const s3 = account.admin.clients.s3(REGION);
     await s3.send(
       new CreateBucketCommand({
         Bucket: logBucket,
@@ -627,29 +633,29 @@ describe('CostMonitor reconciler against moto', () => {
 
     // The log bucket and its key stay; the rest is gone.
     await s3.send(new HeadBucketCommand({ Bucket: logBucket }));
-    const trailKey = await account.clients
+    const trailKey = await account.admin.clients
       .kms(REGION)
       .send(new DescribeKeyCommand({ KeyId: first.result.status.auditTrail?.keyArn }));
     expect(trailKey.KeyMetadata?.KeyState).toBe('Enabled');
     await expect(
-      account.clients.cloudtrail(REGION).send(new GetTrailCommand({ Name: trailName })),
+      account.admin.clients.cloudtrail(REGION).send(new GetTrailCommand({ Name: trailName })),
     ).rejects.toMatchObject({ name: 'TrailNotFoundException' });
-    const alarms = await account.clients
+    const alarms = await account.admin.clients
       .cloudwatch(BILLING)
       .send(new DescribeAlarmsCommand({ AlarmNamePrefix: `seawall/${NS}/${name}/` }));
     expect(alarms.MetricAlarms).toEqual([]);
     await expect(
-      account.clients
+      account.admin.clients
         .cloudwatch(BILLING)
         .send(new GetDashboardCommand({ DashboardName: `seawall-${NS}-${name}` })),
     ).rejects.toBeDefined();
     for (const topic of topics) {
       await expect(
-        account.clients
+        account.admin.clients
           .sns(topic.region)
           .send(new GetTopicAttributesCommand({ TopicArn: topic.arn })),
       ).rejects.toBeDefined();
-      const key = await account.clients
+      const key = await account.admin.clients
         .kms(topic.region)
         .send(new DescribeKeyCommand({ KeyId: topic.keyArn }));
       expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
@@ -676,9 +682,9 @@ describe('CostMonitor reconciler against moto', () => {
     expect(gone.result.error).toBeUndefined();
     expect(gone.result.outcome).toBe('finalized');
     await expect(
-      account.clients.s3(REGION).send(new HeadBucketCommand({ Bucket: logBucket })),
+      account.admin.clients.s3(REGION).send(new HeadBucketCommand({ Bucket: logBucket })),
     ).rejects.toBeDefined();
-    const key = await account.clients
+    const key = await account.admin.clients
       .kms(REGION)
       .send(new DescribeKeyCommand({ KeyId: first.result.status.auditTrail?.keyArn }));
     expect(key.KeyMetadata?.KeyState).toBe('PendingDeletion');
@@ -687,7 +693,7 @@ describe('CostMonitor reconciler against moto', () => {
   it('uses an existing log bucket whose policy the user owns: Seawall never writes it', async () => {
     const name = uniqueName('cm');
     const existing = uniqueName('sw-theirs');
-    const s3 = account.clients.s3(REGION);
+    const s3 = account.admin.clients.s3(REGION);
     await s3.send(
       new CreateBucketCommand({
         Bucket: existing,
@@ -707,11 +713,11 @@ describe('CostMonitor reconciler against moto', () => {
     expect(first.result.outcome).toBe('ready');
     const s3Writes = log.writes().filter((w) => w.service === 's3');
     expect(s3Writes).toEqual([]);
-    const { Trail } = await account.clients
+    const { Trail } = await account.admin.clients
       .cloudtrail(REGION)
       .send(new GetTrailCommand({ Name: trailName }));
     expect(Trail?.S3BucketName).toBe(existing);
-    const selectors = await account.clients
+    const selectors = await account.admin.clients
       .cloudtrail(REGION)
       .send(new GetEventSelectorsCommand({ TrailName: trailName }));
     expect(selectors.TrailARN).toBe(Trail?.TrailARN);

@@ -18,7 +18,10 @@ import { uniqueName } from '../harness/kube.ts';
 
 const TESTDATA = new URL('../../src/dq/testdata/', import.meta.url);
 
+/** The person's S3 (test data in, results out). */
 let s3: S3Client;
+/** The operator's S3: the embedded engine runs inside Seawall. */
+let engineS3: S3Client;
 let raw: string;
 let lake: string;
 
@@ -29,7 +32,8 @@ async function text(bucket: string, key: string): Promise<string> {
 
 beforeAll(async () => {
   const account = await isolatedAccount();
-  s3 = account.clients.s3();
+  s3 = account.admin.clients.s3();
+  engineS3 = account.operator.clients.s3();
   raw = uniqueName('dq-raw');
   lake = uniqueName('dq-lake');
   await s3.send(new CreateBucketCommand({ Bucket: raw }));
@@ -38,7 +42,7 @@ beforeAll(async () => {
 
 function locations(runId: string, prefix: string, format: 'csv' | 'jsonl' = 'csv') {
   return {
-    s3,
+    s3: engineS3,
     source: { bucket: raw, prefix, format },
     trusted: { bucket: lake, prefix: 'trusted' },
     quarantine: { bucket: lake, prefix: 'quarantine' },

@@ -1,45 +1,22 @@
-// The generated IAM policy against moto with IAM enforcement on: a user holding exactly
-// `seawall iam-policy` reconciles a ProtectedBucket end to end (create, drift check,
-// delete), and the operator under those credentials brings all three kinds to Ready;
-// the same policy without one action leaves the resource Stalled with reason AccessDenied
-// (and a message naming the action where the AWS error carries it).
-//
-// This file starts its own moto_server (the shared one has enforcement off): with
-// INITIAL_NO_AUTH_ACTION_COUNT=N moto lets the first N requests through unauthenticated
-// (here: create an admin user, give it a policy, create its key), then checks every
-// request's signature and the caller's IAM policies.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  CreateAccessKeyCommand,
-  CreateUserCommand,
-  IAMClient,
-  PutUserPolicyCommand,
-} from '@aws-sdk/client-iam';
-import { HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+// The generated IAM policy on the strict local AWS, which evaluates every call of the
+// operator's role against that role's policy (docs/local-aws.md, rule h): a role holding
+// exactly `seawall iam-policy` reconciles a ProtectedBucket end to end (create, drift
+// check, delete), and the operator under that role brings all three kinds to Ready; the
+// same policy without one action leaves the resource Stalled with reason AccessDenied and
+// a message naming the action.
+import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import * as k8s from '@kubernetes/client-node';
-import type { AwsCredentialIdentity } from '@smithy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProtectedBucket, ProtectedBucketSpec } from '../../src/api/protectedbucket.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
 import { iamPolicy } from '../../src/aws/iam-policy.generated.ts';
 import { type PolicyDocument, withoutAction } from '../../src/aws/iam-policy.ts';
 import { createReconcilers } from '../../src/kinds/index.ts';
 import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket/reconciler.ts';
+import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
 import { adminKubeConfig, createNamespace, eventually, uniqueName } from '../harness/kube.ts';
 import { startTestOperator } from '../harness/operator.ts';
-import {
-  freePort,
-  type ManagedProcess,
-  startProcess,
-  waitUntilReady,
-} from '../harness/processes.ts';
-import { repoRoot } from '../harness/stack.ts';
 import { pbObject, reconcile } from './protectedbucket-fixtures.ts';
-
-const BOOTSTRAP_CALLS = 3;
 
 interface Obj {
   status?: {
@@ -49,30 +26,19 @@ interface Obj {
 }
 const NS = 'iam-policy';
 
-/**
- * moto checks two permissions under names AWS does not use, so the test user also gets
- * moto's names (nothing of the generated policy is added or removed):
- * - a HEAD bucket request is checked as `s3:HeadBucket` (AWS checks s3:ListBucket, which
- *   the policy grants);
- * - CloudWatch calls are checked under its SigV4 signing name, `monitoring:<Action>`
- *   (AWS's prefix is `cloudwatch:`).
- */
-function forMoto(policy: PolicyDocument): PolicyDocument {
-  const monitoring = policy.Statement.flatMap((st) => st.Action)
-    .filter((a) => a.startsWith('cloudwatch:'))
-    .map((a) => a.replace(/^cloudwatch:/, 'monitoring:'));
-  return {
-    ...policy,
-    Statement: [
-      ...policy.Statement,
-      {
-        Sid: 'MotoActionNames',
-        Effect: 'Allow',
-        Action: ['s3:HeadBucket', ...monitoring],
-        Resource: '*',
-      },
-    ],
-  };
+/** An account whose operator role holds `policy`, and that role's clients. */
+async function operatorWith(
+  policy: PolicyDocument,
+): Promise<{ account: TestAccount; aws: AwsClients }> {
+  const account = await isolatedAccount({ operatorPolicy: policy });
+  // maxAttempts 1: an AccessDenied is final, no need to let the SDK retry.
+  const aws = new AwsClients({
+    endpoint: account.endpoint,
+    credentials: account.operator.credentials,
+    defaultRegion: 'us-east-1',
+    maxAttempts: 1,
+  });
+  return { account, aws };
 }
 
 function spec(bucket: string): ProtectedBucketSpec {
@@ -87,101 +53,22 @@ function spec(bucket: string): ProtectedBucketSpec {
   };
 }
 
-describe('the generated IAM policy under moto IAM enforcement', () => {
-  let moto: ManagedProcess;
-  let endpoint: string;
-  let admin: IAMClient;
-  let adminCredentials: AwsCredentialIdentity;
-
-  async function userWithPolicy(policy: PolicyDocument): Promise<AwsCredentialIdentity> {
-    const name = uniqueName('seawall-operator');
-    await admin.send(new CreateUserCommand({ UserName: name }));
-    await admin.send(
-      new PutUserPolicyCommand({
-        UserName: name,
-        PolicyName: 'seawall-operator',
-        PolicyDocument: JSON.stringify(policy),
-      }),
-    );
-    const { AccessKey } = await admin.send(new CreateAccessKeyCommand({ UserName: name }));
-    return {
-      accessKeyId: AccessKey?.AccessKeyId ?? '',
-      secretAccessKey: AccessKey?.SecretAccessKey ?? '',
-    };
-  }
-
-  function clients(credentials: AwsCredentialIdentity): AwsClients {
-    // maxAttempts 1: an AccessDenied is final, no need to let the SDK retry.
-    return new AwsClients({ endpoint, credentials, defaultRegion: 'us-east-1', maxAttempts: 1 });
-  }
-
-  beforeAll(async () => {
-    const motoServer = execFileSync('bash', [join(repoRoot, 'scripts/install-moto.sh')], {
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')
-      .pop() as string;
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    const dir = mkdtempSync(join(tmpdir(), 'seawall-moto-iam-'));
-    moto = startProcess(
-      'moto_server (IAM enforced)',
-      motoServer,
-      ['-H', '127.0.0.1', '-p', String(port)],
-      join(dir, 'moto.log'),
-      { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: String(BOOTSTRAP_CALLS) },
-    );
-    await waitUntilReady(
-      moto,
-      async () => (await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) })).ok,
-      60_000,
-    );
-    // The first BOOTSTRAP_CALLS requests are not checked: make an administrator.
-    const bootstrap = new IAMClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIABOOTSTRAP', secretAccessKey: 'bootstrap' },
-    });
-    await bootstrap.send(new CreateUserCommand({ UserName: 'admin' }));
-    await bootstrap.send(
-      new PutUserPolicyCommand({
-        UserName: 'admin',
-        PolicyName: 'admin',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-        }),
-      }),
-    );
-    const { AccessKey } = await bootstrap.send(new CreateAccessKeyCommand({ UserName: 'admin' }));
-    adminCredentials = {
-      accessKeyId: AccessKey?.AccessKeyId ?? '',
-      secretAccessKey: AccessKey?.SecretAccessKey ?? '',
-    };
-    admin = new IAMClient({ endpoint, region: 'us-east-1', credentials: adminCredentials });
-  });
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
-
-  it('enforcement is on: a user with no policy is refused', async () => {
-    const credentials = await userWithPolicy({
+describe('the generated IAM policy, enforced by the strict local AWS', () => {
+  it('enforcement is on: a role with no S3 permission is refused', async () => {
+    const { aws } = await operatorWith({
       Version: '2012-10-17',
       Statement: [
         { Sid: 'Nothing', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' },
       ],
     });
-    const s3 = new S3Client({ endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
-    await expect(s3.send(new HeadBucketCommand({ Bucket: 'anything' }))).rejects.toMatchObject({
-      $metadata: { httpStatusCode: 403 },
-    });
+    await expect(
+      aws.s3().send(new HeadBucketCommand({ Bucket: uniqueName('anything') })),
+    ).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
   });
 
   it('exactly the generated policy reconciles a ProtectedBucket: create, drift check, delete', async () => {
-    const credentials = await userWithPolicy(forMoto(iamPolicy));
-    const reconciler = createProtectedBucketReconciler({ aws: clients(credentials) });
+    const { aws } = await operatorWith(iamPolicy);
+    const reconciler = createProtectedBucketReconciler({ aws });
     const bucket = uniqueName('sw-iam');
     const object = pbObject(NS, uniqueName('pb'), spec(bucket));
 
@@ -216,9 +103,10 @@ describe('the generated IAM policy under moto IAM enforcement', () => {
         annotations?: object,
       ) => Promise<unknown>;
       read: (plural: string, name: string) => Promise<Obj>;
+      account: TestAccount;
     }) => Promise<void>,
   ): Promise<void> {
-    const aws = clients(await userWithPolicy(policy));
+    const { account, aws } = await operatorWith(policy);
     const kc = adminKubeConfig();
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     const namespace = await createNamespace(kc, 'iam-kinds');
@@ -244,6 +132,7 @@ describe('the generated IAM policy under moto IAM enforcement', () => {
           }),
         read: async (plural, name) =>
           (await custom.getNamespacedCustomObject({ ...api, plural, name })) as Obj,
+        account,
       });
     } finally {
       await operator.stop(1000);
@@ -275,8 +164,6 @@ describe('the generated IAM policy under moto IAM enforcement', () => {
   const dataBucket = (bucket: string) => ({
     bucketName: bucket,
     region: 'us-east-1',
-    // moto enforces a TLS-only bucket policy on every PutObject (a moto gap).
-    enforceTLS: false,
     backup: { bucketName: `${bucket}-backup`, region: 'us-west-2' },
   });
 
@@ -291,17 +178,11 @@ describe('the generated IAM policy under moto IAM enforcement', () => {
   });
 
   it('exactly the generated policy: the operator brings all three kinds to Ready', async () => {
-    await withOperator(forMoto(iamPolicy), async ({ create, read }) => {
+    await withOperator(iamPolicy, async ({ create, read, account }) => {
       const bucket = uniqueName('sw-iam-data');
       await create('protectedbuckets', 'ProtectedBucket', 'data', dataBucket(bucket));
       await ready(read, 'protectedbuckets', 'data');
-      const s3 = new S3Client({
-        endpoint,
-        region: 'us-east-1',
-        credentials: adminCredentials,
-        forcePathStyle: true,
-      });
-      await s3.send(
+      await account.admin.clients.s3().send(
         new PutObjectCommand({
           Bucket: bucket,
           Key: 'raw/meters.csv',
@@ -331,35 +212,32 @@ describe('the generated IAM policy under moto IAM enforcement', () => {
   });
 
   it('without sns:CreateTopic a CostMonitor is Stalled with AccessDenied naming the action', async () => {
-    await withOperator(
-      forMoto(withoutAction(iamPolicy, 'sns:CreateTopic')),
-      async ({ create, read }) => {
-        await create(
-          'protectedbuckets',
-          'ProtectedBucket',
-          'data',
-          dataBucket(uniqueName('sw-iam-data')),
-        );
-        await ready(read, 'protectedbuckets', 'data');
-        await create('costmonitors', 'CostMonitor', 'costs', costMonitor());
-        const stalled = await eventually(
-          async () => {
-            const c = condition(await read('costmonitors', 'costs'), 'Stalled');
-            return c?.status === 'True' ? c : undefined;
-          },
-          { what: 'CostMonitor Stalled' },
-        );
-        expect(stalled).toMatchObject({ reason: 'AccessDenied' });
-        expect(stalled.message).toContain('sns:CreateTopic');
-      },
-    );
+    await withOperator(withoutAction(iamPolicy, 'sns:CreateTopic'), async ({ create, read }) => {
+      await create(
+        'protectedbuckets',
+        'ProtectedBucket',
+        'data',
+        dataBucket(uniqueName('sw-iam-data')),
+      );
+      await ready(read, 'protectedbuckets', 'data');
+      await create('costmonitors', 'CostMonitor', 'costs', costMonitor());
+      const stalled = await eventually(
+        async () => {
+          const c = condition(await read('costmonitors', 'costs'), 'Stalled');
+          return c?.status === 'True' ? c : undefined;
+        },
+        { what: 'CostMonitor Stalled' },
+      );
+      expect(stalled).toMatchObject({ reason: 'AccessDenied' });
+      expect(stalled.message).toContain('sns:CreateTopic');
+    });
   });
 
   it.each([['iam:CreateRole'], ['iam:PutRolePolicy']])(
     'without %s the resource is Stalled with AccessDenied naming the action',
     async (action) => {
-      const credentials = await userWithPolicy(forMoto(withoutAction(iamPolicy, action)));
-      const reconciler = createProtectedBucketReconciler({ aws: clients(credentials) });
+      const { aws } = await operatorWith(withoutAction(iamPolicy, action));
+      const reconciler = createProtectedBucketReconciler({ aws });
       const result = await reconcile(
         reconciler,
         pbObject(NS, uniqueName('pb'), spec(uniqueName('sw-iam'))),
@@ -372,18 +250,17 @@ describe('the generated IAM policy under moto IAM enforcement', () => {
     },
   );
 
-  // moto answers a denied KMS call (a JSON API) with an XML body the SDK cannot parse, and
-  // a denied S3 call with a bare "Access Denied": the message still names the action,
-  // because the AWS client tags every error with the call that failed and the classifier
-  // adds the actions that call needs (see docs/security.md, "AccessDenied messages").
+  // AWS names the action in its message ("... is not authorized to perform: <action> ...");
+  // for a bodiless 403 (HeadBucket) the AWS client's hint names it instead (see
+  // docs/security.md, "AccessDenied messages").
   it.each([
     ['kms:EnableKeyRotation'],
     ['kms:CreateKey'],
     ['s3:PutBucketVersioning'],
     ['s3:PutBucketPolicy'],
   ])('without %s the resource is Stalled with AccessDenied naming the action', async (action) => {
-    const credentials = await userWithPolicy(forMoto(withoutAction(iamPolicy, action)));
-    const reconciler = createProtectedBucketReconciler({ aws: clients(credentials) });
+    const { aws } = await operatorWith(withoutAction(iamPolicy, action));
+    const reconciler = createProtectedBucketReconciler({ aws });
     const result = await reconcile(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(uniqueName('sw-iam'))),

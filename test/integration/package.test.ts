@@ -168,7 +168,7 @@ spec:
 `,
     );
     const plan = await run(['plan', '-f', 'bucket.yaml', '--no-color'], '', {
-      AWS_ENDPOINT_URL: stackInfo().motoEndpoint,
+      AWS_ENDPOINT_URL: stackInfo().awsEndpoint,
       AWS_ACCESS_KEY_ID: ROOT_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: ROOT_CREDENTIALS.secretAccessKey,
       AWS_REGION: 'ca-central-1',

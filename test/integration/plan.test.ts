@@ -45,7 +45,7 @@ describe('seawall plan', () => {
   function readOnlyClients(log: CallLog): AwsClients {
     return new AwsClients({
       endpoint: account.endpoint,
-      credentials: account.credentials,
+      credentials: account.operator.credentials,
       defaultRegion: REGION,
       readOnly: true,
       observers: [log.observer],
@@ -59,7 +59,7 @@ describe('seawall plan', () => {
       region: REGION,
       enforceTLS: false,
     };
-    const operator = createProtectedBucketReconciler({ aws: account.clients });
+    const operator = createProtectedBucketReconciler({ aws: account.operator.clients });
     const created = await reconcile(operator, pbObject(namespace, name, spec));
     expect(created.outcome).toBe('ready');
 
@@ -78,7 +78,7 @@ describe('seawall plan', () => {
     expect(steady.map((p) => [p.state, p.changes])).toEqual([['no-changes', []]]);
 
     // Someone suspends versioning by hand.
-    await account.clients.s3(REGION).send(
+    await account.admin.clients.s3(REGION).send(
       new PutBucketVersioningCommand({
         Bucket: spec.bucketName,
         VersioningConfiguration: { Status: 'Suspended' },
@@ -134,7 +134,7 @@ describe('seawall plan', () => {
       enforceTLS: false,
     };
     const created = await reconcile(
-      createProtectedBucketReconciler({ aws: account.clients }),
+      createProtectedBucketReconciler({ aws: account.operator.clients }),
       pbObject(namespace, name, spec),
     );
     // Store the object and the status the operator recorded, as the controller would.
@@ -181,16 +181,16 @@ describe('seawall plan', () => {
           env: {
             ...process.env,
             AWS_ENDPOINT_URL: account.endpoint,
-            AWS_ACCESS_KEY_ID: account.credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: account.credentials.secretAccessKey,
-            AWS_SESSION_TOKEN: account.credentials.sessionToken ?? '',
+            AWS_ACCESS_KEY_ID: account.operator.credentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: account.operator.credentials.secretAccessKey,
+            AWS_SESSION_TOKEN: account.operator.credentials.sessionToken ?? '',
             AWS_REGION: REGION,
           },
         },
       );
     const clean = run();
     expect(clean.status, clean.stderr).toBe(0);
-    await account.clients.s3(REGION).send(
+    await account.admin.clients.s3(REGION).send(
       new PutBucketVersioningCommand({
         Bucket: spec.bucketName,
         VersioningConfiguration: { Status: 'Suspended' },

@@ -50,7 +50,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
 
   async function bucketExists(bucket: string, region: string): Promise<boolean> {
     try {
-      await account.clients.s3(region).send(new HeadBucketCommand({ Bucket: bucket }));
+      await account.admin.clients.s3(region).send(new HeadBucketCommand({ Bucket: bucket }));
       return true;
     } catch (error) {
       if (isAwsError(error, 'NotFound', 'NoSuchBucket')) return false;
@@ -59,7 +59,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
   }
 
   async function keyState(arn: string | undefined, region: string) {
-    const out = await account.clients
+    const out = await account.admin.clients
       .kms(region)
       .send(new DescribeKeyCommand({ KeyId: arn ?? 'missing' }));
     return out.KeyMetadata;
@@ -67,7 +67,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
 
   async function roleExists(bucket: string): Promise<boolean> {
     try {
-      await account.clients
+      await account.admin.clients
         .iam()
         .send(new GetRoleCommand({ RoleName: replicationRoleName(bucket) }));
       return true;
@@ -79,7 +79,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
 
   it('Retain: the resource goes, every AWS resource stays', async () => {
     const bucket = uniqueName('sw-retain');
-    const reconciler = createProtectedBucketReconciler({ aws: account.clients });
+    const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
     const ready = await reconcile(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(bucket, 'Retain')),
@@ -95,7 +95,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
 
   it('Delete with empty buckets: rule, role and buckets removed, keys scheduled for 30 days', async () => {
     const bucket = uniqueName('sw-del');
-    const reconciler = createProtectedBucketReconciler({ aws: account.clients });
+    const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
     const ready = await reconcile(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(bucket, 'Delete')),
@@ -123,12 +123,12 @@ describe('ProtectedBucket deletion and crash recovery', () => {
 
   it('Delete with a non-empty bucket: Stalled naming bucket and count, nothing removed', async () => {
     const bucket = uniqueName('sw-full');
-    const reconciler = createProtectedBucketReconciler({ aws: account.clients });
+    const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
     const ready = await reconcile(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(bucket, 'Delete')),
     );
-    const s3 = account.clients.s3(REGION);
+    const s3 = account.admin.clients.s3(REGION);
     // moto enforces the TLS-only Deny even over TLS: seed with the policy lifted, then let
     // the drift check put it back.
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
@@ -172,7 +172,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
       const name = uniqueName('pb');
       let creates = 0;
       const crashing = createProtectedBucketReconciler({
-        aws: account.clients,
+        aws: account.operator.clients,
         hooks: {
           afterCreateKey: () => {
             creates += 1;
@@ -189,7 +189,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
       expect(crashed.stored.status?.pendingCreations?.[0]?.resource).toMatch(/^KMS key for /);
       const clients = new AwsClients({
         endpoint: account.endpoint,
-        credentials: account.credentials,
+        credentials: account.operator.credentials,
         defaultRegion: 'us-east-1',
       });
       const restarted = await reconcile(
@@ -200,8 +200,8 @@ describe('ProtectedBucket deletion and crash recovery', () => {
       expect(restarted.error).toBeUndefined();
       expect(restarted.outcome).toBe('ready');
       const owner = `${NS}/ProtectedBucket/${name}`;
-      expect(await ownedKeys(account.clients.kms(REGION), owner)).toHaveLength(1);
-      expect(await ownedKeys(account.clients.kms(BACKUP_REGION), owner)).toHaveLength(1);
+      expect(await ownedKeys(account.admin.clients.kms(REGION), owner)).toHaveLength(1);
+      expect(await ownedKeys(account.admin.clients.kms(BACKUP_REGION), owner)).toHaveLength(1);
       expect(restarted.status.keyArn).toBeDefined();
     },
   );

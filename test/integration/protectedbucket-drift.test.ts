@@ -68,9 +68,9 @@ function spec(bucket: string, driftPolicy: 'Correct' | 'Report'): ProtectedBucke
 async function makeDrift(account: TestAccount, bucket: string, keyArn: string) {
   // moto answers EnableKey/DisableKey given an ARN with a 500: use the bare key id.
   const keyId = keyArn.split('/').pop() ?? keyArn;
-  const s3 = account.clients.s3(REGION);
-  const kms = account.clients.kms(REGION);
-  const iam = account.clients.iam();
+  const s3 = account.admin.clients.s3(REGION);
+  const kms = account.admin.clients.kms(REGION);
+  const iam = account.admin.clients.iam();
   const roleName = replicationRoleName(bucket);
   await s3.send(
     new PutBucketVersioningCommand({
@@ -210,12 +210,12 @@ describe('ProtectedBucket drift', () => {
   beforeAll(async () => {
     account = await isolatedAccount();
     log = new CallLog();
-    account.clients.observe(log.observer);
+    account.operator.clients.observe(log.observer);
   });
 
   it('Correct: every hand-made drift is put back and recorded; the next check is clean', async () => {
     const bucket = uniqueName('sw-drift');
-    const reconciler = createProtectedBucketReconciler({ aws: account.clients });
+    const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
     const first = await reconcile(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(bucket, 'Correct')),
@@ -240,8 +240,8 @@ describe('ProtectedBucket drift', () => {
     });
 
     // AWS is back in line.
-    const s3 = account.clients.s3(REGION);
-    const kms = account.clients.kms(REGION);
+    const s3 = account.admin.clients.s3(REGION);
+    const kms = account.admin.clients.kms(REGION);
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBe(
       'Enabled',
     );
@@ -290,7 +290,7 @@ describe('ProtectedBucket drift', () => {
         'Enable IAM User Permissions',
       ]),
     );
-    const iam = account.clients.iam();
+    const iam = account.admin.clients.iam();
     const roleName = replicationRoleName(bucket);
     const inline = await iam.send(
       new GetRolePolicyCommand({ RoleName: roleName, PolicyName: REPLICATION_POLICY_NAME }),
@@ -312,7 +312,7 @@ describe('ProtectedBucket drift', () => {
 
   it('Report: every drift is recorded, nothing is written, and the resource is not Ready', async () => {
     const bucket = uniqueName('sw-report');
-    const reconciler = createProtectedBucketReconciler({ aws: account.clients });
+    const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
     const first = await reconcile(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(bucket, 'Report')),
@@ -329,7 +329,7 @@ describe('ProtectedBucket drift', () => {
     expect(check.status.versioning).toBe('Suspended');
     const ready = check.status.conditions?.find((c) => c.type === 'Ready');
     expect(ready).toMatchObject({ status: 'False', reason: 'DriftDetected' });
-    const s3 = account.clients.s3(REGION);
+    const s3 = account.admin.clients.s3(REGION);
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBe(
       'Suspended',
     );
@@ -343,13 +343,13 @@ describe('ProtectedBucket drift', () => {
     'a backup bucket deleted by hand under %s: recorded; recreated only under Correct',
     async (driftPolicy) => {
       const bucket = uniqueName('sw-gone');
-      const reconciler = createProtectedBucketReconciler({ aws: account.clients });
+      const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
       const first = await reconcile(
         reconciler,
         pbObject(NS, uniqueName('pb'), spec(bucket, driftPolicy)),
       );
       expect(first.outcome).toBe('ready');
-      const backupS3 = account.clients.s3(BACKUP_REGION);
+      const backupS3 = account.admin.clients.s3(BACKUP_REGION);
       await backupS3.send(new DeleteBucketCommand({ Bucket: `${bucket}-bk` }));
 
       log.clear();

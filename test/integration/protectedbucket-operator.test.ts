@@ -52,9 +52,12 @@ describe('ProtectedBucket through the API server', () => {
     operator = await startTestOperator({
       kc,
       namespace,
-      aws: account.clients,
+      aws: account.operator.clients,
       reconcilers: [
-        createProtectedBucketReconciler({ aws: account.clients }) as Reconciler<never, never>,
+        createProtectedBucketReconciler({ aws: account.operator.clients }) as Reconciler<
+          never,
+          never
+        >,
       ],
     });
   });
@@ -181,7 +184,7 @@ describe('ProtectedBucket through the API server', () => {
         (await buckets.get(name)).status?.conditions?.[0]?.status === 'True' ? true : undefined,
       { what: 'Ready', timeoutMs: 60_000 },
     );
-    const s3 = account.clients.s3('ca-central-1');
+    const s3 = account.admin.clients.s3('ca-central-1');
     await s3.send(
       new PutBucketVersioningCommand({
         Bucket: bucket,
@@ -220,7 +223,7 @@ describe('ProtectedBucket through the API server', () => {
         (await buckets.get(name)).status?.conditions?.[0]?.status === 'True' ? true : undefined,
       { what: 'Ready', timeoutMs: 60_000 },
     );
-    const s3 = account.clients.s3('ca-central-1');
+    const s3 = account.admin.clients.s3('ca-central-1');
     // moto enforces the TLS-only Deny regardless of its condition: lift it to seed.
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'keep.csv', Body: 'x' }));

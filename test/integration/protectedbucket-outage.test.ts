@@ -1,28 +1,21 @@
-// The emulator going away during a reconcile: transient errors (never Stalled), then
+// The local AWS going away during a reconcile: transient errors (never Stalled), then
 // recovery once it is back, with nothing duplicated.
-//  1. An outage in front of moto (a proxy that stops listening and drops connections,
-//     moto's state intact): the reconcile dies between CreateKey and CreateAlias; the
-//     retry after the outage finds the orphaned key by its tags: one key per purpose.
-//  2. moto_server itself killed mid-reconcile and restarted on the same port.
-import { execFileSync } from 'node:child_process';
+//  1. An outage in front of it (a proxy that stops listening and drops connections, its
+//     state intact): the reconcile dies between CreateKey and CreateAlias; the retry
+//     after the outage finds the orphaned key by its tags: one key per purpose.
+//  2. The strict local AWS itself killed mid-reconcile and restarted on the same port.
 import { mkdtempSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProtectedBucketSpec } from '../../src/api/protectedbucket.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
 import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket/reconciler.ts';
-import { ROOT_CREDENTIALS } from '../harness/aws.ts';
+import { isolatedAccount } from '../harness/aws.ts';
 import { stackInfo, uniqueName } from '../harness/kube.ts';
-import {
-  freePort,
-  type ManagedProcess,
-  startProcess,
-  waitUntilReady,
-} from '../harness/processes.ts';
-import { repoRoot } from '../harness/stack.ts';
+import { freePort, type ManagedProcess } from '../harness/processes.ts';
+import { startStrictAws } from '../harness/stack.ts';
 import { ownedKeys, pbObject, reconcile } from './protectedbucket-fixtures.ts';
 
 const NS = 'pb-outage';
@@ -68,22 +61,6 @@ class Outage {
   }
 }
 
-async function accountAt(endpoint: string) {
-  const accountId = String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
-  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: ROOT_CREDENTIALS });
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/seawall-test`,
-      RoleSessionName: 'outage',
-    }),
-  );
-  return {
-    accessKeyId: Credentials?.AccessKeyId ?? '',
-    secretAccessKey: Credentials?.SecretAccessKey ?? '',
-    sessionToken: Credentials?.SessionToken ?? '',
-  };
-}
-
 describe('ProtectedBucket when the emulator goes away', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
@@ -91,12 +68,12 @@ describe('ProtectedBucket when the emulator goes away', () => {
   });
 
   it('an outage between CreateKey and CreateAlias: transient, then one key per purpose', async () => {
-    const motoPort = Number(new URL(stackInfo().motoEndpoint).port);
-    const outage = new Outage(await freePort(), motoPort);
+    const awsPort = Number(new URL(stackInfo().awsEndpoint).port);
+    const outage = new Outage(await freePort(), awsPort);
     await outage.up();
     cleanups.push(() => outage.down());
     const endpoint = `http://127.0.0.1:${outage.port}`;
-    const credentials = await accountAt(endpoint);
+    const { credentials } = (await isolatedAccount({ endpoint })).operator;
     const clients = () =>
       new AwsClients({ endpoint, credentials, defaultRegion: 'us-east-1', maxAttempts: 2 });
     const bucket = uniqueName('sw-outage');
@@ -137,33 +114,15 @@ describe('ProtectedBucket when the emulator goes away', () => {
     expect(await ownedKeys(aws.kms(BACKUP_REGION), owner)).toHaveLength(1);
   });
 
-  it('moto_server killed mid-reconcile and restarted on the same port: transient, then Ready', async () => {
-    const motoServer = execFileSync('bash', [join(repoRoot, 'scripts', 'install-moto.sh')], {
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')
-      .pop() as string;
+  it('the local AWS killed mid-reconcile and restarted on the same port: transient, then Ready', async () => {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const logFile = join(mkdtempSync(join(tmpdir(), 'seawall-moto-')), 'moto.log');
-    const start = async () => {
-      const proc = startProcess(
-        'moto_server',
-        motoServer,
-        ['-H', '127.0.0.1', '-p', String(port)],
-        logFile,
-      );
-      await waitUntilReady(
-        proc,
-        async () => (await fetch(`${endpoint}/moto-api/`).catch(() => undefined))?.ok === true,
-        60_000,
-      );
-      return proc;
-    };
-    let moto: ManagedProcess = await start();
-    cleanups.push(() => moto.stop('SIGKILL'));
-    const credentials = await accountAt(endpoint);
+    const logFile = join(mkdtempSync(join(tmpdir(), 'seawall-strict-aws-')), 'strict-aws.log');
+    const start = () => startStrictAws(port, logFile);
+    let aws: ManagedProcess = await start();
+    cleanups.push(() => aws.stop('SIGKILL'));
+    const account = await isolatedAccount({ endpoint });
+    let { credentials } = account.operator;
     const clients = () =>
       new AwsClients({ endpoint, credentials, defaultRegion: 'us-east-1', maxAttempts: 2 });
     const bucket = uniqueName('sw-killed');
@@ -173,15 +132,17 @@ describe('ProtectedBucket when the emulator goes away', () => {
     const killed = await reconcile(
       createProtectedBucketReconciler({
         aws: clients(),
-        hooks: { afterCreateKey: () => moto.stop('SIGKILL') },
+        hooks: { afterCreateKey: () => aws.stop('SIGKILL') },
       }),
       object,
     );
     expect(killed.error).toMatchObject({ kind: 'transient', reason: 'AwsUnreachable' });
 
-    moto = await start();
-    // moto keeps its state in memory: the restarted one starts empty, so the retry
-    // builds everything again — once.
+    aws = await start();
+    // moto keeps its state in memory: the restarted one starts empty (the operator's role
+    // too, which the person sets up again), so the retry builds everything again — once.
+    credentials = (await isolatedAccount({ endpoint, accountId: account.accountId })).operator
+      .credentials;
     const after = await reconcile(
       createProtectedBucketReconciler({ aws: clients() }),
       killed.object,

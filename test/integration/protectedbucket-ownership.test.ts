@@ -29,13 +29,13 @@ describe('ProtectedBucket ownership', () => {
     account = await isolatedAccount();
     other = await isolatedAccount();
     log = new CallLog();
-    account.clients.observe(log.observer);
+    account.operator.clients.observe(log.observer);
   });
 
   async function tagsOf(bucket: string) {
     try {
       return (
-        await account.clients.s3(REGION).send(new GetBucketTaggingCommand({ Bucket: bucket }))
+        await account.admin.clients.s3(REGION).send(new GetBucketTaggingCommand({ Bucket: bucket }))
       ).TagSet;
     } catch (error) {
       if (isAwsError(error, 'NoSuchTagSet')) return [];
@@ -45,7 +45,7 @@ describe('ProtectedBucket ownership', () => {
 
   it('a bucket name held by another account: Stalled, named, nothing created or changed', async () => {
     const bucket = uniqueName('sw-taken');
-    await other.clients.s3(REGION).send(
+    await other.admin.clients.s3(REGION).send(
       new CreateBucketCommand({
         Bucket: bucket,
         CreateBucketConfiguration: { LocationConstraint: REGION },
@@ -54,7 +54,7 @@ describe('ProtectedBucket ownership', () => {
     const name = uniqueName('pb');
     log.clear();
     const result = await reconcile(
-      createProtectedBucketReconciler({ aws: account.clients }),
+      createProtectedBucketReconciler({ aws: account.operator.clients }),
       pbObject(NS, name, { bucketName: bucket, region: REGION }),
     );
     expect(result.outcome).toBe('stalled');
@@ -62,14 +62,14 @@ describe('ProtectedBucket ownership', () => {
     const stalled = result.status.conditions?.find((c) => c.type === 'Stalled');
     expect(stalled?.status).toBe('True');
     expect(log.writes()).toEqual([]);
-    expect(await ownedKeys(account.clients.kms(REGION), `${NS}/ProtectedBucket/${name}`)).toEqual(
-      [],
-    );
+    expect(
+      await ownedKeys(account.admin.clients.kms(REGION), `${NS}/ProtectedBucket/${name}`),
+    ).toEqual([]);
   });
 
   it('an unowned bucket in the same account: Stalled NotOwned; adoptExisting takes it over', async () => {
     const bucket = uniqueName('sw-mine');
-    const s3 = account.clients.s3(REGION);
+    const s3 = account.admin.clients.s3(REGION);
     await s3.send(
       new CreateBucketCommand({
         Bucket: bucket,
@@ -82,7 +82,7 @@ describe('ProtectedBucket ownership', () => {
         Tagging: { TagSet: [{ Key: 'made-by', Value: 'a person' }] },
       }),
     );
-    const reconciler = createProtectedBucketReconciler({ aws: account.clients });
+    const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
     const name = uniqueName('pb');
     log.clear();
     const refused = await reconcile(
@@ -112,7 +112,7 @@ describe('ProtectedBucket ownership', () => {
 
   it('a bucket owned by another Seawall resource is never adopted', async () => {
     const bucket = uniqueName('sw-twice');
-    const reconciler = createProtectedBucketReconciler({ aws: account.clients });
+    const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
     const first = await reconcile(
       reconciler,
       pbObject(NS, uniqueName('pb'), { bucketName: bucket, region: REGION }),
@@ -130,7 +130,7 @@ describe('ProtectedBucket ownership', () => {
 
   it('a key alias pointing at an unowned key: Stalled, the alias untouched', async () => {
     const bucket = uniqueName('sw-alias');
-    const kms = account.clients.kms(REGION);
+    const kms = account.admin.clients.kms(REGION);
     const key = await kms.send(new CreateKeyCommand({ Description: 'a person made this' }));
     await kms.send(
       new CreateAliasCommand({
@@ -140,7 +140,7 @@ describe('ProtectedBucket ownership', () => {
     );
     log.clear();
     const result = await reconcile(
-      createProtectedBucketReconciler({ aws: account.clients }),
+      createProtectedBucketReconciler({ aws: account.operator.clients }),
       pbObject(NS, uniqueName('pb'), { bucketName: bucket, region: REGION }),
     );
     expect(result.outcome).toBe('stalled');
@@ -151,7 +151,7 @@ describe('ProtectedBucket ownership', () => {
 
   it('a replication role name held by an unowned role: Stalled naming the role', async () => {
     const bucket = uniqueName('sw-role');
-    await account.clients.iam().send(
+    await account.admin.clients.iam().send(
       new CreateRoleCommand({
         RoleName: replicationRoleName(bucket),
         AssumeRolePolicyDocument: JSON.stringify({
@@ -167,7 +167,7 @@ describe('ProtectedBucket ownership', () => {
       }),
     );
     const result = await reconcile(
-      createProtectedBucketReconciler({ aws: account.clients }),
+      createProtectedBucketReconciler({ aws: account.operator.clients }),
       pbObject(NS, uniqueName('pb'), {
         bucketName: bucket,
         region: REGION,

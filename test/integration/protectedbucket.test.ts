@@ -65,13 +65,13 @@ describe('ProtectedBucket reconciler against moto', () => {
   beforeAll(async () => {
     account = await isolatedAccount();
     log = new CallLog();
-    account.clients.observe(log.observer);
+    account.operator.clients.observe(log.observer);
   });
 
   it('converges: every facet true in AWS, status Ready with the ARNs', async () => {
     const name = uniqueName('pb');
     const bucket = uniqueName('sw-data');
-    const reconciler = createProtectedBucketReconciler({ aws: account.clients });
+    const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
     const first = await reconcile(reconciler, pbObject(NS, name, fullSpec(bucket)));
     expect(first.error).toBeUndefined();
     expect(first.outcome).toBe('ready');
@@ -93,7 +93,7 @@ describe('ProtectedBucket reconciler against moto', () => {
       [bucket, REGION, status.keyArn],
       [`${bucket}-backup`, BACKUP_REGION, status.backupKeyArn],
     ] as const) {
-      const s3 = account.clients.s3(region);
+      const s3 = account.admin.clients.s3(region);
       expect((await s3.send(new GetBucketVersioningCommand({ Bucket: b }))).Status).toBe('Enabled');
       const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket: b }));
       expect(enc.ServerSideEncryptionConfiguration?.Rules?.[0]).toEqual({
@@ -125,7 +125,7 @@ describe('ProtectedBucket reconciler against moto', () => {
           { Key: 'team', Value: 'data' },
         ]),
       );
-      const kms = account.clients.kms(region);
+      const kms = account.admin.clients.kms(region);
       const key = await kms.send(new DescribeKeyCommand({ KeyId: keyArn }));
       expect(key.KeyMetadata?.KeyState).toBe('Enabled');
       expect(key.KeyMetadata?.KeySpec).toBe('SYMMETRIC_DEFAULT');
@@ -140,7 +140,7 @@ describe('ProtectedBucket reconciler against moto', () => {
         region === REGION ? 'SeawallReplicationDecrypt' : 'SeawallReplicationEncrypt',
       );
     }
-    const s3 = account.clients.s3(REGION);
+    const s3 = account.admin.clients.s3(REGION);
     const lc = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
     expect(lc.Rules?.[0]).toMatchObject({
       ID: 'seawall-noncurrent-versions',
@@ -162,7 +162,7 @@ describe('ProtectedBucket reconciler against moto', () => {
         Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
       },
     });
-    const iam = account.clients.iam();
+    const iam = account.admin.clients.iam();
     const roleName = replicationRoleName(bucket);
     const role = await iam.send(new GetRoleCommand({ RoleName: roleName }));
     expect(parsePolicy(role.Role?.AssumeRolePolicyDocument)?.Statement[0]).toMatchObject({
@@ -190,8 +190,8 @@ describe('ProtectedBucket reconciler against moto', () => {
       // The backup bucket has an S3 Bucket Key: replication decrypts with its key too.
       'kms:Decrypt',
     ]);
-    expect(await ownedKeys(account.clients.kms(REGION), owner)).toHaveLength(1);
-    expect(await ownedKeys(account.clients.kms(BACKUP_REGION), owner)).toHaveLength(1);
+    expect(await ownedKeys(account.admin.clients.kms(REGION), owner)).toHaveLength(1);
+    expect(await ownedKeys(account.admin.clients.kms(BACKUP_REGION), owner)).toHaveLength(1);
 
     // A steady-state check: only reads.
     log.clear();

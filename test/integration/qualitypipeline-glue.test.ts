@@ -1,13 +1,13 @@
-// QualityPipeline, engine glue, against moto: the Glue resources as specified (tags,
-// schedule, workflow), a steady-state check with zero writes, drift corrected and
-// reported, ownership respected, runs surfaced from GetJobRuns and the results document,
-// deletion under each policy. moto gaps, worked around and said so:
-// - UpdateJob / UpdateTrigger / UpdateCrawler do not exist: their request shapes are
-//   tested with aws-sdk-client-mock (src/aws/glue/glue-facets.test.ts); here a job role
-//   changed by hand is only reported (driftPolicy Report).
-// - Job runs report SUCCEEDED at once and triggers never fire: a run is held in progress
-//   with moto's state manager (/moto-api/state-manager/set-transition), and the results
-//   document the script would write is written by the test.
+// QualityPipeline, engine glue, against the strict local AWS: the Glue resources as
+// specified (tags, schedule, workflow), a steady-state check with zero writes, drift
+// corrected and reported, ownership respected, runs surfaced from GetJobRuns and the
+// results document, deletion under each policy. The job role is a real role of the
+// test's account (the person made it for Glue: it trusts glue.amazonaws.com and may use
+// the bucket), so a run succeeds only if Seawall's set-up lets it (docs/local-aws.md, i).
+// Emulator gaps, worked around and said so:
+// - Job runs move on moto's state manager and triggers never fire: a run is held in
+//   progress with /moto-api/state-manager/set-transition, and the results document the
+//   script would write is written by the test (no Spark runs here).
 import {
   CreateJobCommand,
   GetCrawlerCommand,
@@ -17,8 +17,14 @@ import {
   GetTriggerCommand,
   GetWorkflowCommand,
   StopTriggerCommand,
+  UpdateJobCommand,
 } from '@aws-sdk/client-glue';
-import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, OWNER_TAG } from '../../src/api/common.ts';
 import type { QualityPipeline, QualityPipelineSpec } from '../../src/api/qualitypipeline.ts';
@@ -42,7 +48,7 @@ const NS = 'qp-glue';
 const RULES = 'Rules = [ IsComplete "meter_id", ColumnValues "rate" between 0 and 20 ]';
 
 async function setJobRunTransition(transition: Record<string, unknown> | undefined): Promise<void> {
-  const endpoint = stackInfo().motoEndpoint;
+  const endpoint = stackInfo().awsEndpoint;
   const path = transition ? 'set-transition' : 'unset-transition';
   const body = transition
     ? { model_name: 'glue::job_run', transition }
@@ -58,14 +64,49 @@ describe('QualityPipeline (glue) against moto', () => {
   let account: TestAccount;
   let log: CallLog;
   let bucket: string;
-  const roleArn = 'arn:aws:iam::123456789012:role/city-glue';
+  let roleArn: string;
 
   beforeAll(async () => {
     account = await isolatedAccount();
     log = new CallLog();
-    account.clients.observe(log.observer);
+    account.operator.clients.observe(log.observer);
     bucket = uniqueName('qp-glue');
-    await createBucket(account.clients.s3(), bucket);
+    await createBucket(account.admin.clients.s3(), bucket);
+    // The city's Glue role, made by a person long before: trusted by Glue, may use the bucket.
+    const iam = account.admin.clients.iam();
+    const { Role } = await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'city-glue',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'glue.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'city-glue',
+        PolicyName: 'city-data',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:*',
+              Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+            },
+          ],
+        }),
+      }),
+    );
+    await account.strict.settle(account.accountId);
+    roleArn = Role?.Arn ?? '';
   });
   afterAll(async () => {
     await setJobRunTransition(undefined);
@@ -73,7 +114,7 @@ describe('QualityPipeline (glue) against moto', () => {
 
   const reconciler = () =>
     createQualityPipelineReconciler({
-      aws: account.clients,
+      aws: account.operator.clients,
       buckets: { get: async () => undefined },
       glueRunPollMs: 1000,
     });
@@ -93,7 +134,7 @@ describe('QualityPipeline (glue) against moto', () => {
   it('creates the script, workflow, job and an activated scheduled trigger, all owned; steady state makes zero writes', async () => {
     const name = uniqueName('meters');
     const names = glueNames(NS, name);
-    const glue = account.clients.glue();
+    const glue = account.admin.clients.glue();
     const first = await reconcile(qpObject(NS, name, spec()));
     expect(first.error).toBeUndefined();
     expect(first.outcome).toBe('ready');
@@ -106,13 +147,13 @@ describe('QualityPipeline (glue) against moto', () => {
     });
 
     const scriptKeys = await listKeys(
-      account.clients.s3(),
+      account.admin.clients.s3(),
       bucket,
       `seawall/glue-scripts/${NS}/${name}/`,
     );
     expect(scriptKeys).toHaveLength(1);
     expect(status.glue?.scriptLocation).toBe(`s3://${bucket}/${scriptKeys[0]}`);
-    expect(await getText(account.clients.s3(), bucket, scriptKeys[0] ?? '')).toContain(
+    expect(await getText(account.admin.clients.s3(), bucket, scriptKeys[0] ?? '')).toContain(
       JSON.stringify(RULES),
     );
 
@@ -164,7 +205,7 @@ describe('QualityPipeline (glue) against moto', () => {
   it('corrects a trigger stopped by hand; reports (driftPolicy Report) a job role changed by hand', async () => {
     const name = uniqueName('drift');
     const names = glueNames(NS, name);
-    const glue = account.clients.glue();
+    const glue = account.admin.clients.glue();
     const first = await reconcile(qpObject(NS, name, spec()));
     expect(first.outcome).toBe('ready');
 
@@ -177,18 +218,22 @@ describe('QualityPipeline (glue) against moto', () => {
       (await glue.send(new GetTriggerCommand({ Name: names.triggerName }))).Trigger?.State,
     ).toBe('ACTIVATED');
 
-    // "By hand": moto has no UpdateJob, but its CreateJob overwrites (keeping the tags).
+    // By hand: UpdateJob replaces the whole definition, so it restates every field.
     const { Job } = await glue.send(new GetJobCommand({ JobName: names.jobName }));
     await glue.send(
-      new CreateJobCommand({
-        Name: names.jobName,
-        Role: 'arn:aws:iam::123456789012:role/someone-else',
-        Command: Job?.Command ?? { Name: 'glueetl' },
-        DefaultArguments: Job?.DefaultArguments,
-        GlueVersion: Job?.GlueVersion,
-        WorkerType: Job?.WorkerType,
-        NumberOfWorkers: Job?.NumberOfWorkers,
-        Timeout: Job?.Timeout,
+      new UpdateJobCommand({
+        JobName: names.jobName,
+        JobUpdate: {
+          Role: 'arn:aws:iam::123456789012:role/someone-else',
+          Description: Job?.Description,
+          Command: Job?.Command ?? { Name: 'glueetl' },
+          DefaultArguments: Job?.DefaultArguments,
+          ExecutionProperty: Job?.ExecutionProperty,
+          GlueVersion: Job?.GlueVersion,
+          WorkerType: Job?.WorkerType,
+          NumberOfWorkers: Job?.NumberOfWorkers,
+          Timeout: Job?.Timeout,
+        },
       }),
     );
     const report = {
@@ -202,10 +247,10 @@ describe('QualityPipeline (glue) against moto', () => {
     );
   });
 
-  it('never overwrites a job it does not own (moto CreateJob would): Stalled NotOwned', async () => {
+  it('never overwrites a job it does not own: Stalled NotOwned', async () => {
     const name = uniqueName('taken');
     const names = glueNames(NS, name);
-    const glue = account.clients.glue();
+    const glue = account.admin.clients.glue();
     await glue.send(
       new CreateJobCommand({
         Name: names.jobName,
@@ -224,7 +269,7 @@ describe('QualityPipeline (glue) against moto', () => {
   it('optionally adds a crawler of the trusted prefix, started by a CONDITIONAL trigger after the job succeeds', async () => {
     const name = uniqueName('crawl');
     const names = glueNames(NS, name);
-    const glue = account.clients.glue();
+    const glue = account.admin.clients.glue();
     const result = await reconcile(
       qpObject(NS, name, spec({ glue: { roleArn, crawler: { databaseName: 'city_trusted' } } })),
     );
@@ -256,7 +301,7 @@ describe('QualityPipeline (glue) against moto', () => {
     const names = glueNames(NS, name);
     const result = await reconcile(qpObject(NS, name, spec({ glue: {} })));
     expect(result.error).toBeUndefined();
-    const iam = account.clients.iam();
+    const iam = account.admin.clients.iam();
     const { Role } = await iam.send(new GetRoleCommand({ RoleName: names.roleName }));
     expect(result.status.glue?.roleArn).toBe(Role?.Arn);
     expect(Role?.Tags).toContainEqual({ Key: OWNER_TAG, Value: `${NS}/QualityPipeline/${name}` });
@@ -271,7 +316,7 @@ describe('QualityPipeline (glue) against moto', () => {
   it('surfaces runs: run-requested-at starts a job run, held RUNNING; its results document fills lastRun', async () => {
     const name = uniqueName('runs');
     const names = glueNames(NS, name);
-    const glue = account.clients.glue();
+    const glue = account.admin.clients.glue();
     const first = await reconcile(qpObject(NS, name, spec({ minScore: 0.5 })));
     expect(first.outcome).toBe('ready');
 
@@ -303,7 +348,7 @@ describe('QualityPipeline (glue) against moto', () => {
 
     // The script's results document (moto runs no script), then the run finishes.
     await putText(
-      account.clients.s3(),
+      account.admin.clients.s3(),
       bucket,
       `results/${name}/${runId}.json`,
       JSON.stringify({
@@ -369,7 +414,7 @@ describe('QualityPipeline (glue) against moto', () => {
   });
 
   it('deletion: Retain leaves every Glue resource; Delete removes what Seawall owns', async () => {
-    const glue = account.clients.glue();
+    const glue = account.admin.clients.glue();
     for (const policy of ['Retain', 'Delete'] as const) {
       const name = uniqueName(`del-${policy.toLowerCase()}`);
       const names = glueNames(NS, name);
@@ -393,7 +438,7 @@ describe('QualityPipeline (glue) against moto', () => {
       ];
       expect(present).toEqual(policy === 'Retain' ? [true, true, true] : [false, false, false]);
       const scripts = await listKeys(
-        account.clients.s3(),
+        account.admin.clients.s3(),
         bucket,
         `seawall/glue-scripts/${NS}/${name}/`,
       );

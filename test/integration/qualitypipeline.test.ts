@@ -72,7 +72,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     buckets = seawallObjects(kc, protectedBucketKind, namespace);
     account = await isolatedAccount();
     const reconciler = createQualityPipelineReconciler({
-      aws: account.clients,
+      aws: account.operator.clients,
       buckets: kubeProtectedBuckets(kc),
       runs,
       runPollMs: 200,
@@ -81,7 +81,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     operator = await startTestOperator({
       kc,
       namespace,
-      aws: account.clients,
+      aws: account.operator.clients,
       reconcilers: [reconciler as Reconciler<never, never>],
     });
   });
@@ -109,7 +109,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     );
 
   it('runs over seeded CSV: trusted and quarantine rows exactly as expected, status and kubectl get', async () => {
-    const s3 = account.clients.s3();
+    const s3 = account.admin.clients.s3();
     const bucket = uniqueName('qp-raw');
     await createBucket(s3, bucket);
     await putText(s3, bucket, 'raw/meters.csv', METERS);
@@ -151,7 +151,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     });
 
     // The score is published for CostMonitor dashboards: Seawall/DataQuality Score.
-    const metrics = await account.clients.cloudwatch().send(
+    const metrics = await account.admin.clients.cloudwatch().send(
       new GetMetricStatisticsCommand({
         Namespace: 'Seawall/DataQuality',
         MetricName: 'Score',
@@ -259,7 +259,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
   });
 
   it('stalls on what only Seawall can judge: DQDL syntax (line and column), unsupported rules, a too-frequent schedule', async () => {
-    const s3 = account.clients.s3();
+    const s3 = account.admin.clients.s3();
     const bucket = uniqueName('qp-bad');
     await createBucket(s3, bucket);
     const cases = [
@@ -299,7 +299,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
   });
 
   it('waits for a missing, then not-Ready bucketRef with DependencyNotReady, and proceeds once it is Ready', async () => {
-    const s3 = account.clients.s3();
+    const s3 = account.admin.clients.s3();
     const bucket = uniqueName('qp-pb');
     const pbName = uniqueName('pb');
     const name = uniqueName('ref');
@@ -344,12 +344,12 @@ describe('QualityPipeline (embedded) on the local stack', () => {
   });
 
   it('marks a run cut short by a crash as failed and does not repeat it; a missed slot runs once', async () => {
-    const s3 = account.clients.s3();
+    const s3 = account.admin.clients.s3();
     const bucket = uniqueName('qp-crash');
     await createBucket(s3, bucket);
     await putText(s3, bucket, 'raw/meters.csv', METERS);
     const reconciler = createQualityPipelineReconciler({
-      aws: account.clients,
+      aws: account.operator.clients,
       buckets: { get: async () => undefined },
       runs: new EmbeddedRuns({ operatorId: 'process-b' }),
     });

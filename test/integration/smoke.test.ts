@@ -82,14 +82,14 @@ describe('local stack smoke test', () => {
 
   it('talks to moto through the AWS SDK v3: a bucket and a KMS key', async () => {
     const account: TestAccount = await isolatedAccount();
-    const s3 = account.clients.s3('us-east-1');
+    const s3 = account.admin.clients.s3('us-east-1');
     const bucket = uniqueName('smoke-bucket');
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     const list = await s3.send(new ListBucketsCommand({}));
     expect(list.Buckets?.map((b) => b.Name)).toContain(bucket);
 
-    const kms = account.clients.kms('us-east-1');
+    const kms = account.admin.clients.kms('us-east-1');
     const created = await kms.send(new CreateKeyCommand({ Description: 'smoke' }));
     const keyId = created.KeyMetadata?.KeyId;
     expect(keyId).toBeTruthy();

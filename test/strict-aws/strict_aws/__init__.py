@@ -1,0 +1,1 @@
+"""The strict local AWS: moto, with the rules real AWS enforces."""

@@ -1,0 +1,1 @@
+"""Rule (c): S3 replication, performed."""
