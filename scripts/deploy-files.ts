@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { alerts, ruleGroup } from './alerts.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -35,6 +36,32 @@ export function readCrds(root = repoRoot): CrdFile[] {
       const crd = parse(yaml) as { spec: { group: string; names: { plural: string } } };
       return { file, yaml, group: crd.spec.group, plural: crd.spec.names.plural };
     });
+}
+
+/**
+ * What people get on the Seawall kinds through Kubernetes' default roles (aggregation):
+ * `edit` (and `admin`) may create and change them, `view` may read them. Status and
+ * finalizers stay Seawall's.
+ */
+export function aggregatedRules(crds: { group: string; plural: string }[]) {
+  const groups = [...new Set(crds.map((c) => c.group))].sort();
+  const plurals = (group: string) =>
+    crds
+      .filter((c) => c.group === group)
+      .map((c) => c.plural)
+      .sort();
+  return {
+    edit: groups.map((group) => ({
+      apiGroups: [group],
+      resources: plurals(group),
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+    })),
+    view: groups.map((group) => ({
+      apiGroups: [group],
+      resources: plurals(group),
+      verbs: ['get', 'list', 'watch'],
+    })),
+  };
 }
 
 /** The ClusterRole rules: what the operator does with its own kinds, and Events. Nothing more. */
@@ -68,10 +95,10 @@ export function clusterRoleRules(crds: { group: string; plural: string }[]) {
     );
   }
   rules.push({
-    why: 'Events for what a person should see (kubectl describe)',
+    why: 'Events for what a person should see (kubectl describe); patch: a repeat raises the count of one Event',
     apiGroups: [''],
     resources: ['events'],
-    verbs: ['create'],
+    verbs: ['create', 'patch'],
   });
   return rules;
 }
@@ -88,6 +115,45 @@ function renderRules(rules: ReturnType<typeof clusterRoleRules>): string {
 
 const HEADER =
   '# Generated from crds/ by `npm run gen` (scripts/generate-deploy.ts). Do not edit.\n';
+const HELM_HEADER = HEADER.replace('# ', '{{- /* ').replace('\n', ' */}}\n');
+
+function renderPlainRules(rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[]) {
+  return renderRules(rules.map((r) => ({ ...r, why: '' }))).replace(/^ {2}# \n/gm, '');
+}
+
+/** Prometheus templates ({{ $labels.x }}) written so Helm leaves them alone. */
+function escapeForHelm(text: string): string {
+  return text.replace(/\{\{(.*?)\}\}/g, '{{`{{$1}}`}}');
+}
+
+function indent(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text
+    .split('\n')
+    .map((l) => (l ? pad + l : l))
+    .join('\n');
+}
+
+/** docs/alerts.md: the shipped alerts as a table, from scripts/alerts.ts. */
+export function renderAlertsDoc(): string {
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  const rows = alerts.map(
+    (a) =>
+      `| **${a.alert}** | ${a.severity} | \`${cell(a.expr)}\`${a.for ? ` for ${a.for}` : ''} | ${cell(a.description)} |`,
+  );
+  return `<!-- Generated from scripts/alerts.ts by \`npm run gen\` (scripts/generate-deploy.ts). Do not edit. -->
+
+# Seawall's alerts
+
+Shipped as a PrometheusRule (Helm \`metrics.prometheusRule.enabled\`, or
+\`manifests/monitoring/\`); see [operations.md](operations.md#alerts). Thresholds are
+starting points: copy a rule to tune it.
+
+| alert | severity | expression | what it means |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+}
 
 export function renderDeployFiles(root = repoRoot): DeployFile[] {
   const crds = readCrds(root);
@@ -117,7 +183,8 @@ ${rules}`,
   });
   files.push({
     file: 'helm/seawall/templates/clusterrole.yaml',
-    content: `${HEADER.replace('# ', '{{- /* ').replace('\n', ' */}}\n')}{{- if .Values.rbac.create }}
+    content: `${HELM_HEADER}{{- /* Cluster-wide install (no watchNamespaces); role.yaml has the namespaced one. */}}
+{{- if and .Values.rbac.create (not .Values.watchNamespaces) }}
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
@@ -126,6 +193,109 @@ metadata:
     {{- include "seawall.labels" . | nindent 4 }}
 rules:
 ${rules}{{- end }}
+`,
+  });
+  files.push({
+    file: 'helm/seawall/templates/role.yaml',
+    content: `${HELM_HEADER}{{- /* Namespace-scoped install (watchNamespaces set): the operator's rules as a Role in
+each watched namespace instead of a ClusterRole. */}}
+{{- if and .Values.rbac.create .Values.watchNamespaces }}
+{{- range .Values.watchNamespaces }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ include "seawall.clusterRoleName" $ }}
+  namespace: {{ . }}
+  labels:
+    {{- include "seawall.labels" $ | nindent 4 }}
+rules:
+${rules}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ include "seawall.clusterRoleName" $ }}
+  namespace: {{ . }}
+  labels:
+    {{- include "seawall.labels" $ | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ include "seawall.clusterRoleName" $ }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "seawall.serviceAccountName" $ }}
+    namespace: {{ $.Release.Namespace }}
+{{- end }}
+{{- end }}
+`,
+  });
+  const aggregated = aggregatedRules(crds);
+  const aggregatedRoles = (names: { edit: string; view: string }, labels: string) =>
+    `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: ${names.edit}
+  labels:
+${labels}    rbac.authorization.k8s.io/aggregate-to-admin: "true"
+    rbac.authorization.k8s.io/aggregate-to-edit: "true"
+rules:
+${renderPlainRules(aggregated.edit)}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: ${names.view}
+  labels:
+${labels}    rbac.authorization.k8s.io/aggregate-to-view: "true"
+rules:
+${renderPlainRules(aggregated.view)}`;
+  files.push({
+    file: 'manifests/rbac/aggregate-roles.yaml',
+    content: `${HEADER}# People, not the operator: whoever has the default edit/admin role in a namespace may
+# create and change Seawall resources there, view may read them (role aggregation).
+${aggregatedRoles({ edit: 'seawall-edit', view: 'seawall-view' }, '')}`,
+  });
+  files.push({
+    file: 'helm/seawall/templates/aggregate-roles.yaml',
+    content: `${HELM_HEADER}{{- if .Values.rbac.aggregateToDefaultRoles }}
+${aggregatedRoles(
+  {
+    edit: '{{ include "seawall.fullname" . }}-edit',
+    view: '{{ include "seawall.fullname" . }}-view',
+  },
+  '    {{- include "seawall.labels" . | nindent 4 }}\n',
+)}{{- end }}
+`,
+  });
+  files.push({ file: 'docs/alerts.md', content: renderAlertsDoc() });
+  const group = stringify({ groups: [ruleGroup()] }, { lineWidth: 0 });
+  files.push({
+    file: 'manifests/monitoring/prometheus-rule.yaml',
+    content: `${HEADER.replace('crds/', 'scripts/alerts.ts')}# The alerts documented in docs/operations.md (needs the Prometheus Operator's CRDs).
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: seawall
+  namespace: seawall-system
+spec:
+${indent(group, 2)}`,
+  });
+  files.push({
+    file: 'helm/seawall/templates/prometheusrule.yaml',
+    content: `${HELM_HEADER.replace('crds/', 'scripts/alerts.ts')}{{- if .Values.metrics.prometheusRule.enabled }}
+# The alerts documented in docs/operations.md.
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: {{ include "seawall.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "seawall.labels" . | nindent 4 }}
+    {{- with .Values.metrics.prometheusRule.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+${indent(escapeForHelm(group), 2)}{{- end }}
 `,
   });
   return files;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the tests and the demo need. Idempotent and cached: npm packages
-# (when package-lock.json changed), moto in a virtualenv, kube-apiserver + etcd built
-# from their Go modules.
+# (when package-lock.json changed), moto in a virtualenv, and built from their Go modules:
+# kube-apiserver + etcd, helm (chart tests), kubeconform (JSON Schema tests) and promtool
+# (alert rule tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ! -x node_modules/.bin/vitest || package-lock.json -nt node_modules/.package-lock.json ]]; then
@@ -11,3 +12,5 @@ fi
 bash scripts/install-moto.sh >/dev/null
 bash scripts/install-kube.sh >/dev/null
 bash scripts/install-helm.sh >/dev/null
+bash scripts/install-kubeconform.sh >/dev/null
+bash scripts/install-promtool.sh >/dev/null

@@ -1,6 +1,6 @@
 // Schema pieces shared by every Seawall kind: policies, conditions, drift.
 import { type Static, Type } from '@sinclair/typebox';
-import { Duration, StringEnum } from './schema-helpers.ts';
+import { BoundedDuration, StringEnum } from './schema-helpers.ts';
 
 export const GROUP = 'seawall.dev';
 export const VERSION = 'v1alpha1';
@@ -36,13 +36,23 @@ export const DeletionPolicy = StringEnum(['Retain', 'Delete'] as const, {
   default: 'Retain',
 });
 
+/**
+ * Bounds of spec.driftCheckInterval. Below 30s a drift check of one ProtectedBucket (about
+ * 20 read calls) would spend AWS API quota faster than it finds anything; above 24h drift
+ * could go unseen for days. The controller-wide --drift-interval is not bounded by the CRD.
+ */
+export const MIN_DRIFT_CHECK_INTERVAL = '30s';
+export const MAX_DRIFT_CHECK_INTERVAL = '24h';
+
 /** The three policy fields every kind's spec carries. */
 export const policyFields = {
   driftPolicy: Type.Optional(DriftPolicy),
   deletionPolicy: Type.Optional(DeletionPolicy),
   driftCheckInterval: Type.Optional(
-    Duration(
-      'How often Seawall re-reads AWS to look for drift (Go duration, e.g. 10m). Unset: the controller-wide default (--drift-interval, 10m).',
+    BoundedDuration(
+      `How often Seawall re-reads AWS to look for drift (Go duration, ${MIN_DRIFT_CHECK_INTERVAL} to ${MAX_DRIFT_CHECK_INTERVAL}, e.g. 10m). Unset: the controller-wide default (--drift-interval, 10m).`,
+      MIN_DRIFT_CHECK_INTERVAL,
+      MAX_DRIFT_CHECK_INTERVAL,
     ),
   ),
 };
@@ -184,6 +194,9 @@ export const commonStatusFields = {
     Type.Array(Condition, {
       description: 'Ready, Reconciling and Stalled (kstatus), plus kind-specific conditions.',
       maxItems: 16,
+      // As metav1.Condition lists are: one entry per type, merged by type in patches.
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
     }),
   ),
   drift: Type.Optional(DriftStatus),

@@ -3,10 +3,16 @@
 // exists only in us-east-1), S3 size and object-count alarms, a CloudWatch dashboard and
 // the CloudTrail audit trail with its own protected log bucket. See docs/kinds/costmonitor.md.
 import { type Static, Type } from '@sinclair/typebox';
+import { BucketName, Region } from './aws-names.ts';
 import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
-import { ageColumn, type KindDefinition, readyColumn } from './kind-definition.ts';
-import { BucketName, Region } from './protectedbucket.ts';
-import { StringEnum, withRules } from './schema-helpers.ts';
+import {
+  ageColumn,
+  type KindDefinition,
+  readyColumn,
+  statusColumn,
+  wide,
+} from './kind-definition.ts';
+import { jsonIf, StringEnum, withRules } from './schema-helpers.ts';
 
 /** AWS: 1-256 of [A-Za-z0-9_-]. Seawall keeps room for nothing else: the name is used as is. */
 export const TOPIC_NAME_PATTERN = '^[a-zA-Z0-9_-]{1,256}$';
@@ -26,7 +32,7 @@ export const OBJECT_NAME_PATTERN = '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$';
 /** A number a person types (100 or 100.5) that must be strictly positive. */
 function PositiveNumber(description: string) {
   return withRules(Type.Number({ description }), [
-    { rule: 'self > 0.0', message: 'must be greater than 0' },
+    { rule: 'self > 0.0', message: 'must be greater than 0', jsonSchema: { exclusiveMinimum: 0 } },
   ]);
 }
 
@@ -61,6 +67,12 @@ const ACTION_LIMIT_RULE = {
   message:
     'an alarm has at most 5 actions: the Seawall topic (notifyTopic, default true) plus actions',
   fieldPath: '.actions',
+  // notifyTopic defaults to true: unless it is written out as false, 4 actions at most.
+  jsonSchema: jsonIf(
+    { required: ['notifyTopic'], properties: { notifyTopic: { const: false } } },
+    {},
+    { properties: { actions: { maxItems: 4 } } },
+  ),
 };
 
 export const Subscription = withRules(
@@ -83,11 +95,19 @@ export const Subscription = withRules(
       rule: "self.protocol != 'email' || self.endpoint.matches('^[^@\\\\s]+@[^@\\\\s]+$')",
       message: 'an email endpoint must be an e-mail address',
       fieldPath: '.endpoint',
+      jsonSchema: jsonIf(
+        { properties: { protocol: { const: 'email' } } },
+        { properties: { endpoint: { pattern: '^[^@\\s]+@[^@\\s]+$' } } },
+      ),
     },
     {
       rule: "self.protocol != 'https' || self.endpoint.startsWith('https://')",
       message: 'an https endpoint must start with https://',
       fieldPath: '.endpoint',
+      jsonSchema: jsonIf(
+        { properties: { protocol: { const: 'https' } } },
+        { properties: { endpoint: { pattern: '^https://' } } },
+      ),
     },
   ],
 );
@@ -136,6 +156,7 @@ export const Notifications = withRules(
       rule: '!(has(self.topicName) && has(self.existingTopicArns))',
       message:
         'set topicName (topics Seawall creates) or existingTopicArns (existing topics), not both',
+      jsonSchema: { not: { required: ['topicName', 'existingTopicArns'] } },
     },
   ],
 );
@@ -166,6 +187,7 @@ export const BillingThreshold = withRules(
     {
       rule: 'has(self.amountUSD) != has(self.percentOfBudget)',
       message: 'set exactly one of amountUSD and percentOfBudget',
+      jsonSchema: { oneOf: [{ required: ['amountUSD'] }, { required: ['percentOfBudget'] }] },
     },
     ACTION_LIMIT_RULE,
   ],
@@ -198,6 +220,10 @@ export const Billing = withRules(
       rule: '!has(self.thresholds) || has(self.monthlyBudgetUSD) || self.thresholds.all(t, !has(t.percentOfBudget))',
       message: 'percentOfBudget thresholds need monthlyBudgetUSD',
       fieldPath: '.monthlyBudgetUSD',
+      jsonSchema: jsonIf(
+        { not: { required: ['monthlyBudgetUSD'] } },
+        { properties: { thresholds: { items: { not: { required: ['percentOfBudget'] } } } } },
+      ),
     },
   ],
 );
@@ -250,11 +276,13 @@ export const MonitoredBucket = withRules(
     {
       rule: 'has(self.bucketRef) != has(self.bucketName)',
       message: 'set exactly one of bucketRef and bucketName',
+      jsonSchema: { oneOf: [{ required: ['bucketRef'] }, { required: ['bucketName'] }] },
     },
     {
       rule: '!has(self.bucketRef) || !has(self.region)',
       message: 'region is read from the ProtectedBucket; set it only with bucketName',
       fieldPath: '.region',
+      jsonSchema: { not: { required: ['bucketRef', 'region'] } },
     },
     ACTION_LIMIT_RULE,
   ],
@@ -331,11 +359,19 @@ export const LogBucket = withRules(
     {
       rule: 'has(self.bucketName) != has(self.existingBucketName)',
       message: 'set exactly one of bucketName and existingBucketName',
+      jsonSchema: {
+        oneOf: [{ required: ['bucketName'] }, { required: ['existingBucketName'] }],
+      },
     },
     {
       rule: '!has(self.existingBucketName) || !has(self.retentionDays) || self.retentionDays == 365',
       message: 'retentionDays applies only to a log bucket Seawall creates',
       fieldPath: '.retentionDays',
+      // retentionDays defaults to 365, which the rule lets through.
+      jsonSchema: jsonIf(
+        { required: ['existingBucketName'] },
+        { properties: { retentionDays: { const: 365 } } },
+      ),
     },
   ],
 );
@@ -353,10 +389,12 @@ export const TrailName = withRules(
     {
       rule: "!self.matches('[._-][._-]')",
       message: 'a trail name must not contain adjacent periods, underscores or hyphens',
+      jsonSchema: { not: { pattern: '[._-][._-]' } },
     },
     {
       rule: "!self.matches('^[0-9]+\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+$')",
       message: 'a trail name must not be formatted as an IP address',
+      jsonSchema: { not: { pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$' } },
     },
   ],
 );
@@ -408,6 +446,14 @@ export const AuditTrail = withRules(
       rule: '!(has(self.multiRegion) && self.multiRegion) || !has(self.includeGlobalServiceEvents) || self.includeGlobalServiceEvents',
       message: 'a multi-region trail must include global service events',
       fieldPath: '.includeGlobalServiceEvents',
+      // multiRegion defaults to true: includeGlobalServiceEvents false needs multiRegion false.
+      jsonSchema: jsonIf(
+        {
+          required: ['includeGlobalServiceEvents'],
+          properties: { includeGlobalServiceEvents: { const: false } },
+        },
+        { required: ['multiRegion'], properties: { multiRegion: { const: false } } },
+      ),
     },
   ],
 );
@@ -575,12 +621,6 @@ export const costMonitorKind: KindDefinition = {
   status: CostMonitorStatus,
   printerColumns: [
     {
-      name: 'Budget',
-      type: 'number',
-      jsonPath: '.spec.billing.monthlyBudgetUSD',
-      description: 'Monthly budget (USD).',
-    },
-    {
       name: 'Estimated',
       type: 'number',
       jsonPath: '.status.billing.estimatedChargesUSD',
@@ -592,13 +632,26 @@ export const costMonitorKind: KindDefinition = {
       jsonPath: '.status.alarmsInAlarm',
       description: 'Alarms in the ALARM state.',
     },
-    {
+    readyColumn,
+    statusColumn,
+    ageColumn,
+    wide({
+      name: 'Budget',
+      type: 'number',
+      jsonPath: '.spec.billing.monthlyBudgetUSD',
+      description: 'Monthly budget (USD).',
+    }),
+    wide({
       name: 'Trail',
       type: 'string',
       jsonPath: '.status.auditTrail.state',
       description: 'Whether the audit trail is logging.',
-    },
-    readyColumn,
-    ageColumn,
+    }),
+    wide({
+      name: 'Drift',
+      type: 'integer',
+      jsonPath: '.status.drift.count',
+      description: 'Items out of line at the last check.',
+    }),
   ],
 };

@@ -83,6 +83,9 @@ function clean(node: JsonObject): JsonObject {
       );
     } else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) {
       out[key] = clean(value as JsonObject);
+    } else if (key === 'x-kubernetes-validations') {
+      // A rule's JSON Schema equivalent is for the published JSON Schemas, not the API server.
+      out[key] = (value as JsonObject[]).map(({ jsonSchema: _, ...rule }) => rule);
     } else {
       out[key] = value;
     }

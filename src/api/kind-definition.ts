@@ -27,6 +27,19 @@ export const readyColumn: PrinterColumn = {
   description: 'Whether AWS matches the spec.',
 };
 
+/** The Ready condition's message: what Seawall is doing or waiting for, or why it stalled. */
+export const statusColumn: PrinterColumn = {
+  name: 'Status',
+  type: 'string',
+  jsonPath: '.status.conditions[?(@.type=="Ready")].message',
+  description: 'The Ready condition message: what Seawall did, is doing or needs from you.',
+};
+
+/** Secondary columns: shown by `kubectl get -o wide` only. */
+export function wide(column: PrinterColumn): PrinterColumn {
+  return { ...column, priority: 1 };
+}
+
 export const ageColumn: PrinterColumn = {
   name: 'Age',
   type: 'date',

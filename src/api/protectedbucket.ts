@@ -2,38 +2,19 @@
 // closed to the public, TLS-only, and (optionally) replicated to a backup bucket in
 // another region with its own key. See docs/kinds/protectedbucket.md.
 import { type Static, Type } from '@sinclair/typebox';
+import { AwsTags, BucketName, Region } from './aws-names.ts';
 import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
-import { ageColumn, type KindDefinition, readyColumn } from './kind-definition.ts';
-import { StringEnum, StringMap, withRules } from './schema-helpers.ts';
+import {
+  ageColumn,
+  type KindDefinition,
+  readyColumn,
+  statusColumn,
+  wide,
+} from './kind-definition.ts';
+import { immutable, jsonIf, StringEnum, withRules } from './schema-helpers.ts';
 
-export const BUCKET_NAME_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
-export const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$';
 export const KMS_KEY_ARN_PATTERN = '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$';
 export const KMS_ALIAS_PATTERN = '^alias/[a-zA-Z0-9/_-]{1,250}$';
-
-export function BucketName(description: string) {
-  return withRules(
-    Type.String({ description, minLength: 3, maxLength: 63, pattern: BUCKET_NAME_PATTERN }),
-    [
-      {
-        rule: "!self.contains('..')",
-        message: 'a bucket name must not contain two adjacent periods',
-      },
-      {
-        rule: "!self.matches('^[0-9]+\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+$')",
-        message: 'a bucket name must not be formatted as an IP address',
-      },
-      {
-        rule: "!self.startsWith('xn--') && !self.endsWith('-s3alias') && !self.endsWith('--ol-s3')",
-        message: 'a bucket name must not use a prefix or suffix reserved by S3',
-      },
-    ],
-  );
-}
-
-export function Region(description: string) {
-  return Type.String({ description, pattern: REGION_PATTERN, maxLength: 32 });
-}
 
 export const KeyRotation = Type.Object(
   {
@@ -70,6 +51,7 @@ export const KeySpec = withRules(
             {
               rule: "!self.startsWith('alias/aws/')",
               message: 'alias/aws/ is reserved for AWS managed keys',
+              jsonSchema: { not: { pattern: '^alias/aws/' } },
             },
           ],
         ),
@@ -93,10 +75,12 @@ export const KeySpec = withRules(
     {
       rule: '!(has(self.alias) && has(self.keyArn))',
       message: 'set alias (a key Seawall creates) or keyArn (an existing key), not both',
+      jsonSchema: { not: { required: ['alias', 'keyArn'] } },
     },
     {
       rule: '!(has(self.keyArn) && has(self.rotation))',
       message: 'rotation applies only to a key Seawall creates; remove it or remove keyArn',
+      jsonSchema: { not: { required: ['keyArn', 'rotation'] } },
     },
   ],
 );
@@ -191,8 +175,15 @@ export const Backup = Type.Object(
 export const ProtectedBucketSpec = withRules(
   Type.Object(
     {
-      bucketName: BucketName('Name of the S3 bucket (globally unique, 3-63 characters).'),
-      region: Region('AWS region of the bucket, e.g. ca-central-1.'),
+      // Immutable, each on its own node so the refusal names the field (fieldPath).
+      bucketName: immutable(
+        BucketName('Name of the S3 bucket (globally unique, 3-63 characters). Immutable.'),
+        'bucketName is immutable; create a new ProtectedBucket instead',
+      ),
+      region: immutable(
+        Region('AWS region of the bucket, e.g. ca-central-1. Immutable.'),
+        'region is immutable; create a new ProtectedBucket instead',
+      ),
       encryption: Type.Optional(KeySpec),
       bucketKeyEnabled: Type.Optional(
         Type.Boolean({
@@ -216,7 +207,9 @@ export const ProtectedBucketSpec = withRules(
         }),
       ),
       tags: Type.Optional(
-        StringMap('Tags for every AWS resource of this bucket (the owner tag is added).'),
+        AwsTags(
+          'Tags for every AWS resource of this bucket (the owner tag is added): up to 49, keys up to 128 characters, not starting with aws:.',
+        ),
       ),
       lifecycle: Type.Optional(Lifecycle),
       backup: Type.Optional(Backup),
@@ -236,6 +229,11 @@ export const ProtectedBucketSpec = withRules(
       rule: "!has(self.backup) || self.versioning == 'Enabled'",
       message: 'versioning must be Enabled while a backup is configured',
       fieldPath: '.versioning',
+      // versioning defaults to Enabled: only a versioning written out can break the rule.
+      jsonSchema: jsonIf(
+        { required: ['backup'] },
+        { properties: { versioning: { const: 'Enabled' } } },
+      ),
     },
     {
       rule: '!has(self.backup) || self.backup.region != self.region',
@@ -246,10 +244,6 @@ export const ProtectedBucketSpec = withRules(
       rule: '!has(self.backup) || self.backup.bucketName != self.bucketName',
       message: 'the backup bucket must have its own name',
       fieldPath: '.backup.bucketName',
-    },
-    {
-      rule: 'oldSelf.bucketName == self.bucketName && oldSelf.region == self.region',
-      message: 'bucketName and region are immutable; create a new ProtectedBucket instead',
     },
   ],
 );
@@ -287,30 +281,31 @@ export const protectedBucketKind: KindDefinition = {
     { name: 'Bucket', type: 'string', jsonPath: '.spec.bucketName', description: 'Bucket name.' },
     { name: 'Region', type: 'string', jsonPath: '.spec.region', description: 'Bucket region.' },
     {
-      name: 'Backup',
-      type: 'string',
-      jsonPath: '.spec.backup.bucketName',
-      description: 'Backup bucket.',
-    },
-    {
-      name: 'Key',
-      type: 'string',
-      jsonPath: '.status.keyAlias',
-      description: 'KMS key alias or id.',
-    },
-    {
-      name: 'Versioning',
-      type: 'string',
-      jsonPath: '.status.versioning',
-      description: 'Versioning status last read from S3.',
-    },
-    {
       name: 'Drift',
       type: 'integer',
       jsonPath: '.status.drift.count',
       description: 'Items out of line at the last check.',
     },
     readyColumn,
+    statusColumn,
     ageColumn,
+    wide({
+      name: 'Backup',
+      type: 'string',
+      jsonPath: '.spec.backup.bucketName',
+      description: 'Backup bucket.',
+    }),
+    wide({
+      name: 'Key',
+      type: 'string',
+      jsonPath: '.status.keyAlias',
+      description: 'KMS key alias or id.',
+    }),
+    wide({
+      name: 'Versioning',
+      type: 'string',
+      jsonPath: '.status.versioning',
+      description: 'Versioning status last read from S3.',
+    }),
   ],
 };

@@ -5,19 +5,21 @@
 import { type Static, Type } from '@sinclair/typebox';
 import {
   CRON_DAY_XOR_PATTERN,
+  CRON_FIELDS_PATTERN,
   CRON_SHAPE_PATTERN,
   CRON_TOO_FREQUENT_PATTERN,
   DEFAULT_SCHEDULE,
 } from '../schedule/glue-cron.ts';
+import { BucketName } from './aws-names.ts';
 import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
-import { ageColumn, type KindDefinition, readyColumn } from './kind-definition.ts';
-import { BucketName } from './protectedbucket.ts';
-import { StringEnum, withRules } from './schema-helpers.ts';
-
-/** CEL string literals are single-quoted: escape backslashes and quotes of a regex. */
-function celString(pattern: string): string {
-  return `'${pattern.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
+import {
+  ageColumn,
+  type KindDefinition,
+  readyColumn,
+  statusColumn,
+  wide,
+} from './kind-definition.ts';
+import { celString, jsonIf, StringEnum, withRules } from './schema-helpers.ts';
 
 export const IAM_ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$';
 /** An S3 key prefix: no leading slash; a trailing slash is added when missing. */
@@ -98,6 +100,7 @@ export const Source = withRules(
     {
       rule: 'has(self.bucketRef) != has(self.bucketName)',
       message: 'set exactly one of bucketRef (a ProtectedBucket) and bucketName',
+      jsonSchema: { oneOf: [{ required: ['bucketRef'] }, { required: ['bucketName'] }] },
     },
   ],
 );
@@ -197,15 +200,24 @@ export const Schedule = withRules(
       rule: `self.matches(${celString(CRON_SHAPE_PATTERN)})`,
       message:
         'schedule must be cron(Minutes Hours Day-of-month Month Day-of-week Year): six fields',
+      jsonSchema: { pattern: CRON_SHAPE_PATTERN },
     },
     {
       rule: `self.matches(${celString(CRON_DAY_XOR_PATTERN)})`,
       message:
         'schedule must set exactly one of day-of-month and day-of-week and put ? in the other',
+      jsonSchema: { pattern: CRON_DAY_XOR_PATTERN },
     },
     {
       rule: `!self.matches(${celString(CRON_TOO_FREQUENT_PATTERN)})`,
       message: 'schedule must not run more often than every 5 minutes',
+      jsonSchema: { not: { pattern: CRON_TOO_FREQUENT_PATTERN } },
+    },
+    {
+      rule: `self.matches(${celString(CRON_FIELDS_PATTERN)})`,
+      message:
+        'schedule fields must be in range: minutes 0-59, hours 0-23, day-of-month 1-31 or L, month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT (L, #1-#5), year 1970-2199',
+      jsonSchema: { pattern: CRON_FIELDS_PATTERN },
     },
   ],
 );
@@ -253,6 +265,11 @@ export const QualityPipelineSpec = withRules(
       rule: "!has(self.glue) || !has(self.engine) || self.engine == 'glue'",
       message: 'glue settings apply only to engine glue',
       fieldPath: '.glue',
+      // engine defaults to embedded: glue settings need engine: glue written out.
+      jsonSchema: jsonIf(
+        { required: ['glue'] },
+        { required: ['engine'], properties: { engine: { const: 'glue' } } },
+      ),
     },
   ],
 );
@@ -459,12 +476,11 @@ export const qualityPipelineKind: KindDefinition = {
   spec: QualityPipelineSpec,
   status: QualityPipelineStatus,
   printerColumns: [
-    { name: 'Engine', type: 'string', jsonPath: '.spec.engine', description: 'embedded or glue.' },
     {
-      name: 'Schedule',
-      type: 'string',
-      jsonPath: '.spec.schedule',
-      description: 'Glue cron schedule (UTC).',
+      name: 'Score',
+      type: 'number',
+      jsonPath: '.status.lastRun.score',
+      description: 'Passed rules / all rules of the last run.',
     },
     {
       name: 'Last Run',
@@ -473,30 +489,44 @@ export const qualityPipelineKind: KindDefinition = {
       description: 'When the last run finished.',
     },
     {
+      // A string, not a date: kubectl shows a future date as <invalid>.
+      name: 'Next Run',
+      type: 'string',
+      jsonPath: '.status.nextRunTime',
+      description: 'When the next scheduled run starts (UTC).',
+    },
+    readyColumn,
+    statusColumn,
+    ageColumn,
+    wide({
+      name: 'Engine',
+      type: 'string',
+      jsonPath: '.spec.engine',
+      description: 'embedded or glue.',
+    }),
+    wide({
+      name: 'Schedule',
+      type: 'string',
+      jsonPath: '.spec.schedule',
+      description: 'Glue cron schedule (UTC).',
+    }),
+    wide({
       name: 'State',
       type: 'string',
       jsonPath: '.status.lastRun.state',
       description: 'Outcome of the last run.',
-    },
-    {
-      name: 'Score',
-      type: 'number',
-      jsonPath: '.status.lastRun.score',
-      description: 'Passed rules / all rules of the last run.',
-    },
-    {
+    }),
+    wide({
       name: 'Trusted',
       type: 'integer',
       jsonPath: '.status.lastRun.rows.trusted',
       description: 'Rows trusted by the last run.',
-    },
-    {
+    }),
+    wide({
       name: 'Quarantined',
       type: 'integer',
       jsonPath: '.status.lastRun.rows.quarantined',
       description: 'Rows quarantined by the last run.',
-    },
-    readyColumn,
-    ageColumn,
+    }),
   ],
 };

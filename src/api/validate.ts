@@ -5,15 +5,19 @@
 // checks the API server cannot make (DQDL rulesets of a QualityPipeline).
 //
 // Transition rules (those that read `oldSelf`) need the stored object and are skipped.
+// Messages follow the API server's (`Invalid value: "<value>": ...`), with a
+// did-you-mean for misspelt field names, enum values and DQDL rule types.
 import { Environment } from '@marcbachmann/cel-js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parseRuleset, validateForEmbedded } from '../dq/index.ts';
+import { parseRuleset, RULE_TYPES, validateForEmbedded } from '../dq/index.ts';
+import { DEFAULT_SCHEDULE, parseGlueCron } from '../schedule/glue-cron.ts';
 import { API_VERSION, GROUP } from './common.ts';
 import { toOpenApi } from './crd.ts';
 import type { KindDefinition } from './kind-definition.ts';
 import { kinds } from './kinds.ts';
 import type { CelRule } from './schema-helpers.ts';
+import { didYouMean } from './suggest.ts';
 
 /** A path into the object: keys and array indexes, from the object's root. */
 export type ObjectPath = (string | number)[];
@@ -47,8 +51,15 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
   addFormatsModule) as (ajv: Ajv) => Ajv;
 
+// verbose: errors carry the offending value, which messages echo as the API server does.
 const ajv = addFormats(
-  new Ajv({ allErrors: true, strict: false, validateFormats: true, useDefaults: false }),
+  new Ajv({
+    allErrors: true,
+    strict: false,
+    validateFormats: true,
+    useDefaults: false,
+    verbose: true,
+  }),
 );
 ajv.addKeyword({ keyword: 'x-kubernetes-validations' });
 ajv.addKeyword({ keyword: 'x-kubernetes-list-type' });
@@ -72,7 +83,19 @@ function compiledSpec(def: KindDefinition): CompiledKind {
   return entry;
 }
 
-const celEnv = new Environment({ unlistedVariablesAreDyn: true });
+// The API server evaluates `matches` with RE2, where \p{L} is a Unicode class; cel-js
+// compiles the pattern with a plain JavaScript RegExp, where it is not. Rules are run
+// with `matches` mapped to a function that compiles in Unicode mode, which agrees with
+// RE2 on the syntax the rules use (classes, anchors, \p{..}, alternation).
+const celEnv = new Environment({ unlistedVariablesAreDyn: true }).registerFunction(
+  'string.re2Matches(string): bool',
+  (text: string, pattern: string) => new RegExp(pattern, 'u').test(text),
+);
+
+/** The rule as cel-js runs it (see celEnv). */
+function forCelJs(rule: string): string {
+  return rule.replace(/\.matches\(/g, '.re2Matches(');
+}
 
 /** True for a rule that compares with the stored object: only the API server can check it. */
 export function isTransitionRule(rule: string): boolean {
@@ -95,7 +118,7 @@ export function collectRules(schema: JsonSchema, at = 'spec'): { at: string; rul
 
 /** Compiles a CEL rule with cel-js; throws with the parser's message when it cannot. */
 export function compileRule(rule: string): void {
-  celEnv.parse(rule);
+  celEnv.parse(forCelJs(rule));
 }
 
 /**
@@ -152,7 +175,10 @@ export function validateObject(def: KindDefinition, object: unknown): Validation
   unknownFields(schema, spec, ['spec'], add);
   listTypes(schema, spec, ['spec'], add);
   evaluateRules(schema, spec, ['spec'], structural, add);
-  if (def.kind === 'QualityPipeline') dqdlIssues(spec, add);
+  if (def.kind === 'QualityPipeline') {
+    dqdlIssues(spec, add);
+    scheduleIssues(spec, issues, add);
+  }
   return dedupe(issues);
 }
 
@@ -193,29 +219,51 @@ function pointerToPath(pointer: string): ObjectPath {
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
+/** The value as the API server echoes it: JSON for scalars (cut at 80 characters), nothing for objects. */
+export function echo(value: unknown): string {
+  if (value === null || typeof value === 'object' || value === undefined) return '';
+  const text = JSON.stringify(value);
+  return `${text.length > 80 ? `${text.slice(0, 77)}..."` : text}: `;
+}
+
+/** More than this many supported values are summarised (a region enum has dozens). */
+const LISTED_VALUES = 12;
+
 function ajvIssue(error: ErrorObject, path: ObjectPath): { path: ObjectPath; message: string } {
   const params = error.params as Record<string, unknown>;
+  const value: unknown = error.data;
   switch (error.keyword) {
     case 'required':
       return { path: [...path, String(params.missingProperty)], message: 'Required value' };
-    case 'enum':
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const listed =
+        allowed.length <= LISTED_VALUES
+          ? allowed.map((v) => JSON.stringify(v)).join(', ')
+          : `${allowed.length} values, see \`kubectl explain\` or the JSON Schema`;
+      const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
       return {
         path,
-        message: `Unsupported value: supported values: ${(params.allowedValues as unknown[])
-          .map((v) => JSON.stringify(v))
-          .join(', ')}`,
+        message: `Unsupported value: ${echo(value)}supported values: ${listed}${hint}`,
       };
+    }
     case 'type':
-      return { path, message: `Invalid value: must be of type ${String(params.type)}` };
+      return {
+        path,
+        message: `Invalid value: ${echo(value)}must be of type ${String(params.type)}`,
+      };
     case 'pattern':
-      return { path, message: `Invalid value: should match '${String(params.pattern)}'` };
+      return {
+        path,
+        message: `Invalid value: ${echo(value)}should match '${String(params.pattern)}'`,
+      };
     case 'additionalProperties':
       return {
         path: [...path, String(params.additionalProperty)],
         message: `unknown field "${formatPath([...path, String(params.additionalProperty)])}"`,
       };
     default:
-      return { path, message: `Invalid value: ${error.message ?? error.keyword}` };
+      return { path, message: `Invalid value: ${echo(value)}${error.message ?? error.keyword}` };
   }
 }
 
@@ -266,7 +314,11 @@ function unknownFields(
   if (!properties || schema['x-kubernetes-preserve-unknown-fields']) return;
   for (const [key, child] of Object.entries(value)) {
     const childSchema = properties[key];
-    if (!childSchema) add([...path, key], `unknown field "${formatPath([...path, key])}"`);
+    if (!childSchema)
+      add(
+        [...path, key],
+        `unknown field "${formatPath([...path, key])}"${didYouMean(key, Object.keys(properties))}`,
+      );
     else unknownFields(childSchema, child, [...path, key], add);
   }
 }
@@ -372,13 +424,13 @@ function evaluateRules(
     const at = rule.fieldPath ? [...path, ...fieldPathParts(rule.fieldPath)] : path;
     let result: unknown;
     try {
-      result = celEnv.evaluate(rule.rule, { self });
+      result = celEnv.evaluate(forCelJs(rule.rule), { self });
     } catch (error) {
       // The API server refuses an object whose rule fails to evaluate, too.
       add(at, `rule ${rule.rule} could not be evaluated: ${firstLine(error)}`);
       continue;
     }
-    if (result !== true) add(at, `Invalid value: ${rule.message}`);
+    if (result !== true) add(at, `Invalid value: ${echo(value)}${rule.message}`);
   }
 }
 
@@ -410,10 +462,35 @@ function dqdlIssues(
   const parsed = parseRuleset(spec.rules);
   if (!parsed.ok) {
     for (const e of parsed.errors)
-      add(path, `DQDL line ${e.line}, column ${e.column}: ${e.message}`, e.line);
+      add(path, `DQDL line ${e.line}, column ${e.column}: ${withRuleTypeHint(e.message)}`, e.line);
     return;
   }
   if (engine !== 'embedded') return;
   for (const e of validateForEmbedded(parsed.ruleset))
     add(path, `DQDL line ${e.line}, column ${e.column}: ${e.message}`, e.line);
+}
+
+const RULE_TYPE_NAMES = RULE_TYPES.map((r) => r.name);
+
+/** The parser's message, with the closest rule type for an unknown one. */
+function withRuleTypeHint(message: string): string {
+  const unknown = /^unknown rule type "(.+)"$/.exec(message);
+  return unknown?.[1] ? `${message}${didYouMean(unknown[1], RULE_TYPE_NAMES)}` : message;
+}
+
+/**
+ * The schedule through the operator's own cron parser: the CRD's patterns refuse most
+ * bad schedules, the parser all of them (a descending range, W, a 2-minute list). Skipped
+ * when the API server's rules already refused it, so one mistake is reported once.
+ */
+function scheduleIssues(
+  spec: Json,
+  issues: ValidationIssue[],
+  add: (path: ObjectPath, message: string) => void,
+): void {
+  if (!isRecord(spec)) return;
+  const schedule = spec.schedule ?? DEFAULT_SCHEDULE;
+  if (typeof schedule !== 'string' || issues.some((i) => i.field === 'spec.schedule')) return;
+  const parsed = parseGlueCron(schedule);
+  if (!parsed.ok) add(['spec', 'schedule'], `Invalid value: ${echo(schedule)}${parsed.message}`);
 }

@@ -1,17 +1,41 @@
 // Argument handling shared by the commands that read YAML (`validate`, `plan`): the same
-// -f/-o flags, the same help and usage errors.
+// -f/-k/-o flags, the same help and usage errors, the same idea of where relative paths
+// start.
+import { isAbsolute, join } from 'node:path';
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import type { SourceOptions } from './sources.ts';
 
 export const FILE_OPTIONS = {
   filename: { type: 'string', short: 'f', multiple: true },
+  kustomize: { type: 'string', short: 'k', multiple: true },
   output: { type: 'string', short: 'o', default: 'text' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsOptionsConfig;
 
 export interface FileCommandValues {
   filename?: string[];
+  kustomize?: string[];
   output?: string;
   help?: boolean;
+}
+
+/**
+ * The directory relative paths start from: the current one, except under `npm run` (and
+ * `npm --prefix DIR run`), which changes into the package's directory first and leaves
+ * the one the person typed the command in as INIT_CWD.
+ */
+export function invocationDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return env.npm_lifecycle_event && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
+/** A path the person typed, made absolute against invocationDir(). */
+export function resolvePath(path: string, base = invocationDir()): string {
+  return isAbsolute(path) ? path : join(base, path);
+}
+
+/** How the YAML named by -f/-k is read. */
+export function sourceOptions(values: FileCommandValues, base = invocationDir()): SourceOptions {
+  return { cwd: base, kustomize: values.kustomize ?? [] };
 }
 
 /**
@@ -38,7 +62,10 @@ export function parseFileCommandArgs<V extends FileCommandValues>(
     console.log(help);
     return 0;
   }
-  if (!values.filename?.length || !['text', 'json'].includes(values.output ?? '')) {
+  if (
+    (!values.filename?.length && !values.kustomize?.length) ||
+    !['text', 'json'].includes(values.output ?? '')
+  ) {
     console.error(help);
     return usageExit;
   }

@@ -1,17 +1,14 @@
 #!/usr/bin/env node
-import { crdsCommand } from './crds.ts';
-import { iamPolicyCommand } from './iam-policy.ts';
-// `seawall <command>`: run | validate | plan | crds | iam-policy.
-import { planCommand } from './plan.ts';
-import { runCommand } from './run.ts';
-import { validateCommand } from './validate.ts';
+// `seawall <command>`: run | validate | plan | crds | iam-policy. Each command is loaded
+// when it is called: validate in a pre-commit hook needs neither the AWS SDK nor the
+// Kubernetes client, and loading them all would double its start-up time.
 
 const USAGE = `Usage: seawall <command> [options]
 
 Commands:
   run          run the operator (in-cluster config or --kubeconfig)
-  validate     check Seawall YAML under a path (-f PATH)
-  plan         show what reconciling YAML under a path would change in AWS (-f PATH)
+  validate     check Seawall YAML as the API server will (-f PATH, -f -, -k DIR)
+  plan         show what reconciling that YAML would change in AWS (-f PATH, -k DIR)
   crds         print the CustomResourceDefinitions
   iam-policy   print the least-privilege IAM policy the operator needs
 
@@ -19,22 +16,29 @@ Run 'seawall <command> --help' for a command's options.`;
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, Command> = {
-  run: runCommand,
-  crds: crdsCommand,
-  'iam-policy': iamPolicyCommand,
-  validate: validateCommand,
-  plan: planCommand,
+const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run.ts')).runCommand,
+  crds: async () => (await import('./crds.ts')).crdsCommand,
+  'iam-policy': async () => (await import('./iam-policy.ts')).iamPolicyCommand,
+  validate: async () => (await import('./validate.ts')).validateCommand,
+  plan: async () => (await import('./plan.ts')).planCommand,
 };
+
+// `seawall crds | head` closes the pipe early: that ends the output, it is not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || name === '--help' || name === '-h') {
   console.log(USAGE);
   process.exit(name ? 0 : 2);
 }
-const command = commands[name];
-if (!command) {
+const load = commands[name];
+if (!load) {
   console.error(`seawall: unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
   process.exit(2);
 }
+const command = await load();
 process.exitCode = await command(args);

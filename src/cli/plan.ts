@@ -18,7 +18,12 @@ import { kubeObjects } from '../runtime/kube-objects.ts';
 import { silentLogger } from '../runtime/logger.ts';
 import { type BaseStatus, type PolicySpec, reconcileOnce } from '../runtime/reconcile-once.ts';
 import type { Reconciler } from '../runtime/reconciler.ts';
-import { type FileCommandValues, parseFileCommandArgs } from './args.ts';
+import {
+  type FileCommandValues,
+  parseFileCommandArgs,
+  resolvePath,
+  sourceOptions,
+} from './args.ts';
 import {
   formatProblem,
   type LoadedResource,
@@ -26,13 +31,14 @@ import {
   validateResources,
 } from './validate.ts';
 
-const HELP = `Usage: seawall plan -f PATH [-f PATH ...] [options]
+const HELP = `Usage: seawall plan (-f PATH | -k DIR) ... [options]
 
 Shows what reconciling the Seawall resources in the YAML under PATH would change in AWS
 right now, per AWS resource and field (expected vs observed, creations marked), without
 changing anything: only read calls are made; every other call is refused and reported.
 
-  -f, --filename PATH    file or directory (repeatable)
+  -f, --filename PATH    file, directory or - for standard input (repeatable)
+  -k, --kustomize DIR    render DIR with \`kubectl kustomize\` and plan the result (repeatable)
   -o, --output FORMAT    text (default) or json
   --kubeconfig PATH      read each resource's status (the AWS resources Seawall recorded)
                          and its bucketRef dependencies from this cluster (default
@@ -330,8 +336,7 @@ export async function planCommand(argv: string[]): Promise<number> {
     1,
   );
   if (typeof values === 'number') return values;
-  const files = values.filename ?? [];
-  const loaded = loadResources(files);
+  const loaded = loadResources(values.filename ?? [], sourceOptions(values));
   const problems = validateResources(loaded);
   if (problems.length > 0) {
     for (const p of problems) console.error(formatProblem(p));
@@ -339,7 +344,7 @@ export async function planCommand(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG;
+  const kubeconfig = values.kubeconfig ? resolvePath(values.kubeconfig) : process.env.KUBECONFIG;
   const kc = kubeconfig ? new k8s.KubeConfig() : offlineKubeConfig();
   if (kubeconfig) kc.loadFromFile(kubeconfig);
   const objects = kubeconfig ? kubeObjects(kc) : undefined;

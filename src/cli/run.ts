@@ -6,10 +6,12 @@ import { createReconcilers } from '../kinds/index.ts';
 import { parseDuration } from '../runtime/durations.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { DEFAULT_DRIFT_INTERVAL_MS, startOperator } from '../runtime/operator.ts';
+import { resolvePath } from './args.ts';
 
 const HELP = `Usage: seawall run [options]
 
-  --kubeconfig PATH            kubeconfig (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)
+  --kubeconfig PATH            kubeconfig (default: $KUBECONFIG, then ~/.kube/config, then the
+                               in-cluster service account, as @kubernetes/client-node looks)
   --namespaces a,b             namespaces to watch (default: all)
   --workers N                  concurrent reconciles (default 4)
   --drift-interval DURATION    default drift-check interval (default 10m)
@@ -56,7 +58,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const log = createLogger(values['log-level']);
   const kc = new k8s.KubeConfig();
-  if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
+  if (values.kubeconfig) kc.loadFromFile(resolvePath(values.kubeconfig));
   else kc.loadFromDefault();
 
   const aws = new AwsClients({

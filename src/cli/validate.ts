@@ -1,169 +1,54 @@
 // `seawall validate -f PATH`: checks every Seawall resource in the YAML under PATH the way
-// the API server will (schema, defaults, unknown fields, CEL rules) plus DQDL, with
-// `file:line: Kind/name: field: message` lines. Exit 1 on any error: fit for pre-commit
-// hooks and CI. Other kinds in the same files are ignored.
+// the API server will (schema, defaults, unknown fields, CEL rules) plus what only Seawall
+// checks (DQDL, the schedule through the operator's cron parser), with
+// `file:line: Kind/name: field: message` lines. Exit 1 on any error — and when there is no
+// Seawall resource at all, which is a wrong path, not a valid repository: fit for
+// pre-commit hooks and CI. Other kinds in the same files are ignored.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import {
-  type Document,
-  isMap,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseAllDocuments,
-  type Scalar,
-} from 'yaml';
-import {
-  formatPath,
-  isSeawallObject,
-  kindOf,
-  type ObjectPath,
-  validateObject,
-} from '../api/validate.ts';
-import { type FileCommandValues, parseFileCommandArgs } from './args.ts';
+import { kinds } from '../api/kinds.ts';
+import { didYouMean } from '../api/suggest.ts';
+import { formatPath, kindOf, validateObject } from '../api/validate.ts';
+import { type FileCommandValues, parseFileCommandArgs, sourceOptions } from './args.ts';
+import { type FileProblem, type LoadResult, loadResources } from './sources.ts';
 
-const HELP = `Usage: seawall validate -f PATH [-f PATH ...] [-o text|json]
+export {
+  type FileProblem,
+  type LoadedResource,
+  type LoadResult,
+  loadResources,
+} from './sources.ts';
 
-Checks every Seawall resource (apiVersion seawall.dev/*) in the YAML files under each
-PATH (a file or a directory, searched recursively for *.yaml and *.yml; multi-document
-files are fine; other kinds are ignored) against the schemas, the CEL rules of the CRDs
-and the DQDL parser. Exit code: 0 valid, 1 any error, 2 usage error.
+const HELP = `Usage: seawall validate (-f PATH | -k DIR) ... [-o text|json]
 
-  -f, --filename PATH   file or directory (repeatable)
-  -o, --output FORMAT   text (default) or json`;
+Checks every Seawall resource (apiVersion seawall.dev/*) in the YAML under each PATH
+against the schemas and CEL rules of the CRDs (as the API server will), the DQDL parser
+and the operator's schedule parser. Other kinds are ignored; no cluster, no AWS needed.
 
-/** One Seawall resource read from a file, with what is needed to point at its lines. */
-export interface LoadedResource {
-  file: string;
-  /** 1-based line of the document start. */
-  line: number;
-  kind: string;
-  name: string;
-  namespace: string | undefined;
-  object: Record<string, unknown>;
-  /** 1-based line of a path inside this document (the nearest existing ancestor). */
-  lineOf(path: ObjectPath): number;
-  /** 1-based file line of line `n` of the string at `path` (block scalars: `rules: |`). */
-  lineInValue(path: ObjectPath, n: number): number;
-}
+  -f, --filename PATH    a file, a directory (searched recursively for *.yaml and *.yml;
+                         multi-document files are fine), or - for standard input:
+                           helm template ... | seawall validate -f -
+                         (repeatable). A directory whose kustomization patches or pulls in
+                         files from elsewhere is refused: use -k for it.
+  -k, --kustomize DIR    render DIR with \`kubectl kustomize\` (or kustomize) and check the
+                         result (repeatable)
+  -o, --output FORMAT    text (default) or json
 
-export interface FileProblem {
-  file: string;
-  line: number;
-  /** `Kind/name`, when the problem belongs to a resource. */
-  resource?: string;
-  field?: string;
-  message: string;
-}
+Relative paths are relative to the current directory (under \`npm run\`, to the directory
+npm was started in). Exit code: 0 valid, 1 any error or no Seawall resource found,
+2 usage error.`;
 
-export interface LoadResult {
-  resources: LoadedResource[];
-  problems: FileProblem[];
-  files: number;
-}
-
-const SKIP_DIRS = new Set(['node_modules', '.git', '.github-cache']);
-
-/** YAML files under a path: the file itself, or every *.yaml / *.yml below a directory. */
-export function yamlFiles(path: string): string[] {
-  const stat = statSync(path);
-  if (stat.isFile()) return [path];
-  const out: string[] = [];
-  for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
-    const full = join(path, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) out.push(...yamlFiles(full));
-    } else if (/\.ya?ml$/.test(entry.name)) out.push(full);
-  }
-  return out;
-}
-
-/** Reads every Seawall resource from the YAML under the given paths. */
-export function loadResources(paths: string[], cwd = process.cwd()): LoadResult {
-  const resources: LoadedResource[] = [];
-  const problems: FileProblem[] = [];
-  let files = 0;
-  for (const path of paths) {
-    let list: string[];
-    try {
-      list = yamlFiles(path);
-    } catch (error) {
-      problems.push({ file: path, line: 0, message: (error as Error).message });
-      continue;
-    }
-    for (const full of list) {
-      files++;
-      const file = relative(cwd, full) || full;
-      const text = readFileSync(full, 'utf8');
-      const lineCounter = new LineCounter();
-      const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-      const docs = Array.isArray(documents) ? documents : [];
-      if (!Array.isArray(documents)) {
-        problems.push({ file, line: 1, message: 'not a YAML stream' });
-        continue;
-      }
-      for (const doc of docs) {
-        const lineAt = (offset: number) => lineCounter.linePos(offset).line;
-        if (doc.errors.length > 0) {
-          for (const e of doc.errors)
-            problems.push({ file, line: lineAt(e.pos[0]), message: `YAML: ${e.message}` });
-          continue;
-        }
-        const object: unknown = doc.toJS({ maxAliasCount: 100 });
-        if (!isSeawallObject(object)) continue;
-        const metadata = (object.metadata ?? {}) as Record<string, unknown>;
-        const start = doc.contents?.range?.[0] ?? 0;
-        resources.push({
-          file,
-          line: lineAt(start),
-          kind: String(object.kind ?? '<no kind>'),
-          name: typeof metadata.name === 'string' ? metadata.name : '<no name>',
-          namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-          object,
-          lineOf: (path) => lineAt(offsetOf(doc, path) ?? start),
-          lineInValue: (path, n) => {
-            const node = doc.getIn(path, true) as Scalar | undefined;
-            const block = node?.type === 'BLOCK_LITERAL' || node?.type === 'BLOCK_FOLDED';
-            const first = lineAt(node?.range?.[0] ?? start);
-            // A block scalar's range starts at its indicator (`|`); its text on the next line.
-            return block ? first + n : first + n - 1;
-          },
-        });
-      }
-    }
-  }
-  return { resources, problems, files };
-}
-
-/** Offset of the node at `path` or of its nearest existing ancestor (keys point at the key). */
-function offsetOf(doc: Document, path: ObjectPath): number | undefined {
-  let node: Node | null | undefined = doc.contents as Node | null;
-  let offset = node?.range?.[0];
-  for (const part of path) {
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => (p.key as { value?: unknown } | null)?.value === part || p.key === part,
-      );
-      if (!pair) return offset;
-      const key = pair.key as Node | null;
-      offset = key?.range?.[0] ?? offset;
-      node = pair.value as Node | null;
-    } else if (isSeq(node) && typeof part === 'number') {
-      const item = node.items[part] as Node | undefined;
-      if (!item) return offset;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else return offset;
-  }
-  return offset;
-}
-
-/** Validates what `loadResources` read; problems in file order. */
+/**
+ * Validates what `loadResources` read; problems in file order. Finding no Seawall resource
+ * at all is a problem too: a wrong path or an unrendered overlay, never "valid".
+ */
 export function validateResources(loaded: LoadResult): FileProblem[] {
   const problems = [...loaded.problems];
+  if (loaded.resources.length === 0 && loaded.problems.length === 0)
+    problems.push({
+      file: loaded.sources.join(', ') || '<no input>',
+      line: 0,
+      message: `no Seawall resource (apiVersion seawall.dev/*) in ${loaded.files} YAML file(s): check the path, or render templates first (helm template ... | seawall validate -f -)`,
+    });
   for (const r of loaded.resources) {
     const resource = `${r.kind}/${r.name}`;
     const def = kindOf(r.object);
@@ -173,7 +58,10 @@ export function validateResources(loaded: LoadResult): FileProblem[] {
         line: r.lineOf(['kind']),
         resource,
         field: 'kind',
-        message: `no kind ${JSON.stringify(r.kind)} in the seawall.dev API of this version of seawall`,
+        message: `no kind ${JSON.stringify(r.kind)} in the seawall.dev API of this version of seawall${didYouMean(
+          r.kind,
+          kinds.map((k) => k.kind),
+        )}`,
       });
       continue;
     }
@@ -214,8 +102,7 @@ export function formatProblem(p: FileProblem): string {
 export async function validateCommand(argv: string[]): Promise<number> {
   const values = parseFileCommandArgs<FileCommandValues>('validate', argv, {}, HELP, 2);
   if (typeof values === 'number') return values;
-  const files = values.filename ?? [];
-  const loaded = loadResources(files);
+  const loaded = loadResources(values.filename ?? [], sourceOptions(values));
   const problems = validateResources(loaded);
   if (values.output === 'json') {
     console.log(

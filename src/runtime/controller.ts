@@ -7,7 +7,7 @@ import { FINALIZER, GROUP, VERSION } from '../api/common.ts';
 import type { KindDefinition } from '../api/kind-definition.ts';
 import { findCondition, isTrue } from './conditions.ts';
 import type { ErrorClassifier } from './errors.ts';
-import { eventRecorder } from './events.ts';
+import { coreEventWriter, EventAggregator } from './events.ts';
 import { type AnyObject, isConflict, type KubeObjects } from './kube-objects.ts';
 import { type Logger, reconcileLogger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -60,7 +60,7 @@ export class Controller {
   readonly #options: ControllerOptions;
   readonly #informers: k8s.Informer<k8s.KubernetesObject>[] = [];
   readonly #known = new Map<string, AnyObject>();
-  readonly #core: k8s.CoreV1Api;
+  readonly #events: EventAggregator;
   readonly #listeners: ((obj: AnyObject) => void)[] = [];
   #workers: Promise<void>[] = [];
   #running = false;
@@ -70,8 +70,12 @@ export class Controller {
   constructor(options: ControllerOptions) {
     this.#options = options;
     this.kind = options.reconciler.kind;
-    this.queue = new WorkQueue(options.queue);
-    this.#core = options.kc.makeApiClient(k8s.CoreV1Api);
+    this.queue = new WorkQueue(options.queue, options.metrics.queueObserver(this.kind.kind));
+    this.#events = new EventAggregator(
+      coreEventWriter(options.kc.makeApiClient(k8s.CoreV1Api)),
+      options.log,
+      options.identity,
+    );
   }
 
   get synced(): boolean {
@@ -106,6 +110,7 @@ export class Controller {
       informer.on('update', (obj) => this.#onEvent(obj as unknown as AnyObject));
       informer.on('delete', (obj) => {
         this.#known.delete(this.#keyOf(obj as unknown as AnyObject));
+        this.#options.metrics.forgetObject(this.kind.kind, obj as unknown as AnyObject);
       });
       // The informer stops on an error (API server restarted, network): start it again
       // with a delay. It relists when its resourceVersion is gone (410), so no object is
@@ -132,6 +137,7 @@ export class Controller {
   }
 
   #onEvent(obj: AnyObject): void {
+    this.#options.metrics.observeObject(this.kind.kind, obj);
     const key = this.#keyOf(obj);
     const previous = this.#known.get(key);
     this.#known.set(key, obj);
@@ -226,7 +232,7 @@ export class Controller {
       }
     }
 
-    const events = eventRecorder(this.#core, object, log, this.#options.identity);
+    const events = this.#events.recorder(object);
     // What the API server holds: checkpoints (written before create calls) move it.
     let written = (object.status ?? {}) as Record<string, unknown>;
     const current = object;

@@ -66,4 +66,34 @@ describe('WorkQueue', () => {
     q.add('a');
     expect(q.length).toBe(0);
   });
+
+  it('reports adds, retries and how long a key waited for a worker (from when it was due)', async () => {
+    vi.useFakeTimers();
+    const seen = { added: 0, retried: 0, waited: [] as number[] };
+    const q = new WorkQueue(
+      { baseBackoffMs: 100 },
+      {
+        added: () => {
+          seen.added++;
+        },
+        retried: () => {
+          seen.retried++;
+        },
+        waited: (s) => {
+          seen.waited.push(Math.round(s * 1000));
+        },
+      },
+    );
+    q.add('a');
+    q.add('a'); // merged, still an add
+    vi.advanceTimersByTime(250);
+    expect(await q.get()).toBe('a');
+    q.add('a'); // due again while a worker holds it
+    vi.advanceTimersByTime(400);
+    q.done('a');
+    expect(await q.get()).toBe('a');
+    q.addRateLimited('a');
+    expect(seen).toEqual({ added: 3, retried: 1, waited: [250, 400] });
+    q.shutDown();
+  });
 });

@@ -10,6 +10,18 @@ export interface WorkQueueOptions {
   maxBackoffMs?: number;
 }
 
+/** What the queue reports, as client-go's workqueue metrics provider: for Prometheus. */
+export interface WorkQueueObserver {
+  /** A key was added (merged duplicates included). */
+  added(): void;
+  /** A key was handed to a worker after waiting this long since it became due. */
+  waited(seconds: number): void;
+  /** A key was requeued with backoff after a failure. */
+  retried(): void;
+}
+
+const silentObserver: WorkQueueObserver = { added() {}, waited() {}, retried() {} };
+
 export class WorkQueue {
   readonly #queue: string[] = [];
   readonly #dirty = new Set<string>();
@@ -19,25 +31,40 @@ export class WorkQueue {
   readonly #waiters: ((key: string | undefined) => void)[] = [];
   readonly #baseBackoffMs: number;
   readonly #maxBackoffMs: number;
+  readonly #observer: WorkQueueObserver;
+  /** When each dirty key became due: the start of its wait for a worker. */
+  readonly #dueSince = new Map<string, number>();
   #shuttingDown = false;
 
-  constructor(options: WorkQueueOptions = {}) {
+  constructor(options: WorkQueueOptions = {}, observer: WorkQueueObserver = silentObserver) {
     this.#baseBackoffMs = options.baseBackoffMs ?? 1000;
     this.#maxBackoffMs = options.maxBackoffMs ?? 300_000;
+    this.#observer = observer;
   }
 
   add(key: string): void {
-    if (this.#shuttingDown || this.#dirty.has(key)) return;
+    if (this.#shuttingDown) return;
+    this.#observer.added();
+    if (this.#dirty.has(key)) return;
     this.#dirty.add(key);
+    this.#dueSince.set(key, performance.now());
     if (this.#processing.has(key)) return;
     const waiter = this.#waiters.shift();
     if (waiter) {
-      this.#dirty.delete(key);
-      this.#processing.add(key);
+      this.#hand(key);
       waiter(key);
     } else {
       this.#queue.push(key);
     }
+  }
+
+  /** Moves a dirty key to processing, reporting how long it waited. */
+  #hand(key: string): void {
+    this.#dirty.delete(key);
+    this.#processing.add(key);
+    const since = this.#dueSince.get(key);
+    this.#dueSince.delete(key);
+    if (since !== undefined) this.#observer.waited((performance.now() - since) / 1000);
   }
 
   /** Adds the key after `delayMs`; an earlier pending addAfter for the key wins. */
@@ -63,6 +90,7 @@ export class WorkQueue {
   addRateLimited(key: string): number {
     const failures = this.#failures.get(key) ?? 0;
     this.#failures.set(key, failures + 1);
+    this.#observer.retried();
     const delay = this.backoffFor(failures);
     this.addAfter(key, delay);
     return delay;
@@ -82,8 +110,7 @@ export class WorkQueue {
     if (this.#shuttingDown) return Promise.resolve(undefined);
     const key = this.#queue.shift();
     if (key !== undefined) {
-      this.#dirty.delete(key);
-      this.#processing.add(key);
+      this.#hand(key);
       return Promise.resolve(key);
     }
     return new Promise((resolve) => this.#waiters.push(resolve));
@@ -92,8 +119,14 @@ export class WorkQueue {
   done(key: string): void {
     this.#processing.delete(key);
     if (this.#dirty.has(key) && !this.#shuttingDown) {
-      this.#dirty.delete(key);
-      this.add(key);
+      // Added while a worker held it: due since then (its wait counts from there), queued now.
+      const waiter = this.#waiters.shift();
+      if (waiter) {
+        this.#hand(key);
+        waiter(key);
+      } else {
+        this.#queue.push(key);
+      }
     }
   }
 
@@ -107,6 +140,7 @@ export class WorkQueue {
     for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     this.#queue.length = 0;
+    this.#dueSince.clear();
     for (const waiter of this.#waiters.splice(0)) waiter(undefined);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CRON_DAY_XOR_PATTERN,
+  CRON_FIELDS_PATTERN,
   CRON_SHAPE_PATTERN,
   CRON_TOO_FREQUENT_PATTERN,
   nextRunTime,
@@ -84,7 +85,9 @@ describe('the CEL patterns (what the API server refuses) agree with the parser',
   const shape = new RegExp(CRON_SHAPE_PATTERN);
   const xor = new RegExp(CRON_DAY_XOR_PATTERN);
   const frequent = new RegExp(CRON_TOO_FREQUENT_PATTERN);
-  const admitted = (e: string) => shape.test(e) && xor.test(e) && !frequent.test(e);
+  const fields = new RegExp(CRON_FIELDS_PATTERN);
+  const admitted = (e: string) =>
+    shape.test(e) && xor.test(e) && !frequent.test(e) && fields.test(e);
   it.each([
     ['cron(0 2 ? * MON *)', true],
     ['cron(0 2 1 * ? *)', true],
@@ -96,6 +99,27 @@ describe('the CEL patterns (what the API server refuses) agree with the parser',
     ['cron(*/1 2 ? * MON *)', false],
     ['cron(0/4 2 ? * MON *)', false],
     ['rate(5 minutes)', false],
+    // Field values out of range: refused at apply time, not stalled in the cluster.
+    ['cron(61 9 ? * MON *)', false],
+    ['cron(0 24 ? * MON *)', false],
+    ['cron(0 2 32 * ? *)', false],
+    ['cron(0 2 0 * ? *)', false],
+    ['cron(0 2 ? 13 MON *)', false],
+    ['cron(0 2 ? * 0 *)', false],
+    ['cron(0 2 ? * 8 *)', false],
+    ['cron(0 2 ? * MON 1900)', false],
+    ['cron(5-61 2 ? * MON *)', false],
+    ['cron(0 2 ? * FOO *)', false],
+    ['cron(0 2 15W * ? *)', false],
+    // And the forms Glue allows stay admitted.
+    ['cron(0/15 8-17 ? * MON-FRI *)', true],
+    ['cron(15 10 ? * 6L 2026-2030)', true],
+    ['cron(0 8 ? * 2#1 *)', true],
+    ['cron(30 6 L * ? *)', true],
+    ['cron(0 0 1 JAN,JUL ? *)', true],
+    ['cron(0 2 ? jan mon *)', true],
+    ['cron(0 12 1 * ? 2030)', true],
+    ['cron(0 2 1-31/2 * ? *)', true],
   ])('%s admitted: %s', (expression, expected) => {
     expect(admitted(expression)).toBe(expected);
     // Whatever the API server admits wrongly, the parser still refuses; never the reverse.

@@ -21,6 +21,53 @@ export const CRON_DAY_XOR_PATTERN = '^cron\\(\\S+ \\S+ (\\? \\S+ [^? ]+|[^? ]+ \
 /** A minutes field of `*` or a step under 5 (`*\/1`, `0/4`) fires more often than every 5 minutes. */
 export const CRON_TOO_FREQUENT_PATTERN = '^cron\\((\\*|[0-9*]+/[1-4]) ';
 
+/** `MON` → `[Mm][Oo][Nn]`: names in any case, without the inline flags RE2 and JS spell differently. */
+function anyCase(names: readonly string[]): string {
+  return names
+    .map((n) => [...n].map((c) => `[${c.toUpperCase()}${c.toLowerCase()}]`).join(''))
+    .join('|');
+}
+const MONTH_NAMES = [
+  'JAN',
+  'FEB',
+  'MAR',
+  'APR',
+  'MAY',
+  'JUN',
+  'JUL',
+  'AUG',
+  'SEP',
+  'OCT',
+  'NOV',
+  'DEC',
+];
+const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/** `*`, a value, or a range, each optionally with a /step; a comma-separated list of them. */
+function cronList(value: string): string {
+  const element = `(\\*|(${value})(-(${value}))?)(/[0-9]+)?`;
+  return `${element}(,${element})*`;
+}
+
+/**
+ * Every field's values within their ranges (minutes 0-59, hours 0-23, day-of-month 1-31
+ * or L, month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT with L and #1-#5, years
+ * 1970-2199): what the API server can check of what parseGlueCron checks, so
+ * `cron(61 9 ? * MON *)` is refused at apply time, not stalled later. The parser still
+ * checks more (descending ranges, W, the interval); never the reverse.
+ */
+export const CRON_FIELDS_PATTERN = (() => {
+  const minute = '[0-5]?[0-9]';
+  const hour = '[01]?[0-9]|2[0-3]';
+  const dayOfMonth = '0?[1-9]|[12][0-9]|3[01]';
+  const month = `0?[1-9]|1[0-2]|${anyCase(MONTH_NAMES)}`;
+  const dayOfWeek = `[1-7]|${anyCase(DAY_NAMES)}`;
+  const year = '19[7-9][0-9]|2[01][0-9][0-9]';
+  const dom = `\\?|L|${cronList(dayOfMonth)}`;
+  const dow = `\\?|(${dayOfWeek})L|(${dayOfWeek})#[1-5]|${cronList(dayOfWeek)}`;
+  return `^cron\\((${cronList(minute)}) (${cronList(hour)}) (${dom}) (${cronList(month)}) (${dow}) (${cronList(year)})\\)$`;
+})();
+
 export interface GlueCron {
   /** The expression as written. */
   expression: string;

@@ -66,9 +66,14 @@ describe('CostMonitor under the operator', () => {
   }
 
   async function columns(name: string): Promise<Record<string, string>> {
-    const { stdout } = await exec('kubectl', ['get', 'costmon', '-n', namespace, name], {
-      env: env(),
-    });
+    // -o wide: BUDGET, TRAIL and DRIFT come after AGE.
+    const { stdout } = await exec(
+      'kubectl',
+      ['get', 'costmon', '-n', namespace, name, '-o', 'wide'],
+      {
+        env: env(),
+      },
+    );
     // Columns by their header's offset: an empty cell (no charges yet) keeps its place.
     const [header = '', row = ''] = stdout.trimEnd().split('\n');
     const starts = [...header.matchAll(/\S+( \S+)*/g)].map((m) => ({

@@ -1,14 +1,21 @@
 // helm/seawall: `helm lint`, `helm template`, values.schema.json, and the default render
 // matching manifests/ in substance (same objects, RBAC rules, security context, probes,
 // args). The render also passes a server-side dry-run against the local API server.
+// What a platform team expects of the chart (cert-manager's and ACK's are the bar): PDB,
+// PrometheusRule, ServiceMonitor, overridable security contexts, a grace period derived
+// from shutdownGrace, leader election required for replicas > 1, a namespace-scoped mode,
+// aggregated edit/view roles, an image by tag or digest — each checked by rendering.
 // helm is built from its Go module by scripts/install-helm.sh (cached per version).
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { ruleGroup } from '../../scripts/alerts.ts';
+import { aggregatedRules, clusterRoleRules } from '../../scripts/deploy-files.ts';
+import { kinds } from '../../src/api/kinds.ts';
 import { stackInfo } from '../harness/kube.ts';
 import { repoRoot } from '../harness/stack.ts';
 
@@ -30,14 +37,23 @@ const docs = (text: string): Obj[] =>
 
 describe('helm/seawall', () => {
   let helm: string;
+  /** The image repository is required (no public registry holds the image). */
+  const IMAGE = ['--set', 'image.repository=seawall'];
   const template = async (...args: string[]) =>
     docs(
       (
-        await exec(helm, ['template', 'seawall', chart, '--namespace', 'seawall-system', ...args], {
-          maxBuffer: 64 * 1024 * 1024,
-        })
+        await exec(
+          helm,
+          ['template', 'seawall', chart, '--namespace', 'seawall-system', ...IMAGE, ...args],
+          { maxBuffer: 64 * 1024 * 1024 },
+        )
       ).stdout,
     );
+  const deploymentOf = (objs: Obj[]) => {
+    const d = objs.find((o) => o.kind === 'Deployment');
+    if (!d) throw new Error('no Deployment');
+    return d;
+  };
 
   beforeAll(() => {
     helm = execFileSync('bash', [join(repoRoot, 'scripts/install-helm.sh')], { encoding: 'utf8' })
@@ -47,11 +63,18 @@ describe('helm/seawall', () => {
   });
 
   it('passes helm lint --strict, with the defaults and with every option set', async () => {
-    await exec(helm, ['lint', '--strict', chart]);
+    await exec(helm, ['lint', '--strict', chart, ...IMAGE]);
     await exec(helm, [
       'lint',
       '--strict',
       chart,
+      ...IMAGE,
+      '--set',
+      `image.digest=sha256:${'a'.repeat(64)}`,
+      '--set',
+      'metrics.prometheusRule.enabled=true',
+      '--set',
+      'podDisruptionBudget.minAvailable=1',
       '--set',
       'serviceAccount.irsaRoleArn=arn:aws:iam::111122223333:role/seawall',
       '--set',
@@ -186,8 +209,165 @@ describe('helm/seawall', () => {
     ['driftInterval=often', /driftInterval/],
     ['serviceAccount.irsaRoleArn=not-an-arn', /irsaRoleArn/],
     ['nosuchvalue=1', /nosuchvalue/],
+    ['image.digest=latest', /digest/],
+    ['shutdownGrace=30', /shutdownGrace/],
+    ['podDisruptionBudget.maxUnavialable=1', /maxUnavialable/],
+    // Two replicas without a Lease would both reconcile.
+    ['leaderElection.enabled=false', /leaderElection|allOf/],
   ])('values.schema.json refuses %s', async (value, message) => {
     await expect(template('--set', value)).rejects.toThrow(message);
+  });
+
+  it('one replica without leader election is fine', async () => {
+    const objs = await template('--set', 'replicaCount=1', '--set', 'leaderElection.enabled=false');
+    expect(deploymentOf(objs).spec.template.spec.containers[0].args).toContain(
+      '--leader-elect=false',
+    );
+    expect(objs.filter((o) => o.kind === 'Role')).toEqual([]);
+  });
+
+  it('needs an image repository, and pulls by tag or by digest', async () => {
+    await expect(
+      exec(helm, ['template', 'seawall', chart, '--namespace', 'seawall-system']),
+    ).rejects.toThrow(/image.repository is required.*docs\/install.md/);
+    const ecr = '111122223333.dkr.ecr.ca-central-1.amazonaws.com/seawall';
+    const image = async (...args: string[]) =>
+      deploymentOf(await template('--set', `image.repository=${ecr}`, ...args)).spec.template.spec
+        .containers[0].image;
+    expect(await image()).toBe(`${ecr}:0.1.0`);
+    expect(await image('--set', 'image.tag=0.2.0')).toBe(`${ecr}:0.2.0`);
+    const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+    expect(await image('--set', 'image.tag=0.2.0', '--set', `image.digest=${digest}`)).toBe(
+      `${ecr}@${digest}`,
+    );
+  });
+
+  it('kustomize takes a digest too (an overlay of manifests/)', async () => {
+    const overlay = mkdtempSync(join(tmpdir(), 'seawall-overlay-'));
+    const digest = `sha256:${'fedcba9876543210'.repeat(4)}`;
+    writeFileSync(
+      join(overlay, 'kustomization.yaml'),
+      `resources:\n  - ${relative(overlay, join(repoRoot, 'manifests'))}\nimages:\n  - name: seawall\n    newName: registry.example/seawall\n    digest: ${digest}\n`,
+    );
+    const { stdout } = await exec('kubectl', ['kustomize', overlay], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(deploymentOf(docs(stdout)).spec.template.spec.containers[0].image).toBe(
+      `registry.example/seawall@${digest}`,
+    );
+  });
+
+  it('has a PodDisruptionBudget: one replica at a time (or minAvailable)', async () => {
+    const pdb = (objs: Obj[]) => objs.find((o) => o.kind === 'PodDisruptionBudget');
+    expect(pdb(await template())?.spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: deploymentOf(await template()).spec.selector.matchLabels },
+    });
+    expect(pdb(await template('--set', 'podDisruptionBudget.minAvailable=1'))?.spec).toMatchObject({
+      minAvailable: 1,
+    });
+    expect(pdb(await template('--set', 'podDisruptionBudget.enabled=false'))).toBeUndefined();
+  });
+
+  it('derives terminationGracePeriodSeconds from shutdownGrace (+15 s)', async () => {
+    for (const [grace, seconds] of [
+      ['30s', 45],
+      ['1m', 75],
+      ['1m30s', 105],
+      ['5s', 20],
+    ] as const) {
+      const spec = deploymentOf(await template('--set', `shutdownGrace=${grace}`)).spec.template
+        .spec;
+      expect(spec.terminationGracePeriodSeconds, grace).toBe(seconds);
+      expect(spec.containers[0].args).toContain(`--shutdown-grace=${grace}`);
+    }
+  });
+
+  it('lets pod and container security contexts be overridden (OpenShift assigns UIDs)', async () => {
+    const openshift = deploymentOf(
+      await template(
+        '--set',
+        'podSecurityContext.runAsUser=null',
+        '--set',
+        'podSecurityContext.runAsGroup=null',
+        '--set',
+        'podSecurityContext.fsGroup=null',
+      ),
+    ).spec.template.spec;
+    expect(openshift.securityContext).toEqual({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    const custom = deploymentOf(
+      await template('--set', 'securityContext.readOnlyRootFilesystem=false'),
+    ).spec.template.spec.containers[0].securityContext;
+    expect(custom).toMatchObject({
+      readOnlyRootFilesystem: false,
+      capabilities: { drop: ['ALL'] },
+    });
+  });
+
+  it('renders the documented alerts as a PrometheusRule, and scrapes with honorLabels', async () => {
+    const objs = await template(
+      '--set',
+      'metrics.prometheusRule.enabled=true',
+      '--set',
+      'metrics.prometheusRule.labels.release=kube-prometheus-stack',
+      '--set',
+      'metrics.serviceMonitor.enabled=true',
+    );
+    const rule = objs.find((o) => o.kind === 'PrometheusRule');
+    expect(rule?.metadata).toMatchObject({ labels: { release: 'kube-prometheus-stack' } });
+    // Exactly the rules of scripts/alerts.ts, Prometheus templates intact after Helm.
+    expect(rule?.spec).toEqual({ groups: [ruleGroup()] });
+    expect(objs.find((o) => o.kind === 'ServiceMonitor')?.spec.endpoints[0].honorLabels).toBe(true);
+    expect((await template()).some((o) => o.kind === 'PrometheusRule')).toBe(false);
+  });
+
+  it('watchNamespaces is a namespace-scoped install: a Role in each namespace, no ClusterRole for the operator', async () => {
+    const objs = await template('--set', 'watchNamespaces={data,finance}');
+    const operatorRules = clusterRoleRules(
+      kinds.map((k) => ({ group: 'seawall.dev', plural: k.plural })),
+    ).map(({ why: _, ...r }) => r);
+    const roles = objs.filter((o) => o.kind === 'Role' && o.metadata.name === 'seawall-operator');
+    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['data', 'finance']);
+    for (const role of roles) expect(role.rules).toEqual(operatorRules);
+    const bindings = objs.filter(
+      (o) => o.kind === 'RoleBinding' && o.metadata.name === 'seawall-operator',
+    );
+    expect(bindings.map((b) => [b.metadata.namespace, b.subjects[0].namespace])).toEqual([
+      ['data', 'seawall-system'],
+      ['finance', 'seawall-system'],
+    ]);
+    expect(
+      objs.filter((o) => o.metadata.name === 'seawall-operator' && o.kind.startsWith('Cluster')),
+    ).toEqual([]);
+    expect(deploymentOf(objs).spec.template.spec.containers[0].args).toContain(
+      '--namespaces=data,finance',
+    );
+  });
+
+  it('aggregates edit/admin and view roles for the three kinds (people, not the operator)', async () => {
+    const objs = await template();
+    const edit = objs.find((o) => o.metadata.name === 'seawall-edit');
+    const view = objs.find((o) => o.metadata.name === 'seawall-view');
+    const plurals = kinds.map((k) => ({ group: 'seawall.dev', plural: k.plural }));
+    expect(edit?.metadata).toMatchObject({
+      labels: {
+        'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
+        'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
+      },
+    });
+    expect(edit?.rules).toEqual(aggregatedRules(plurals).edit);
+    expect(view?.metadata).toMatchObject({
+      labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' },
+    });
+    expect(view?.rules).toEqual(aggregatedRules(plurals).view);
+    expect(
+      (await template('--set', 'rbac.aggregateToDefaultRoles=false')).some(
+        (o) => o.metadata.name === 'seawall-edit',
+      ),
+    ).toBe(false);
   });
 
   it('the default render passes a server-side dry-run', async () => {
@@ -201,7 +381,7 @@ describe('helm/seawall', () => {
     ]);
     const { stdout } = await exec(
       helm,
-      ['template', 'seawall', chart, '--namespace', 'seawall-system'],
+      ['template', 'seawall', chart, '--namespace', 'seawall-system', ...IMAGE],
       { maxBuffer: 64 * 1024 * 1024 },
     );
     const file = join(mkdtempSync(join(tmpdir(), 'seawall-helm-')), 'render.yaml');

@@ -139,30 +139,33 @@ describe('ProtectedBucket through the API server', () => {
     expect(ready.status?.keyArn).toMatch(/^arn:aws:kms:ca-central-1:/);
     expect(ready.status?.replicationRoleArn).toMatch(/^arn:aws:iam::/);
 
-    const { stdout } = await exec('kubectl', ['get', 'pb', '-n', namespace, name], { env: env() });
+    // -o wide: the secondary columns too (BACKUP, KEY, VERSIONING after AGE).
+    const { stdout } = await exec('kubectl', ['get', 'pb', '-n', namespace, name, '-o', 'wide'], {
+      env: env(),
+    });
     const [header = '', row = ''] = stdout.trimEnd().split('\n');
-    expect(header.split(/\s+/)).toEqual([
+    expect(header.split(/\s{2,}/)).toEqual([
       'NAME',
       'BUCKET',
       'REGION',
+      'DRIFT',
+      'READY',
+      'STATUS',
+      'AGE',
       'BACKUP',
       'KEY',
       'VERSIONING',
-      'DRIFT',
-      'READY',
-      'AGE',
     ]);
-    const cells = row.split(/\s+/);
-    expect(cells.slice(0, 8)).toEqual([
+    const cells = row.split(/\s{2,}/);
+    expect(cells.slice(0, 6)).toEqual([
       name,
       bucket,
       'ca-central-1',
-      `${bucket}-bk`,
-      `alias/seawall/${bucket}`,
-      'Enabled',
       '0',
       'True',
+      ready.status?.conditions?.find((c) => c.type === 'Ready')?.message,
     ]);
+    expect(cells.slice(7)).toEqual([`${bucket}-bk`, `alias/seawall/${bucket}`, 'Enabled']);
     const { stdout: all } = await exec('kubectl', ['get', 'seawall', '-n', namespace], {
       env: env(),
     });

@@ -192,23 +192,26 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     const results = JSON.parse(await getText(s3, bucket, `results/${name}/${id}.json`));
     expect(results).toMatchObject({ runId: id, engine: 'embedded', status: 'SUCCEEDED' });
 
-    const table = await kubectl('get', 'qualitypipelines', '-n', namespace, name);
+    // -o wide: the secondary columns too (ENGINE ... QUARANTINED after AGE).
+    const table = await kubectl('get', 'qualitypipelines', '-n', namespace, name, '-o', 'wide');
     const [header, row] = table.trim().split('\n');
     expect(header?.split(/\s{2,}/)).toEqual([
       'NAME',
+      'SCORE',
+      'LAST RUN',
+      'NEXT RUN',
+      'READY',
+      'STATUS',
+      'AGE',
       'ENGINE',
       'SCHEDULE',
-      'LAST RUN',
       'STATE',
-      'SCORE',
       'TRUSTED',
       'QUARANTINED',
-      'READY',
-      'AGE',
     ]);
     expect(row).toMatch(
       new RegExp(
-        `^${name}\\s+embedded\\s+cron\\(0 2 \\? \\* MON \\*\\)\\s+\\S+\\s+Succeeded\\s+0\\.33\\d*\\s+3\\s+2\\s+True`,
+        `^${name}\\s+0\\.33\\d*\\s+\\S+\\s+\\d{4}-\\d\\d-\\d\\dT\\S+\\s+True\\s+Next run at .*\\s+embedded\\s+cron\\(0 2 \\? \\* MON \\*\\)\\s+Succeeded\\s+3\\s+2$`,
       ),
     );
     expect(await kubectl('get', 'qp', '-n', namespace, '-o', 'name')).toContain(name);

@@ -364,7 +364,8 @@ describe('the operator authenticated as a user bound to exactly the manifests/ R
     }
     checks.push(
       [['create', 'events', '--all-namespaces'], true],
-      [['patch', 'events', '--all-namespaces'], false],
+      [['patch', 'events', '--all-namespaces'], true],
+      [['delete', 'events', '--all-namespaces'], false],
       [['create', 'leases.coordination.k8s.io', '-n', namespace], true],
       [['get', 'leases.coordination.k8s.io/seawall-leader', '-n', namespace], true],
       [['update', 'leases.coordination.k8s.io/seawall-leader', '-n', namespace], true],

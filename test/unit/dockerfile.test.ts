@@ -1,7 +1,8 @@
 // What the image must hold, checked without a Docker engine: the Dockerfile's contract
-// (Node 24, production dependencies only, non-root, no HEALTHCHECK, the entrypoint), and
-// that the sources it copies (src/ minus .dockerignore's exclusions) import nothing but
-// Node built-ins, production dependencies and files that are in the image.
+// (Node 24, built with the package's own build, production dependencies only, `seawall`
+// on the PATH as the entrypoint, non-root, no HEALTHCHECK), and that the sources it builds
+// (src/ minus .dockerignore's exclusions) import nothing but Node built-ins, production
+// dependencies and files that are in the image.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -39,8 +40,23 @@ describe('Dockerfile', () => {
     const users = instructions.filter((l) => l.startsWith('USER'));
     expect(users.at(-1)).toMatch(/^USER [1-9]\d*:[1-9]\d*$/);
     expect(dockerfile).not.toMatch(/^HEALTHCHECK/m);
-    expect(instructions).toContain('ENTRYPOINT ["node", "src/cli/main.ts"]');
+    expect(instructions).toContain('ENTRYPOINT ["seawall"]');
     expect(instructions).toContain('CMD ["run"]');
+  });
+
+  it("builds dist/ as the package does and puts the package's own bin on the PATH", () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.prepack).toBe('npm run build');
+    expect(instructions).toContain('RUN npm run build');
+    expect(instructions).toContain('COPY --from=build /app/dist ./dist');
+    const link = instructions.find((l) => l.includes('/usr/local/bin/seawall'));
+    expect(link).toContain(`ln -s /app/${pkg.bin.seawall} /usr/local/bin/seawall`);
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8');
+    for (const file of ['tsconfig.json', 'tsconfig.build.json'])
+      expect(ignore).toContain(`!${file}`);
   });
 
   it('the sources in the image import only built-ins, production dependencies and image files', () => {

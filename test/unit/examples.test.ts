@@ -1,6 +1,6 @@
 // The examples are what people copy: they must pass `seawall validate`, build with
 // kustomize's file list, and contain what the docs promise.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,13 +12,23 @@ const examples = join(root, 'examples');
 
 describe('examples', () => {
   it('every Seawall resource under examples/ passes seawall validate', () => {
-    const loaded = loadResources([examples], root);
+    // local-emulator is an overlay: validate refuses to read it file by file (it is checked
+    // rendered, with -k, in test/integration/package.test.ts).
+    const dirs = readdirSync(examples).filter((d) => d !== 'local-emulator');
+    const loaded = loadResources(
+      dirs.map((d) => join(examples, d)),
+      { cwd: root },
+    );
     expect(loaded.resources.length).toBeGreaterThanOrEqual(4);
     expect(validateResources(loaded).map((p) => JSON.stringify(p))).toEqual([]);
+    const overlay = loadResources([join(examples, 'local-emulator')], { cwd: root });
+    expect(overlay.problems.map((p) => p.file)).toEqual([
+      'examples/local-emulator/kustomization.yaml',
+    ]);
   });
 
   it('vancouver: the data bucket in ca-central-1, backed up in another region', () => {
-    const { resources } = loadResources([join(examples, 'vancouver')], root);
+    const { resources } = loadResources([join(examples, 'vancouver')], { cwd: root });
     const kinds = resources.map((r) => `${r.kind}/${r.name}`).sort();
     expect(kinds).toEqual([
       'CostMonitor/platform',

@@ -37,3 +37,21 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- define "seawall.leaseName" -}}
 {{- printf "%s-leader" (include "seawall.fullname" .) -}}
 {{- end -}}
+
+{{/* The image: repository (required) with a digest when one is given, else the tag. */}}
+{{- define "seawall.image" -}}
+{{- $repository := required "image.repository is required: the registry copy of the Seawall image, e.g. 111122223333.dkr.ecr.ca-central-1.amazonaws.com/seawall (docs/install.md)" .Values.image.repository -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* shutdownGrace (e.g. 30s, 1m, 1m30s) in whole seconds. */}}
+{{- define "seawall.shutdownGraceSeconds" -}}
+{{- $grace := .Values.shutdownGrace -}}
+{{- $minutes := regexFind "[0-9]+m" $grace | trimSuffix "m" | default "0" | atoi -}}
+{{- $seconds := regexFind "[0-9]+s" $grace | trimSuffix "s" | default "0" | atoi -}}
+{{- add (mul $minutes 60) $seconds -}}
+{{- end -}}
