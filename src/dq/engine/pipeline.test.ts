@@ -123,7 +123,7 @@ describe('runEmbeddedPipeline formats and failures', () => {
     ]);
   });
 
-  it('reads JSON Lines; absent keys are NULL and bad lines are quarantined', async () => {
+  it('reads JSON Lines; absent keys are NULL; a bad line is a row of NULLs, quarantined', async () => {
     const s3 = new FakeS3();
     s3.put(
       'raw',
@@ -140,15 +140,18 @@ describe('runEmbeddedPipeline formats and failures', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Spark reads a line that is not JSON as a row of NULLs: it counts, and fails the
+    // rules that read a column.
     expect(quarantined.map((q) => q.DataQualityRulesFail)).toEqual([
       ['IsComplete "id"'],
-      [],
+      ['IsComplete "id"', 'ColumnValues "n" > 0'],
       ['ColumnValues "n" > 0'],
     ]);
     expect(quarantined[1]?._malformed).toBe('not json');
+    expect((quarantined[1]?.DataQualityFailureReasons as string[])[0]).toMatch(/^invalid JSON/);
     expect(document.ruleResults[2]).toMatchObject({
-      outcome: 'FAIL',
-      evaluatedMetrics: { 'Dataset.*.RowCount': 3 },
+      outcome: 'PASS',
+      evaluatedMetrics: { 'Dataset.*.RowCount': 4 },
     });
   });
 

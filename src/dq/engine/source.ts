@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
+import type { ObjectStore } from './store.ts';
 
 export interface SourceObject {
   key: string;
@@ -20,23 +20,14 @@ export interface CsvOptions {
 
 /** Every object under a prefix, sorted by key so runs are reproducible. */
 export async function listObjects(
-  s3: S3Client,
+  store: ObjectStore,
   bucket: string,
   prefix: string,
   exclude: (key: string) => boolean,
 ): Promise<SourceObject[]> {
-  const objects: SourceObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const item of page.Contents ?? []) {
-      if (!item.Key || item.Key.endsWith('/') || exclude(item.Key)) continue;
-      objects.push({ key: item.Key, size: item.Size ?? 0 });
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  const objects = (await store.list(bucket, prefix)).filter(
+    (item) => !item.key.endsWith('/') && !exclude(item.key),
+  );
   return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -51,14 +42,12 @@ export interface OpenedObject {
  * the gzip magic number (objects are often uploaded without the extension).
  */
 export async function openObject(
-  s3: S3Client,
+  store: ObjectStore,
   bucket: string,
   key: string,
   compression: Compression,
 ): Promise<OpenedObject> {
-  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const body = response.Body;
-  if (!(body instanceof Readable)) throw new Error('the object body is not a stream');
+  const body = await store.get(bucket, key);
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await iterator.next();
   const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
