@@ -7,4 +7,6 @@ bash scripts/setup.sh
 echo "== typecheck"; npx tsc --noEmit
 echo "== lint + format"; npx biome ci .
 echo "== dockerfile (hadolint)"; bash scripts/lint-dockerfile.sh
+echo "== DQDL conformance: Deequ's answers (computed once per corpus, then cached)"
+node test/conformance/deequ-baseline.ts
 echo "== tests"; npx vitest run "$@"

@@ -44,6 +44,8 @@ if __name__ == "__main__":
     else:
         spark = deequ_session(sys.argv[2])
         # Fails here, not in a test, when the evaluator is missing from the jars.
-        spark.sparkContext._jvm.java.lang.Class.forName("com.amazon.deequ.dqdl.EvaluateDataQuality")
+        evaluator = spark.sparkContext._jvm.com.amazon.deequ.dqdl.EvaluateDataQuality
+        if type(evaluator).__name__ != "JavaClass":
+            raise SystemExit("com.amazon.deequ.dqdl.EvaluateDataQuality is not on the class path")
         print("deequ DQDL evaluator available", flush=True)
         spark.stop()

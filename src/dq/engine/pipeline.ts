@@ -36,6 +36,8 @@ export interface EmbeddedPipelineOptions {
     compression?: Compression;
     /** CSV must have a header row. */
     csv?: CsvOptions;
+    /** These objects (keys in the bucket) instead of every object under the prefix. */
+    objects?: string[];
   };
   trusted: S3Location;
   quarantine: S3Location;
@@ -59,6 +61,21 @@ export interface FailedRow {
   record: number;
   values: Record<string, unknown>;
   failures: { rule: string; name: string; reason: string }[];
+}
+
+/** Named objects, in the order given; each must exist. */
+async function statObjects(
+  store: ObjectStore,
+  bucket: string,
+  keys: string[],
+): Promise<SourceObject[]> {
+  const found: SourceObject[] = [];
+  for (const key of keys) {
+    const match = (await store.list(bucket, key)).find((o) => o.key === key);
+    if (!match) throw new Error(`${store.describe(bucket, key)} does not exist`);
+    found.push(match);
+  }
+  return found;
 }
 
 function storeOf(options: EmbeddedPipelineOptions): ObjectStore {
@@ -129,12 +146,11 @@ export async function runEmbeddedPipeline(
     const outputs = [options.trusted, options.quarantine, options.results]
       .filter((o) => o.bucket === options.source.bucket && folder(o.prefix) !== '')
       .map((o) => folder(o.prefix));
-    const objects = await listObjects(
-      storeOf(options),
-      options.source.bucket,
-      sourcePrefix,
-      (key) => outputs.some((p) => key.startsWith(p)),
-    );
+    const objects = options.source.objects
+      ? await statObjects(storeOf(options), options.source.bucket, options.source.objects)
+      : await listObjects(storeOf(options), options.source.bucket, sourcePrefix, (key) =>
+          outputs.some((p) => key.startsWith(p)),
+        );
     // One pass when row outcomes are known as rows stream by; two when a row-level rule
     // (IsUnique, IsPrimaryKey, Uniqueness) needs every row first to know duplicates.
     for (const object of objects)

@@ -76,8 +76,8 @@ export type SourceRecord =
   | { kind: 'malformed'; reason: string; values: (string | null)[] };
 
 /**
- * CSV records (the header included, as the first record). An unquoted empty field is NULL
- * and a quoted one ("") the empty string, the way Spark reads CSV. Records whose quoting
+ * CSV records (the header included, as the first record). An empty field is NULL, quoted
+ * or not, the way Spark reads CSV. Records whose quoting
  * is broken are yielded as malformed instead of ending the object. Yields batches.
  */
 export async function* csvRecords(
@@ -92,8 +92,9 @@ export async function* csvRecords(
     relax_column_count: true,
     skip_records_with_error: true,
     skip_empty_lines: true,
-    cast: (value: string, context: { quoting: boolean }) =>
-      value === '' && !context.quoting ? null : value,
+    // Spark reads an empty field as NULL, quoted ("") or not: so does the engine, and
+    // EMPTY conditions only ever meet empty strings in JSON Lines and Parquet.
+    cast: (value: string) => (value === '' ? null : value),
   });
   // Skip events arrive while csv-parse works ahead of the reader; each carries how many
   // records came before it, which puts it back in order.

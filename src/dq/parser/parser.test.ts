@@ -231,7 +231,7 @@ describe('parseRuleset: errors carry line, column and what was expected', () => 
       36,
       'in where clause: expected a column name or a value',
     ],
-    ['Rules = [ ColumnValues "a" matches "(" ]', 1, 36, 'invalid regular expression'],
+    ['Rules = [ ColumnValues "a" matches "(" ]', 1, 36, 'cannot use the regular expression "("'],
     ['Rules = [ ColumnValues "a" in $nope ]', 1, 31, 'undefined variable $nope'],
     ['Rules = [ IsComplete "a ]', 1, 22, 'unterminated string'],
     ['Rules = [ IsComplete "a" ] junk', 1, 28, 'expected Analyzers = [ ... ] or the end of input'],

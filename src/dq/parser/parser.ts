@@ -1,3 +1,4 @@
+import { compileFullMatch } from '../evaluate/regex.ts';
 import { isRuleTypeName, ruleTypeSpec } from '../rules/catalogue.ts';
 import type {
   Analyzer,
@@ -456,12 +457,11 @@ class Parser {
       operands = [this.operand()];
       const only = operands[0]!;
       if (only.kind !== 'string') this.fail('a quoted regular expression after matches', pattern);
-      try {
-        new RegExp(only.value);
-      } catch {
+      const compiled = compileFullMatch(only.value);
+      if (!compiled.ok) {
         throw new DqdlSyntaxError(
           pattern.location,
-          `invalid regular expression ${JSON.stringify(only.value)}`,
+          `cannot use the regular expression ${JSON.stringify(only.value)}: ${compiled.reason}`,
         );
       }
     } else {
@@ -732,6 +732,14 @@ function checkRuleset(ruleset: Ruleset): DqdlError[] {
       if (!spec.thresholdSupported) at(tag.location, `${spec.name} does not take "with threshold"`);
       else if (tag.condition.kind !== 'number')
         at(tag.location, 'a threshold compares a number between 0 and 1');
+    }
+    if (spec.name === 'ColumnNamesMatchPattern' && rule.parameters[0]) {
+      const compiled = compileFullMatch(rule.parameters[0].value);
+      if (!compiled.ok)
+        at(
+          rule.parameters[0].location,
+          `cannot use the regular expression ${JSON.stringify(rule.parameters[0].value)}: ${compiled.reason}`,
+        );
     }
     if (rule.where && !spec.whereSupported)
       at(rule.where.location, `${spec.name} does not take a where clause`);
