@@ -4,6 +4,7 @@
 import type { QualityPipeline, QualityPipelineSpec } from '../../api/qualitypipeline.ts';
 import { ownerValue } from '../../aws/ownership.ts';
 import { parseRuleset, validateForEmbedded } from '../../dq/index.ts';
+import { parseDuration } from '../../runtime/durations.ts';
 import { StalledError } from '../../runtime/errors.ts';
 import { DEFAULT_SCHEDULE, type GlueCron, parseGlueCron } from '../../schedule/glue-cron.ts';
 
@@ -28,6 +29,41 @@ export interface GlueSettings {
   crawlerDatabase: string | undefined;
 }
 
+export interface EmbeddedLimits {
+  memoryBytes: number;
+  timeoutMs: number;
+}
+
+export interface ReferenceSettings {
+  alias: string;
+  bucketName: string | undefined;
+  prefix: string;
+  format: 'csv' | 'jsonl' | 'parquet';
+  catalogTable: { database: string; table: string } | undefined;
+}
+
+export const DEFAULT_MEMORY_LIMIT = '256Mi';
+export const DEFAULT_RUN_TIMEOUT = '1h';
+
+const QUANTITY_FACTORS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** Bytes of a Kubernetes quantity such as 512Mi or 2G. */
+export function parseQuantity(text: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(text);
+  if (!match) throw new StalledError('InvalidSpec', `invalid quantity ${JSON.stringify(text)}`);
+  return Math.round(Number(match[1]) * QUANTITY_FACTORS[match[2] ?? '']!);
+}
+
 export interface PipelineSettings {
   namespace: string;
   name: string;
@@ -40,10 +76,13 @@ export interface PipelineSettings {
     bucketRef: string | undefined;
     bucketName: string | undefined;
     prefix: string;
-    format: 'csv' | 'jsonl';
+    format: 'csv' | 'jsonl' | 'parquet';
     compression: 'auto' | 'gzip' | 'none';
     csv: { delimiter?: string; quote?: string; escape?: string };
+    catalogTable: { database: string; table: string } | undefined;
   };
+  referenceData: ReferenceSettings[];
+  embedded: EmbeddedLimits;
   trusted: Destination;
   quarantine: Destination;
   results: Destination;
@@ -90,6 +129,18 @@ export function resolveSettings(object: QualityPipeline): PipelineSettings {
       format: spec.source.format ?? 'csv',
       compression: spec.source.compression ?? 'auto',
       csv: { ...(spec.source.csv ?? {}) },
+      catalogTable: spec.source.catalogTable,
+    },
+    referenceData: (spec.referenceData ?? []).map((r) => ({
+      alias: r.alias,
+      bucketName: r.bucketName,
+      prefix: folder(r.prefix ?? ''),
+      format: r.format ?? 'csv',
+      catalogTable: r.catalogTable,
+    })),
+    embedded: {
+      memoryBytes: parseQuantity(spec.embedded?.memoryLimit ?? DEFAULT_MEMORY_LIMIT),
+      timeoutMs: parseDuration(spec.embedded?.timeout ?? DEFAULT_RUN_TIMEOUT),
     },
     trusted: destination(spec.trusted, `trusted/${name}/`),
     quarantine: destination(spec.quarantine, `quarantine/${name}/`),
