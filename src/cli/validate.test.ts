@@ -68,3 +68,17 @@ describe('seawall validate', () => {
     expect(parsed.errors).toHaveLength(15);
   });
 });
+
+describe('seawall validate: DQDL', () => {
+  it('reports every DQDL mistake at its line: ranges, inverted ranges, syntax, misspelt types, patterns', () => {
+    const problems = validateResources(loadResources([`${dir}/dqdl-mistakes.yaml`], cwd));
+    expect(problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
+      '10: DQDL line 2, column 23: Completeness is a ratio between 0 and 1: "> 1.5" can never pass',
+      '11: DQDL line 3, column 12: "between 10 and 5" is an inverted range: between is exclusive and takes the lower bound first, so no value is inside it',
+      '12: DQDL line 4, column 3: unknown rule type "Completenes" (did you mean Completeness?)',
+      '13: DQDL line 5, column 32: expected , or ] to close the list, found "x"',
+      '14: DQDL line 6, column 35: cannot use the regular expression "(PM)-\\\\1": invalid escape sequence: `\\1`: patterns run in linear time (RE2 syntax), which has no backreferences, lookahead or lookbehind',
+      '15: DQDL line 7, column 31: a threshold is a share of rows, between 0 and 1: "> 1.2" can never pass',
+    ]);
+  });
+});
