@@ -1,7 +1,8 @@
 #!/usr/bin/env node
+// `seawall <command>`: run | validate | plan | dq test | crds | iam-policy.
 import { crdsCommand } from './crds.ts';
+import { dqCommand } from './dq-test.ts';
 import { iamPolicyCommand } from './iam-policy.ts';
-// `seawall <command>`: run | validate | plan | crds | iam-policy.
 import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
 import { validateCommand } from './validate.ts';
@@ -12,6 +13,7 @@ Commands:
   run          run the operator (in-cluster config or --kubeconfig)
   validate     check Seawall YAML under a path (-f PATH)
   plan         show what reconciling YAML under a path would change in AWS (-f PATH)
+  dq test      run DQDL rules over local CSV, JSON Lines or Parquet files (--rules FILE DATA...)
   crds         print the CustomResourceDefinitions
   iam-policy   print the least-privilege IAM policy the operator needs
 
@@ -25,6 +27,7 @@ const commands: Record<string, Command> = {
   'iam-policy': iamPolicyCommand,
   validate: validateCommand,
   plan: planCommand,
+  dq: dqCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);
