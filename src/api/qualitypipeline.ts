@@ -338,6 +338,12 @@ export const QualityPipelineSpec = withRules(
       message: 'reference datasets need engine glue',
       fieldPath: '.referenceData',
     },
+    {
+      rule: '!has(self.referenceData) || self.referenceData.all(r, !has(r.catalogTable)) || (has(self.glue) && has(self.glue.roleArn))',
+      message:
+        'a catalog table reference needs glue.roleArn (a role that can read the table and its data)',
+      fieldPath: '.referenceData',
+    },
   ],
 );
 export type QualityPipelineSpec = Static<typeof QualityPipelineSpec>;

@@ -8,7 +8,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parseRuleset, validateForEmbedded } from '../dq/index.ts';
+import { parseRuleset, undefinedReferences, validateForEmbedded } from '../dq/index.ts';
 import { API_VERSION, GROUP } from './common.ts';
 import { toOpenApi } from './crd.ts';
 import type { KindDefinition } from './kind-definition.ts';
@@ -413,7 +413,16 @@ function dqdlIssues(
       add(path, `DQDL line ${e.line}, column ${e.column}: ${e.message}`, e.line);
     return;
   }
-  if (engine !== 'embedded') return;
+  if (engine !== 'embedded') {
+    const aliases = Array.isArray(spec.referenceData)
+      ? spec.referenceData.flatMap((r) =>
+          isRecord(r) && typeof r.alias === 'string' ? [r.alias] : [],
+        )
+      : [];
+    for (const e of undefinedReferences(parsed.ruleset, aliases))
+      add(path, `DQDL line ${e.line}, column ${e.column}: ${e.message}`, e.line);
+    return;
+  }
   for (const e of validateForEmbedded(parsed.ruleset))
     add(path, `DQDL line ${e.line}, column ${e.column}: ${e.message}`, e.line);
 }

@@ -39,3 +39,4 @@ export { default as resultsSchema } from './results.schema.json' with { type: 'j
 export type { ObjectRef, ResultsDocument, RuleOutcome, RuleResult } from './results.ts';
 export { RULE_TYPES, type RuleTypeSpec, ruleTypeSpec } from './rules/catalogue.ts';
 export { validateForEmbedded } from './rules/embedded.ts';
+export { referenceAliases, undefinedReferences } from './rules/reference.ts';

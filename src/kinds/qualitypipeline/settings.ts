@@ -3,7 +3,7 @@
 // `seawall plan` see specs that never went through the API server's defaulting.
 import type { QualityPipeline, QualityPipelineSpec } from '../../api/qualitypipeline.ts';
 import { ownerValue } from '../../aws/ownership.ts';
-import { parseRuleset, validateForEmbedded } from '../../dq/index.ts';
+import { parseRuleset, undefinedReferences, validateForEmbedded } from '../../dq/index.ts';
 import { parseDuration } from '../../runtime/durations.ts';
 import { StalledError } from '../../runtime/errors.ts';
 import { DEFAULT_SCHEDULE, type GlueCron, parseGlueCron } from '../../schedule/glue-cron.ts';
@@ -114,7 +114,11 @@ export function resolveSettings(object: QualityPipeline): PipelineSettings {
   const schedule = spec.schedule ?? DEFAULT_SCHEDULE;
   const cron = parseGlueCron(schedule);
   if (!cron.ok) throw new StalledError('InvalidSchedule', cron.message);
-  validateRules(spec.rules, engine);
+  validateRules(
+    spec.rules,
+    engine,
+    (spec.referenceData ?? []).map((r) => r.alias),
+  );
   return {
     namespace,
     name,
@@ -165,7 +169,7 @@ export function resolveSettings(object: QualityPipeline): PipelineSettings {
  * The ruleset must parse (a syntax error names line and column); on the embedded engine
  * every rule must be one it can evaluate (the message names the rule).
  */
-export function validateRules(rules: string, engine: Engine): void {
+export function validateRules(rules: string, engine: Engine, references: string[] = []): void {
   const parsed = parseRuleset(rules);
   if (!parsed.ok) {
     throw new StalledError(
@@ -173,7 +177,15 @@ export function validateRules(rules: string, engine: Engine): void {
       `spec.rules is not valid DQDL: ${parsed.errors.map((e) => `line ${e.line}, column ${e.column}: ${e.message}`).join('; ')}`,
     );
   }
-  if (engine !== 'embedded') return;
+  if (engine !== 'embedded') {
+    const missing = undefinedReferences(parsed.ruleset, references);
+    if (missing.length > 0)
+      throw new StalledError(
+        'InvalidRules',
+        `spec.rules: ${missing.map((e) => `line ${e.line}, column ${e.column}: ${e.message}`).join('; ')}`,
+      );
+    return;
+  }
   const unsupported = validateForEmbedded(parsed.ruleset);
   if (unsupported.length > 0) {
     throw new StalledError(
