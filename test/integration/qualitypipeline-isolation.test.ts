@@ -1,9 +1,11 @@
 // Embedded runs cannot stop the operator: each runs in a child process with the spec's
 // memory and time limits. Against the real stack (kube-apiserver, moto S3), with leader
-// election on: while one run chews an oversized input until it breaks its memory limit,
-// the operator keeps renewing its Lease, answers /healthz, and reconciles and runs another
-// pipeline — one whose rule is the classic catastrophic-backtracking pattern (a+)+$ on 30
-// a's and a '!'. The oversized run ends Failed with the reason; so does one over its time.
+// election on: while one run checks the uniqueness of more ids than its memory holds
+// (its frequency table spills to disk, and it passes) and another chews an oversized input
+// until it breaks its memory limit, the operator keeps renewing its Lease, answers
+// /healthz, and reconciles and runs a third pipeline — one whose rule is the classic
+// catastrophic-backtracking pattern (a+)+$ on 30 a's and a '!'. The oversized run ends
+// Failed with the reason; so does one over its time.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations } from '../../src/api/common.ts';
@@ -25,10 +27,13 @@ import { createBucket, putText } from './qualitypipeline-fixtures.ts';
 
 const LEASE = 'seawall-isolation-leader';
 
-/** Rows enough that IsUnique's table of distinct ids outgrows a 400 MiB run. */
-function oversizedCsv(rows: number): string {
+/**
+ * Distinct ids enough that IsUnique's table outgrows a 320 MiB run: held in memory it takes
+ * ~485 MiB (measured); the engine spills it to disk instead.
+ */
+function manyIdsCsv(rows: number): string {
   const parts = ['id,c\n'];
-  for (let i = 0; i < rows; i++) parts.push(`id-${i.toString(36)}-${'x'.repeat(24)},ok\n`);
+  for (let i = 0; i < rows; i++) parts.push(`meter-${i.toString(36)}-${'x'.repeat(44)},ok\n`);
   return parts.join('');
 }
 
@@ -70,7 +75,9 @@ describe('embedded runs are isolated from the operator', () => {
     const s3 = account.clients.s3();
     bucket = uniqueName('qp-iso');
     await createBucket(s3, bucket);
-    await putText(s3, bucket, 'big/data.csv', oversizedCsv(2_500_000));
+    await putText(s3, bucket, 'ids/data.csv', manyIdsCsv(1_000_000));
+    // One 60 MB field: what a broken export looks like.
+    await putText(s3, bucket, 'oversized/data.csv', `id,c\n1,${'z'.repeat(60_000_000)}\n`);
     await putText(s3, bucket, 'evil/data.csv', `id,c\n1,${'a'.repeat(30)}!\n2,aaa\n`);
   }, 300_000);
   afterAll(async () => {
@@ -95,7 +102,7 @@ describe('embedded runs are isolated from the operator', () => {
       { what: `${name} to finish a run`, timeoutMs },
     );
 
-  it('keeps leading, answering and reconciling while a run breaks its memory limit, which fails it with the reason', async () => {
+  it('keeps leading, answering and reconciling while one run spills a uniqueness table larger than its memory and another breaks its memory limit (Failed, with the reason)', async () => {
     const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
     const renewals = new Set<string>();
     const healthMs: number[] = [];
@@ -112,36 +119,50 @@ describe('embedded runs are isolated from the operator', () => {
       }
     })();
 
+    const ids = uniqueName('many-ids');
+    await run(ids, {
+      source: { bucketName: bucket, prefix: 'ids/' },
+      rules: 'Rules = [ IsUnique "id", RowCount = 1000000 ]',
+      embedded: { memoryLimit: '320Mi', timeout: '10m' },
+    });
     const big = uniqueName('oversized');
     await run(big, {
-      source: { bucketName: bucket, prefix: 'big/' },
-      rules: 'Rules = [ IsUnique "id", ColumnValues "c" matches "(a+)+$" ]',
-      embedded: { memoryLimit: '400Mi', timeout: '10m' },
+      source: { bucketName: bucket, prefix: 'oversized/' },
+      rules: 'Rules = [ ColumnValues "c" matches "(a+)+$" ]',
+      embedded: { memoryLimit: '160Mi', timeout: '10m' },
     });
-    // The oversized run is under way in its own process before the second pipeline starts.
-    await eventually(
-      async () => ((await pipelines.get(big)).status?.currentRun ? true : undefined),
-      { what: 'the oversized run to start', timeoutMs: 30_000 },
-    );
+    // Both runs are under way in their own processes before the third pipeline starts.
+    for (const name of [ids, big])
+      await eventually(
+        async () => ((await pipelines.get(name)).status?.currentRun ? true : undefined),
+        { what: `${name}'s run to start`, timeoutMs: 30_000 },
+      );
     const evil = uniqueName('backtracking');
     await run(evil, {
       source: { bucketName: bucket, prefix: 'evil/' },
       rules: 'Rules = [ ColumnValues "c" matches "(a+)+$" ]',
     });
     const evilDone = await finished(evil, 60_000);
-    // Reconciled and run to the end while the other run still went on.
-    const meanwhile = await pipelines.get(big);
+    // Reconciled and run to the end while the uniqueness run still went on.
+    const meanwhile = await pipelines.get(ids);
     expect(meanwhile.status?.lastRun, JSON.stringify(meanwhile.status?.lastRun)).toBeUndefined();
     expect(evilDone.status?.lastRun).toMatchObject({ state: 'Succeeded', rules: { failed: 1 } });
     expect(evilDone.status?.lastRun?.ruleResults?.[0]?.message).toContain('50.00 % of rows');
 
-    const bigDone = await finished(big, 240_000);
-    watching = false;
-    await watcher;
+    const bigDone = await finished(big, 120_000);
     expect(bigDone.status?.lastRun?.state).toBe('Failed');
     expect(bigDone.status?.lastRun?.message).toMatch(
-      /memory limit of 400 MiB \(spec\.embedded\.memoryLimit\)/,
+      /memory limit of 160 MiB \(spec\.embedded\.memoryLimit\)/,
     );
+    // More distinct ids than 320 MiB holds: the table spilled, and the rule passed.
+    const idsDone = await finished(ids, 240_000);
+    watching = false;
+    await watcher;
+    expect(idsDone.status?.lastRun, idsDone.status?.lastRun?.message).toMatchObject({
+      state: 'Succeeded',
+      rules: { passed: 2 },
+      rows: { processed: 1_000_000, trusted: 1_000_000 },
+    });
     // The Lease was renewed throughout (every 500 ms), and /healthz always answered fast.
     expect(renewals.size).toBeGreaterThan(3);
     expect(Math.max(...healthMs)).toBeLessThan(1000);
@@ -151,7 +172,7 @@ describe('embedded runs are isolated from the operator', () => {
   it('fails a run that breaks its time limit, with the reason', async () => {
     const slow = uniqueName('slow');
     await run(slow, {
-      source: { bucketName: bucket, prefix: 'big/' },
+      source: { bucketName: bucket, prefix: 'ids/' },
       rules: 'Rules = [ IsUnique "id" ]',
       embedded: { memoryLimit: '4Gi', timeout: '1s' },
     });

@@ -48,6 +48,14 @@ export interface EmbeddedPipelineOptions {
   runId: string;
   /** What now() means in rules and DataFreshness; defaults to the clock at start. */
   now?: Date;
+  /**
+   * Memory the run may use (the spec's limit when isolated). The exact frequency tables of
+   * uniqueness rules — the state that grows with the data — get two fifths of it and spill
+   * to disk beyond. Default 256 MiB.
+   */
+  memoryBytes?: number;
+  /** Folder for spill files (default: the system's temporary folder). */
+  spillDirectory?: string;
   /** false: evaluate only, write no trusted/quarantine objects and no results document. */
   writeOutputs?: boolean;
   /** Called with each quarantined row's failures (`seawall dq test` shows the first ones). */
@@ -140,7 +148,11 @@ export async function runEmbeddedPipeline(
     document.error = `invalid ruleset: ${problems.map((p) => `line ${p.line}:${p.column}: ${p.message}`).join('; ')}`;
     return finish(options, document);
   }
-  const evaluator = new RulesetEvaluator(parsed.ruleset, { now });
+  const evaluator = new RulesetEvaluator(parsed.ruleset, {
+    now,
+    frequencyMemoryBytes: (options.memoryBytes ?? DEFAULT_MEMORY_BYTES) * FREQUENCY_SHARE,
+    ...(options.spillDirectory ? { spillDirectory: options.spillDirectory } : {}),
+  });
   const run = new Run(options, evaluator, document);
   try {
     const outputs = [options.trusted, options.quarantine, options.results]
@@ -162,9 +174,15 @@ export async function runEmbeddedPipeline(
   } catch (error) {
     document.status = 'FAILED';
     document.error = describeError(error);
+  } finally {
+    evaluator.dispose();
   }
   return finish(options, document);
 }
+
+const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024;
+/** The rest is the runtime, the SDK, buffers and output parts. */
+const FREQUENCY_SHARE = 0.15;
 
 function summarize(document: ResultsDocument, results: RuleResult[]): void {
   document.score = scoreOf(results);

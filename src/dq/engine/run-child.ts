@@ -2,7 +2,7 @@
 // one run request over IPC, runs the same pipeline `seawall dq test` and the unit tests
 // run, sends the results document back and exits. It owns nothing else: when the parent
 // kills it, the parent writes the FAILED document.
-import { AwsClients } from '../../aws/clients.ts';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { ChildMessage, IsolatedRunRequest } from './isolated.ts';
 import { runEmbeddedPipeline } from './pipeline.ts';
 
@@ -20,12 +20,15 @@ process.once('disconnect', () => process.exit(1));
 process.once('message', async (message: { type: 'run'; request: IsolatedRunRequest }) => {
   const { options, s3 } = message.request;
   try {
-    const aws = new AwsClients({
-      defaultRegion: s3.region,
-      endpoint: s3.endpoint,
-      credentials: s3.credentials,
+    // S3 alone, not AwsClients: loading every service's SDK would cost the run ~25 MiB of
+    // its memory limit. Settings as AwsClients makes them (endpoint, path style, retries).
+    const client = new S3Client({
+      region: s3.region,
+      maxAttempts: 3,
+      ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}),
+      ...(s3.credentials ? { credentials: s3.credentials } : {}),
     });
-    const document = await runEmbeddedPipeline({ ...options, s3: aws.s3(s3.region) });
+    const document = await runEmbeddedPipeline({ ...options, s3: client });
     await send({ type: 'done', document });
   } catch (error) {
     await send({ type: 'error', message: error instanceof Error ? error.message : String(error) });

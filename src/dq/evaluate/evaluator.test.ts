@@ -360,3 +360,40 @@ describe('examples of the DQDL reference, evaluated', () => {
     ).toEqual([[], ['Rule_1'], ['Rule_1']]);
   });
 });
+
+describe('frequency tables larger than their memory', () => {
+  it('spill to disk and give the same metrics and row outcomes', () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      id: i % 997 === 0 ? 'dup' : `id-${i}\n"quoted"`,
+      zone: String(i % 7),
+    }));
+    const rules =
+      'IsUnique "id", Uniqueness "id" > 0.5, DistinctValuesCount "id" > 1, UniqueValueRatio "zone" = 0, Entropy "zone" > 1, IsPrimaryKey "id" "zone"';
+    const run = (frequencyMemoryBytes: number | undefined) => {
+      const parsed = parseRuleset(`Rules = [ ${rules} ]`);
+      if (!parsed.ok) throw new Error('parse');
+      const evaluator = new RulesetEvaluator(parsed.ruleset, {
+        now: NOW,
+        ...(frequencyMemoryBytes === undefined ? {} : { frequencyMemoryBytes }),
+      });
+      const views = rows.map((r) => new ObjectRow(r));
+      evaluator.seeColumns(['id', 'zone']);
+      for (const row of views) evaluator.observe(row);
+      const failures = views.map((row) =>
+        evaluator
+          .judge(row)
+          .map((f) => f.name)
+          .join(),
+      );
+      return { spilled: evaluator.spilled, results: evaluator.results(), failures };
+    };
+    const inMemory = run(undefined);
+    const spilled = run(10_000);
+    expect(inMemory.spilled).toBe(false);
+    expect(spilled.spilled).toBe(true);
+    expect(spilled.results).toEqual(inMemory.results);
+    expect(spilled.failures).toEqual(inMemory.failures);
+    expect(inMemory.results[0]).toMatchObject({ outcome: 'FAIL', rowsFailed: 4 });
+    expect(inMemory.results[2]?.evaluatedMetrics['Column.id.DistinctValuesCount']).toBe(2997);
+  });
+});

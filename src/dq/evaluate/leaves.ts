@@ -419,13 +419,13 @@ class FrequencyLeaf extends Leaf {
       }
       case 'DistinctValuesCount': {
         // Deequ counts NULL as one more value when the column has any.
-        const distinct = t.counts.size + (this.nullRows > 0 ? 1 : 0);
+        const distinct = t.distinct() + (this.nullRows > 0 ? 1 : 0);
         metrics[this.metricName('DistinctValuesCount')] = distinct;
         result = judgeMetric(this.rule.condition, this.now, distinct, metrics);
         break;
       }
       case 'UniqueValueRatio': {
-        const ratio = t.singletons() / t.counts.size;
+        const ratio = t.singletons() / t.distinct();
         metrics[this.metricName('UniqueValueRatio')] = round(ratio);
         result = judgeMetric(this.rule.condition, this.now, ratio, metrics);
         break;

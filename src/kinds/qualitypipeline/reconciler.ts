@@ -331,6 +331,7 @@ async function embeddedRequest(ctx: PipelineContext, runId: string): Promise<Iso
       rules: settings.rules,
       runId,
       now: ctx.request.now,
+      memoryBytes: settings.embedded.memoryBytes,
     },
     s3: {
       region: ctx.source.region ?? deps.aws.config.defaultRegion,
