@@ -75,7 +75,7 @@ export class FrequencyTable {
     }
     const seen = counts.get(key);
     if (seen === undefined) {
-      counts.set(key, 1);
+      counts.set(ownCopy(key), 1);
       this.bytes += key.length * 2 + ENTRY_OVERHEAD;
       if (this.spill && this.bytes > this.spill.memoryBytes) this.spillAll();
     } else counts.set(key, seen + 1);
@@ -169,6 +169,15 @@ export class FrequencyTable {
     this.summary = summary;
     return summary;
   }
+}
+
+/**
+ * The key as a string of its own. A field sliced out of a CSV chunk can be a view into the
+ * whole chunk, which a map entry would keep alive: a table of such keys would hold the
+ * file read so far, not the keys. Short strings are always copied by V8.
+ */
+function ownCopy(key: string): string {
+  return key.length < 13 ? key : Buffer.from(key, 'utf8').toString('utf8');
 }
 
 /** FNV-1a over the key's UTF-16 units: spreads keys over partitions, the same every run. */
