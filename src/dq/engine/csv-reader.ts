@@ -62,7 +62,8 @@ export class CsvReader {
   private parse(atEnd: boolean): CsvRecord[] {
     const text = this.pending;
     const n = text.length;
-    const { delimiter, quote, escape } = this;
+    const { delimiter, quote } = this;
+    const escapeChar = this.escape;
     const records: CsvRecord[] = [];
     let start = 0; // start of the record being read
     let i = 0;
@@ -90,20 +91,25 @@ export class CsvReader {
         let closed = false;
         while (j < n) {
           const d = text.charCodeAt(j);
-          if (d === escape && j + 1 < n && text.charCodeAt(j + 1) === quote && escape !== quote) {
+          if (
+            d === escapeChar &&
+            j + 1 < n &&
+            text.charCodeAt(j + 1) === quote &&
+            escapeChar !== quote
+          ) {
             value += text.slice(from, j) + text[j + 1];
             j += 2;
             from = j;
             continue;
           }
           if (d === quote) {
-            if (escape === quote && j + 1 < n && text.charCodeAt(j + 1) === quote) {
+            if (escapeChar === quote && j + 1 < n && text.charCodeAt(j + 1) === quote) {
               value += text.slice(from, j + 1);
               j += 2;
               from = j;
               continue;
             }
-            if (escape === quote && j + 1 >= n && !atEnd) break; // a doubled quote may follow
+            if (escapeChar === quote && j + 1 >= n && !atEnd) break; // a doubled quote may follow
             closed = true;
             break;
           }
