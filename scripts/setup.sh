@@ -11,3 +11,5 @@ fi
 bash scripts/install-moto.sh >/dev/null
 bash scripts/install-kube.sh >/dev/null
 bash scripts/install-helm.sh >/dev/null
+# Deequ (PySpark + the deequ and dqdl jars) for the DQDL conformance suite.
+bash scripts/install-deequ.sh >/dev/null
