@@ -50,8 +50,9 @@ export interface EmbeddedPipelineOptions {
   now?: Date;
   /**
    * Memory the run may use (the spec's limit when isolated). The exact frequency tables of
-   * uniqueness rules — the state that grows with the data — get two fifths of it and spill
-   * to disk beyond. Default 256 MiB.
+   * uniqueness rules — the state that grows with the data — may hold an estimated 15 % of
+   * it (their real size is about half the estimate, and V8 needs room to collect) and
+   * spill to disk beyond. Default 256 MiB.
    */
   memoryBytes?: number;
   /** Folder for spill files (default: the system's temporary folder). */
