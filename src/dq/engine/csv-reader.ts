@@ -1,9 +1,9 @@
 // A CSV reader written for the engine's one job: records as arrays of strings (an empty
 // field is NULL, as Spark reads CSV), a record with broken quoting reported instead of
 // thrown, any number of fields per record, quoted fields across lines, a BOM, CRLF. It
-// scans decoded text with charCodeAt and slices fields out, which measured three to four
-// times faster than csv-parse on the engine's benchmark (bench/results/dq-embedded.json),
-// where parsing was half of a run.
+// scans decoded text with charCodeAt and slices fields out, which measured four times
+// faster than csv-parse on the engine's benchmark (bench/results/dq-embedded.json), where
+// parsing was half of a run.
 import { StringDecoder } from 'node:string_decoder';
 
 export interface CsvReaderOptions {
