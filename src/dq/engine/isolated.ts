@@ -135,7 +135,11 @@ export function startIsolatedRun(request: IsolatedRunRequest): IsolatedRun {
     else verdict ??= message.message;
   });
   const result = new Promise<ResultsDocument>((resolve) => {
+    let ended = false;
     const end = (code: number | null, signal: NodeJS.Signals | null) => {
+      // 'error' without 'exit' (the process never started) ends the run too, once.
+      if (ended) return;
+      ended = true;
       clearInterval(watch);
       clearTimeout(timer);
       if (document && !verdict) {
@@ -152,6 +156,7 @@ export function startIsolatedRun(request: IsolatedRunRequest): IsolatedRun {
     child.once('exit', end);
     child.once('error', (error) => {
       verdict ??= `could not start the run's process: ${error.message}`;
+      if (child.pid === undefined) end(null, null);
     });
   });
   child.send({ type: 'run', request });
