@@ -23,7 +23,7 @@ import {
   type SeawallObjects,
   seawallObjects,
 } from '../harness/seawall-objects.ts';
-import { createBucket, putText } from './qualitypipeline-fixtures.ts';
+import { createBucket, getText, putText } from './qualitypipeline-fixtures.ts';
 
 const LEASE = 'seawall-isolation-leader';
 
@@ -154,6 +154,16 @@ describe('embedded runs are isolated from the operator', () => {
     expect(bigDone.status?.lastRun?.message).toMatch(
       /memory limit of 160 MiB \(spec\.embedded\.memoryLimit\)/,
     );
+    // The stopped run leaves its record under the results prefix, like any run.
+    const record = JSON.parse(
+      await getText(
+        account.clients.s3(),
+        bucket,
+        `results/${big}/${bigDone.status?.lastRun?.id}.json`,
+      ),
+    ) as { status: string; error: string };
+    expect(record).toMatchObject({ status: 'FAILED' });
+    expect(record.error).toContain('spec.embedded.memoryLimit');
     // More distinct ids than 320 MiB holds: the table spilled, and the rule passed.
     const idsDone = await finished(ids, 240_000);
     watching = false;

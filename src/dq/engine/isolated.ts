@@ -7,9 +7,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ResultsDocument } from '../results.ts';
 import type { EmbeddedPipelineOptions } from './pipeline.ts';
+import { s3Store } from './store.ts';
 
 /** What a child needs to reach S3: plain data, sent over IPC (never argv or env). */
 export interface S3Access {
@@ -151,7 +153,10 @@ export function startIsolatedRun(request: IsolatedRunRequest): IsolatedRun {
         reason = `the run used more than its memory limit of ${formatBytes(limits.memoryBytes)} (spec.embedded.memoryLimit): the engine ran out of heap`;
       }
       reason ??= `the run's process ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
-      resolve(failedDocument(request.options, reason));
+      const failed = failedDocument(request.options, reason);
+      // The run's record under the results prefix, as a run that ended itself leaves one;
+      // best effort: status says why either way.
+      void recordFailure(request, failed).finally(() => resolve(failed));
     };
     child.once('exit', end);
     child.once('error', (error) => {
@@ -165,6 +170,36 @@ export function startIsolatedRun(request: IsolatedRunRequest): IsolatedRun {
     pid: child.pid,
     stop: (reason) => kill(reason),
   };
+}
+
+/** Writes the FAILED document the child could not write; never throws. */
+async function recordFailure(
+  request: IsolatedRunRequest,
+  document: ResultsDocument,
+): Promise<void> {
+  if (request.options.writeOutputs === false) return;
+  const { s3 } = request;
+  const client = new S3Client({
+    region: s3.region,
+    maxAttempts: 3,
+    ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}),
+    ...(s3.credentials ? { credentials: s3.credentials } : {}),
+  });
+  const { results, runId } = request.options;
+  const prefix =
+    results.prefix === '' || results.prefix.endsWith('/') ? results.prefix : `${results.prefix}/`;
+  try {
+    await s3Store(client).put(
+      results.bucket,
+      `${prefix}${runId}.json`,
+      `${JSON.stringify(document, null, 2)}\n`,
+      'application/json',
+    );
+  } catch {
+    // status.lastRun carries the reason
+  } finally {
+    client.destroy();
+  }
 }
 
 /** The results document of a run that ended without one of its own. */
