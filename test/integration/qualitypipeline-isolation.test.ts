@@ -75,7 +75,7 @@ describe('embedded runs are isolated from the operator', () => {
     const s3 = account.clients.s3();
     bucket = uniqueName('qp-iso');
     await createBucket(s3, bucket);
-    await putText(s3, bucket, 'ids/data.csv', manyIdsCsv(1_000_000));
+    await putText(s3, bucket, 'ids/data.csv', manyIdsCsv(1_500_000));
     // One 60 MB field: what a broken export looks like.
     await putText(s3, bucket, 'oversized/data.csv', `id,c\n1,${'z'.repeat(60_000_000)}\n`);
     await putText(s3, bucket, 'evil/data.csv', `id,c\n1,${'a'.repeat(30)}!\n2,aaa\n`);
@@ -122,7 +122,7 @@ describe('embedded runs are isolated from the operator', () => {
     const ids = uniqueName('many-ids');
     await run(ids, {
       source: { bucketName: bucket, prefix: 'ids/' },
-      rules: 'Rules = [ IsUnique "id", RowCount = 1000000 ]',
+      rules: 'Rules = [ IsUnique "id", RowCount = 1500000 ]',
       embedded: { memoryLimit: '320Mi', timeout: '10m' },
     });
     const big = uniqueName('oversized');
@@ -171,7 +171,7 @@ describe('embedded runs are isolated from the operator', () => {
     expect(idsDone.status?.lastRun, idsDone.status?.lastRun?.message).toMatchObject({
       state: 'Succeeded',
       rules: { passed: 2 },
-      rows: { processed: 1_000_000, trusted: 1_000_000 },
+      rows: { processed: 1_500_000, trusted: 1_500_000 },
     });
     // The Lease was renewed throughout (every 500 ms), and /healthz always answered fast.
     expect(renewals.size).toBeGreaterThan(3);
