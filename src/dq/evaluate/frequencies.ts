@@ -36,13 +36,14 @@ export class FrequencyTable {
   readonly columns: string[];
   /** Rows whose key had at least one non-null column (the denominator of Uniqueness). */
   nonNullRows = 0;
+  /** Every key's count while rows are added; undefined once spilled or summarised. */
   private counts: Map<string, number> | undefined = new Map();
   private bytes = 0;
   private readonly spill: SpillOptions | undefined;
   private spillDir: string | undefined;
   private buffers: string[] = [];
   private summary: Summary | undefined;
-  /** Keys seen more than once, once the spilled table was counted. */
+  /** Keys seen more than once, once the table was summarised. */
   private repeated: Map<string, number> | undefined;
 
   constructor(columns: string[], spill?: SpillOptions) {
@@ -67,6 +68,7 @@ export class FrequencyTable {
   add(row: RowView): void {
     const key = this.key(row);
     if (key === null) return;
+    if (this.summary) throw new Error('a row was added after the frequency table was summarised');
     this.nonNullRows++;
     const counts = this.counts;
     if (!counts) {
@@ -86,9 +88,11 @@ export class FrequencyTable {
     return this.spillDir !== undefined;
   }
 
-  /** How often a key occurs (after every row was added). */
+  /**
+   * How often a key of a row that was added occurs (after every row was added): the map of
+   * repeated keys is small, so the second pass looks keys up there, not in the full table.
+   */
   count(key: string): number {
-    if (this.counts) return this.counts.get(key) ?? 0;
     this.finish();
     return this.repeated!.get(key) ?? 1;
   }
@@ -142,9 +146,13 @@ export class FrequencyTable {
         summary.entropy -= p * Math.log(p);
       }
     };
-    if (this.counts) tally(this.counts.values());
-    else {
-      this.repeated = new Map();
+    this.repeated = new Map();
+    if (this.counts) {
+      tally(this.counts.values());
+      for (const [key, count] of this.counts) if (count > 1) this.repeated.set(key, count);
+      // Every question from now on is answered by the summary and the repeated keys.
+      this.counts = undefined;
+    } else {
       for (let p = 0; p < PARTITIONS; p++) {
         this.flush(p);
         let text: string;
