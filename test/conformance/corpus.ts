@@ -276,6 +276,23 @@ export function buildCorpus(dir: string): Dataset[] {
     rules: emptyRules,
   });
 
+  // An empty file: no header, no rows, no columns.
+  write('empty.csv', '');
+  datasets.push({
+    name: 'empty-csv',
+    file: 'empty.csv',
+    format: 'csv',
+    rules: [
+      'RowCount = 0',
+      'RowCount > 0',
+      'ColumnCount = 0',
+      'ColumnExists "id"',
+      'IsComplete "id"',
+      'Mean "n" > 0',
+      'ColumnValues "n" > 0',
+    ],
+  });
+
   // A column that is NULL in every row.
   write(
     'all-null.csv',

@@ -67,11 +67,12 @@ export abstract class Leaf {
     this.rowsFailed++;
   }
 
+  /** A rule on a column no object has fails, as on Deequ ("Input data does not include column"). */
   protected missingColumn(dataset: DatasetInfo): LeafResult | undefined {
     const missing = this.columns.filter((c) => !dataset.columns.includes(c));
     if (missing.length === 0) return undefined;
     return {
-      outcome: 'ERROR',
+      outcome: 'FAIL',
       message: `Column ${missing.map((c) => JSON.stringify(c)).join(', ')} does not exist in the dataset`,
       metrics: {},
     };
