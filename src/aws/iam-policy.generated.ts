@@ -464,14 +464,14 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "AbortMultipartUpload",
     "files": [
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
     "service": "s3",
     "operation": "CompleteMultipartUpload",
     "files": [
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
@@ -485,7 +485,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "CreateMultipartUpload",
     "files": [
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
@@ -578,7 +578,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "GetObject",
     "files": [
-      "src/dq/engine/source.ts",
+      "src/dq/engine/store.ts",
       "src/kinds/qualitypipeline/glue-engine.ts"
     ]
   },
@@ -615,7 +615,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "ListObjectsV2",
     "files": [
-      "src/dq/engine/source.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
@@ -680,8 +680,7 @@ export const sdkCalls: SdkCall[] = [
     "operation": "PutObject",
     "files": [
       "src/aws/glue/script.ts",
-      "src/dq/engine/pipeline.ts",
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
@@ -695,7 +694,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "UploadPart",
     "files": [
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
