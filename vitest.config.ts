@@ -11,7 +11,12 @@ export default defineConfig({
           // Unit tests first, then the integration tests (projects with different
           // worker limits need their own group).
           sequence: { groupOrder: 0 },
-          include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+            'test/conformance/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
         },
       },
       {

@@ -15,3 +15,5 @@ bash scripts/install-kube.sh >/dev/null
 bash scripts/install-helm.sh >/dev/null
 bash scripts/install-kubeconform.sh >/dev/null
 bash scripts/install-promtool.sh >/dev/null
+# Deequ (PySpark + the deequ and dqdl jars) for the DQDL conformance suite.
+bash scripts/install-deequ.sh >/dev/null

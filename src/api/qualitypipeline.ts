@@ -19,7 +19,7 @@ import {
   statusColumn,
   wide,
 } from './kind-definition.ts';
-import { celString, jsonIf, StringEnum, withRules } from './schema-helpers.ts';
+import { celString, Duration, jsonIf, StringEnum, withRules } from './schema-helpers.ts';
 
 export const IAM_ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$';
 /** An S3 key prefix: no leading slash; a trailing slash is added when missing. */
@@ -69,6 +69,26 @@ export const CsvOptions = Type.Object(
   { description: 'How CSV files are written. The first line of every file is its header.' },
 );
 
+export const CatalogTable = Type.Object(
+  {
+    database: Type.String({
+      description: 'Glue Data Catalog database.',
+      minLength: 1,
+      maxLength: 255,
+    }),
+    table: Type.String({ description: 'Table in that database.', minLength: 1, maxLength: 255 }),
+  },
+  {
+    description:
+      'A Glue Data Catalog table (engine glue only; the job role must be able to read it, so glue.roleArn is required).',
+  },
+);
+
+export const DataFormat = StringEnum(['csv', 'jsonl', 'parquet'] as const, {
+  description: 'File format: csv (with a header row), jsonl (one JSON object a line) or parquet.',
+  default: 'csv',
+});
+
 export const Source = withRules(
   Type.Object(
     {
@@ -79,22 +99,21 @@ export const Source = withRules(
         ),
       ),
       prefix: Prefix('Key prefix of the raw objects, e.g. raw/parking-meters/.'),
-      format: Type.Optional(
-        StringEnum(['csv', 'jsonl'] as const, {
-          description: 'File format: csv (with a header row) or jsonl (one JSON object a line).',
-          default: 'csv',
-        }),
-      ),
+      format: Type.Optional(DataFormat),
+      catalogTable: Type.Optional(CatalogTable),
       compression: Type.Optional(
         StringEnum(['auto', 'gzip', 'none'] as const, {
           description:
-            'Compression of the raw objects: auto (gzip when the key ends in .gz or the bytes say so), gzip or none.',
+            'Compression of csv and jsonl objects: auto (gzip when the key ends in .gz or the bytes say so), gzip or none. Parquet compresses inside the file.',
           default: 'auto',
         }),
       ),
       csv: Type.Optional(CsvOptions),
     },
-    { description: 'Where the raw data is read from.' },
+    {
+      description:
+        'Where the raw data is read from: objects under a prefix of a bucket, or (engine glue) a catalog table; outputs default to the bucket.',
+    },
   ),
   [
     {
@@ -103,6 +122,48 @@ export const Source = withRules(
       jsonSchema: { oneOf: [{ required: ['bucketRef'] }, { required: ['bucketName'] }] },
     },
   ],
+);
+
+export const ReferenceDataset = Type.Object(
+  {
+    alias: Type.String({
+      description:
+        'The name rules use for it, e.g. ReferentialIntegrity "id" "customers.id" = 1.0 uses alias customers.',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      maxLength: 128,
+    }),
+    bucketName: Type.Optional(
+      BucketName('Bucket of the reference objects (default: the source bucket).'),
+    ),
+    prefix: Type.Optional(Prefix('Key prefix of the reference objects.')),
+    format: Type.Optional(DataFormat),
+    catalogTable: Type.Optional(CatalogTable),
+  },
+  {
+    description:
+      'A second dataset rules compare with (ReferentialIntegrity, DatasetMatch, RowCountMatch, SchemaMatch): objects under a prefix, or a catalog table.',
+  },
+);
+
+export const EmbeddedOptions = Type.Object(
+  {
+    memoryLimit: Type.Optional(
+      Type.String({
+        description:
+          'Memory a run may use (Kubernetes quantity, e.g. 512Mi, 2Gi; default 256Mi). Each run is a child process of the operator, killed and marked Failed when it uses more; give the pod room for it.',
+        pattern: '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$',
+        maxLength: 32,
+        default: '256Mi',
+      }),
+    ),
+    timeout: Type.Optional(
+      Duration(
+        'How long a run may take (Go duration, default 1h); a longer run is killed and marked Failed.',
+        '1h',
+      ),
+    ),
+  },
+  { description: 'Limits of the embedded engine (engine embedded only).' },
 );
 
 function Destination(what: string, defaultPrefix: string) {
@@ -248,6 +309,13 @@ export const QualityPipelineSpec = withRules(
         }),
       ),
       glue: Type.Optional(GlueOptions),
+      embedded: Type.Optional(EmbeddedOptions),
+      referenceData: Type.Optional(
+        Type.Array(ReferenceDataset, {
+          description: 'Reference datasets for rules that compare two datasets (engine glue).',
+          maxItems: 10,
+        }),
+      ),
       historyLimit: Type.Optional(
         Type.Integer({
           description: 'How many past runs status.history keeps (default 10).',
@@ -270,6 +338,28 @@ export const QualityPipelineSpec = withRules(
         { required: ['glue'] },
         { required: ['engine'], properties: { engine: { const: 'glue' } } },
       ),
+    },
+    {
+      rule: "!has(self.embedded) || !has(self.engine) || self.engine == 'embedded'",
+      message: 'embedded settings apply only to engine embedded',
+      fieldPath: '.embedded',
+    },
+    {
+      rule: "!has(self.source.catalogTable) || (has(self.engine) && self.engine == 'glue' && has(self.glue) && has(self.glue.roleArn))",
+      message:
+        'a catalog table source needs engine glue and glue.roleArn (a role that can read the table and its data)',
+      fieldPath: '.source.catalogTable',
+    },
+    {
+      rule: "!has(self.referenceData) || (has(self.engine) && self.engine == 'glue')",
+      message: 'reference datasets need engine glue',
+      fieldPath: '.referenceData',
+    },
+    {
+      rule: '!has(self.referenceData) || self.referenceData.all(r, !has(r.catalogTable)) || (has(self.glue) && has(self.glue.roleArn))',
+      message:
+        'a catalog table reference needs glue.roleArn (a role that can read the table and its data)',
+      fieldPath: '.referenceData',
     },
   ],
 );

@@ -10,7 +10,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parseRuleset, RULE_TYPES, validateForEmbedded } from '../dq/index.ts';
+import { parseRuleset, undefinedReferences, validateForEmbedded } from '../dq/index.ts';
 import { DEFAULT_SCHEDULE, parseGlueCron } from '../schedule/glue-cron.ts';
 import { API_VERSION, GROUP } from './common.ts';
 import { toOpenApi } from './crd.ts';
@@ -462,20 +462,21 @@ function dqdlIssues(
   const parsed = parseRuleset(spec.rules);
   if (!parsed.ok) {
     for (const e of parsed.errors)
-      add(path, `DQDL line ${e.line}, column ${e.column}: ${withRuleTypeHint(e.message)}`, e.line);
+      add(path, `DQDL line ${e.line}, column ${e.column}: ${e.message}`, e.line);
     return;
   }
-  if (engine !== 'embedded') return;
+  if (engine !== 'embedded') {
+    const aliases = Array.isArray(spec.referenceData)
+      ? spec.referenceData.flatMap((r) =>
+          isRecord(r) && typeof r.alias === 'string' ? [r.alias] : [],
+        )
+      : [];
+    for (const e of undefinedReferences(parsed.ruleset, aliases))
+      add(path, `DQDL line ${e.line}, column ${e.column}: ${e.message}`, e.line);
+    return;
+  }
   for (const e of validateForEmbedded(parsed.ruleset))
     add(path, `DQDL line ${e.line}, column ${e.column}: ${e.message}`, e.line);
-}
-
-const RULE_TYPE_NAMES = RULE_TYPES.map((r) => r.name);
-
-/** The parser's message, with the closest rule type for an unknown one. */
-function withRuleTypeHint(message: string): string {
-  const unknown = /^unknown rule type "(.+)"$/.exec(message);
-  return unknown?.[1] ? `${message}${didYouMean(unknown[1], RULE_TYPE_NAMES)}` : message;
 }
 
 /**

@@ -464,14 +464,14 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "AbortMultipartUpload",
     "files": [
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
     "service": "s3",
     "operation": "CompleteMultipartUpload",
     "files": [
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
@@ -485,7 +485,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "CreateMultipartUpload",
     "files": [
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
@@ -579,7 +579,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "GetObject",
     "files": [
-      "src/dq/engine/source.ts",
+      "src/dq/engine/store.ts",
       "src/kinds/qualitypipeline/glue-engine.ts"
     ]
   },
@@ -617,7 +617,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "ListObjectsV2",
     "files": [
-      "src/dq/engine/source.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
@@ -683,8 +683,7 @@ export const sdkCalls: SdkCall[] = [
     "files": [
       "src/aws/glue/script.ts",
       "src/aws/s3/replication-probe.ts",
-      "src/dq/engine/pipeline.ts",
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {
@@ -698,7 +697,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "UploadPart",
     "files": [
-      "src/dq/engine/sink.ts"
+      "src/dq/engine/store.ts"
     ]
   },
   {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `seawall <command>`: run | validate | plan | crds | iam-policy. Each command is loaded
+// `seawall <command>`: run | validate | plan | dq test | crds | iam-policy. Each command is loaded
 // when it is called: validate in a pre-commit hook needs neither the AWS SDK nor the
 // Kubernetes client, and loading them all would double its start-up time.
 
@@ -9,6 +9,7 @@ Commands:
   run          run the operator (in-cluster config or --kubeconfig)
   validate     check Seawall YAML as the API server will (-f PATH, -f -, -k DIR)
   plan         show what reconciling that YAML would change in AWS (-f PATH, -k DIR)
+  dq test      run DQDL rules over local CSV, JSON Lines or Parquet files (--rules FILE DATA...)
   crds         print the CustomResourceDefinitions
   iam-policy   print the least-privilege IAM policy the operator needs
 
@@ -22,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'iam-policy': async () => (await import('./iam-policy.ts')).iamPolicyCommand,
   validate: async () => (await import('./validate.ts')).validateCommand,
   plan: async () => (await import('./plan.ts')).planCommand,
+  dq: async () => (await import('./dq-test.ts')).dqCommand,
 };
 
 // `seawall crds | head` closes the pipe early: that ends the output, it is not a crash.

@@ -51,7 +51,7 @@ describe('seawall validate', () => {
       `${at(75)}: QualityPipeline/glue-only-rule: spec.rules: DQDL line 3, column 3: RowCountMatch cannot run on the embedded engine because it compares with a second (reference) dataset; use engine "glue"`,
       // The CRD refuses a field out of range (so does the API server)...
       `${at(86)}: QualityPipeline/out-of-range-schedule: spec.schedule: Invalid value: "cron(61 9 ? * MON *)": schedule fields must be in range: minutes 0-59, hours 0-23, day-of-month 1-31 or L, month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT (L, #1-#5), year 1970-2199`,
-      `${at(88)}: QualityPipeline/out-of-range-schedule: spec.rules: DQDL line 1, column 11: unknown rule type "IsComplet" (did you mean "IsComplete"?)`,
+      `${at(88)}: QualityPipeline/out-of-range-schedule: spec.rules: DQDL line 1, column 11: unknown rule type "IsComplet" (did you mean IsComplete?)`,
       // ...and the operator's own cron parser what no pattern sees.
       `${at(98)}: QualityPipeline/descending-range: spec.schedule: Invalid value: "cron(30-5 2 ? * MON *)": schedule cron(30-5 2 ? * MON *) is not valid: Invalid range: 30-5, min(30) > max(5)`,
       `${at(107)}: ProtectedBucket/aws-rules: spec.bucketName: Invalid value: "sthree-raw-data": a bucket name must not start with a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-)`,
@@ -146,5 +146,19 @@ describe('seawall validate', () => {
     expect(
       invocationDir({ npm_lifecycle_event: 'seawall', INIT_CWD: '/home/me/platform' }, '/repo'),
     ).toBe('/home/me/platform');
+  });
+});
+
+describe('seawall validate: DQDL', () => {
+  it('reports every DQDL mistake at its line: ranges, inverted ranges, syntax, misspelt types, patterns', () => {
+    const problems = validateResources(loadResources([`${dir}/dqdl-mistakes.yaml`], { cwd }));
+    expect(problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
+      '10: DQDL line 2, column 23: Completeness is a ratio between 0 and 1: "> 1.5" can never pass',
+      '11: DQDL line 3, column 12: "between 10 and 5" is an inverted range: between is exclusive and takes the lower bound first, so no value is inside it',
+      '12: DQDL line 4, column 3: unknown rule type "Completenes" (did you mean Completeness?)',
+      '13: DQDL line 5, column 32: expected , or ] to close the list, found "x"',
+      '14: DQDL line 6, column 35: cannot use the regular expression "(PM)-\\\\1": invalid escape sequence: `\\1`: patterns run in linear time (RE2 syntax), which has no backreferences, lookahead or lookbehind',
+      '15: DQDL line 7, column 31: a threshold is a share of rows, between 0 and 1: "> 1.2" can never pass',
+    ]);
   });
 });

@@ -49,6 +49,11 @@ export interface ResultsDocument {
     malformed: number;
   };
   ruleResults: RuleResult[];
-  source: { bucket: string; prefix: string; format: 'csv' | 'jsonl'; objects: ObjectRef[] };
+  source: {
+    bucket: string;
+    prefix: string;
+    format: 'csv' | 'jsonl' | 'parquet';
+    objects: ObjectRef[];
+  };
   outputs: { trusted: ObjectRef[]; quarantine: ObjectRef[] };
 }

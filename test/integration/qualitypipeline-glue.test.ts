@@ -296,6 +296,73 @@ describe('QualityPipeline (glue) against moto', () => {
     expect(log.writes()).toEqual([]);
   });
 
+  it('Parquet with reference datasets: job arguments, script and role (request shapes: moto cannot run Glue Data Quality)', async () => {
+    const name = uniqueName('refs');
+    const names = glueNames(NS, name);
+    const rules =
+      'Rules = [ ReferentialIntegrity "meter_id" "registry.meter_id" = 1.0, RowCountMatch "registry" >= 0.9, SchemaMatch "registry" = 1.0, DatasetMatch "registry" "meter_id" >= 0.9 ]';
+    const result = await reconcile(
+      qpObject(
+        NS,
+        name,
+        spec({
+          rules,
+          source: { bucketName: bucket, prefix: 'raw/meters/', format: 'parquet' },
+          referenceData: [{ alias: 'registry', prefix: 'reference/meters/', format: 'parquet' }],
+          glue: {},
+        }),
+      ),
+    );
+    expect(result.error).toBeUndefined();
+    const glue = account.clients.glue();
+    const { Job } = await glue.send(new GetJobCommand({ JobName: names.jobName }));
+    expect(Job?.DefaultArguments).toMatchObject({
+      '--seawall_format': 'parquet',
+      '--seawall_source_catalog': '{}',
+      '--seawall_reference_data': JSON.stringify([
+        { alias: 'registry', bucket, prefix: 'reference/meters/', format: 'parquet' },
+      ]),
+    });
+    const script = await getText(
+      account.clients.s3(),
+      bucket,
+      (result.status.glue?.scriptLocation ?? '').replace(`s3://${bucket}/`, ''),
+    );
+    expect(script).toContain('additional_data_sources=reference_frames(glue_context, args)');
+    expect(script).toContain('format="parquet" if dataset["format"] == "parquet" else "json"');
+    const policy = await account.clients
+      .iam()
+      .send(new GetRolePolicyCommand({ RoleName: names.roleName, PolicyName: GLUE_POLICY_NAME }));
+    expect(decodeURIComponent(policy.PolicyDocument ?? '')).toContain(
+      `arn:aws:s3:::${bucket}/reference/meters/*`,
+    );
+  });
+
+  it('reads a Data Catalog table (request shapes: moto cannot run Glue jobs)', async () => {
+    const name = uniqueName('catalog');
+    const names = glueNames(NS, name);
+    const result = await reconcile(
+      qpObject(
+        NS,
+        name,
+        spec({
+          source: {
+            bucketName: bucket,
+            prefix: 'raw/meters/',
+            catalogTable: { database: 'city', table: 'parking_meters' },
+          },
+        }),
+      ),
+    );
+    expect(result.error).toBeUndefined();
+    const { Job } = await account.clients
+      .glue()
+      .send(new GetJobCommand({ JobName: names.jobName }));
+    expect(Job?.DefaultArguments?.['--seawall_source_catalog']).toBe(
+      JSON.stringify({ database: 'city', table: 'parking_meters' }),
+    );
+  });
+
   it('creates a least-privilege role when none is given', async () => {
     const name = uniqueName('role');
     const names = glueNames(NS, name);

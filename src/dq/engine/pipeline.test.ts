@@ -73,7 +73,7 @@ describe('runEmbeddedPipeline on the parking meters', () => {
       'pm-108|Downtown|4.50|true|2025-09-09': 'Rule_4,Rule_13',
       'PM-1010|Airport|2.25|true|2025-11-11': 'Rule_5',
       'PM-1012||4.50|false|2025-02-13': 'Rule_5,Rule_6',
-      'PM-1014||2.25|true|2025-04-15': 'Rule_5',
+      'PM-1014||2.25|true|2025-04-15': 'Rule_5,Rule_6',
       'PM-1016|Downtown|0|true|2025-06-17': 'Rule_7,Rule_12',
       'PM-1018|Uptown|12.50|false|2025-08-19': 'Rule_7',
       'PM-1020|Downtown|free|true|2025-10-21': 'Rule_7,Rule_12',
@@ -89,10 +89,10 @@ describe('runEmbeddedPipeline on the parking meters', () => {
       'meter_id,area,hourly_rate,accepts_credit_card,last_inspected',
     );
     expect(csvRows(trusted)).toHaveLength(21);
-    // NULL stays an unquoted empty field and EMPTY a quoted one, as read.
+    // Spark reads "" as NULL too: both are written back as an empty field.
     const raw = s3.text('lake', 'quarantine/run-1/2025/parking-meters.csv');
     expect(raw).toContain('PM-1012,,4.50');
-    expect(raw).toContain('PM-1014,"",2.25');
+    expect(raw).toContain('PM-1014,,2.25');
   });
 });
 
@@ -123,7 +123,7 @@ describe('runEmbeddedPipeline formats and failures', () => {
     ]);
   });
 
-  it('reads JSON Lines; absent keys are NULL and bad lines are quarantined', async () => {
+  it('reads JSON Lines; absent keys are NULL; a bad line is a row of NULLs, quarantined', async () => {
     const s3 = new FakeS3();
     s3.put(
       'raw',
@@ -140,15 +140,18 @@ describe('runEmbeddedPipeline formats and failures', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Spark reads a line that is not JSON as a row of NULLs: it counts, and fails the
+    // rules that read a column.
     expect(quarantined.map((q) => q.DataQualityRulesFail)).toEqual([
       ['IsComplete "id"'],
-      [],
+      ['IsComplete "id"', 'ColumnValues "n" > 0'],
       ['ColumnValues "n" > 0'],
     ]);
     expect(quarantined[1]?._malformed).toBe('not json');
+    expect((quarantined[1]!.DataQualityFailureReasons as string[])[0]).toMatch(/^invalid JSON/);
     expect(document.ruleResults[2]).toMatchObject({
-      outcome: 'FAIL',
-      evaluatedMetrics: { 'Dataset.*.RowCount': 3 },
+      outcome: 'PASS',
+      evaluatedMetrics: { 'Dataset.*.RowCount': 4 },
     });
   });
 

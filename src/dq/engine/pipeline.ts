@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type RowFailure, RulesetEvaluator, scoreOf } from '../evaluate/evaluator.ts';
 import { parseRuleset } from '../parser/parser.ts';
 import type { ObjectRef, ResultsDocument, RuleResult } from '../results.ts';
 import { validateForEmbedded } from '../rules/embedded.ts';
-import { CsvRow, JsonRow } from './rows.ts';
+import { openParquet, ParquetOutput, type ParquetSource } from './parquet.ts';
+import { CsvRow, JsonRow, ParquetRow } from './rows.ts';
 import { csvLine, ObjectSink, WriteError } from './sink.ts';
 import {
   type Compression,
@@ -15,6 +16,7 @@ import {
   openObject,
   type SourceObject,
 } from './source.ts';
+import { type ObjectStore, s3Store } from './store.ts';
 
 export interface S3Location {
   bucket: string;
@@ -22,14 +24,20 @@ export interface S3Location {
   prefix: string;
 }
 
+export type SourceFormat = 'csv' | 'jsonl' | 'parquet';
+
 export interface EmbeddedPipelineOptions {
-  s3: S3Client;
+  /** Where objects are read and written; `s3` is shorthand for an S3 store. */
+  store?: ObjectStore;
+  s3?: S3Client;
   source: S3Location & {
-    format: 'csv' | 'jsonl';
+    format: SourceFormat;
     /** Default auto: gzip when the key ends in .gz or the bytes say so. */
     compression?: Compression;
     /** CSV must have a header row. */
     csv?: CsvOptions;
+    /** These objects (keys in the bucket) instead of every object under the prefix. */
+    objects?: string[];
   };
   trusted: S3Location;
   quarantine: S3Location;
@@ -40,6 +48,49 @@ export interface EmbeddedPipelineOptions {
   runId: string;
   /** What now() means in rules and DataFreshness; defaults to the clock at start. */
   now?: Date;
+  /**
+   * Memory the run may use (the spec's limit when isolated). The exact frequency tables of
+   * uniqueness rules — the state that grows with the data — may hold an estimated 15 % of
+   * it (their real size is about half the estimate, and V8 needs room to collect) and
+   * spill to disk beyond. Default 256 MiB.
+   */
+  memoryBytes?: number;
+  /** Folder for spill files (default: the system's temporary folder). */
+  spillDirectory?: string;
+  /** false: evaluate only, write no trusted/quarantine objects and no results document. */
+  writeOutputs?: boolean;
+  /** Called with each quarantined row's failures (`seawall dq test` shows the first ones). */
+  onFailedRow?: (failure: FailedRow) => void;
+}
+
+/** A row that failed, for people: where it came from, its values and why it failed. */
+export interface FailedRow {
+  object: string;
+  /** 1-based record number within its object (the header not counted). */
+  record: number;
+  values: Record<string, unknown>;
+  failures: { rule: string; name: string; reason: string }[];
+}
+
+/** Named objects, in the order given; each must exist. */
+async function statObjects(
+  store: ObjectStore,
+  bucket: string,
+  keys: string[],
+): Promise<SourceObject[]> {
+  const found: SourceObject[] = [];
+  for (const key of keys) {
+    const match = (await store.list(bucket, key)).find((o) => o.key === key);
+    if (!match) throw new Error(`${store.describe(bucket, key)} does not exist`);
+    found.push(match);
+  }
+  return found;
+}
+
+function storeOf(options: EmbeddedPipelineOptions): ObjectStore {
+  if (options.store) return options.store;
+  if (options.s3) return s3Store(options.s3);
+  throw new Error('the pipeline needs a store or an S3 client');
 }
 
 /** Columns added to quarantined rows (after the source's), as Glue's row-level outcomes. */
@@ -98,15 +149,21 @@ export async function runEmbeddedPipeline(
     document.error = `invalid ruleset: ${problems.map((p) => `line ${p.line}:${p.column}: ${p.message}`).join('; ')}`;
     return finish(options, document);
   }
-  const evaluator = new RulesetEvaluator(parsed.ruleset, { now });
+  const evaluator = new RulesetEvaluator(parsed.ruleset, {
+    now,
+    frequencyMemoryBytes: (options.memoryBytes ?? DEFAULT_MEMORY_BYTES) * FREQUENCY_SHARE,
+    ...(options.spillDirectory ? { spillDirectory: options.spillDirectory } : {}),
+  });
   const run = new Run(options, evaluator, document);
   try {
     const outputs = [options.trusted, options.quarantine, options.results]
       .filter((o) => o.bucket === options.source.bucket && folder(o.prefix) !== '')
       .map((o) => folder(o.prefix));
-    const objects = await listObjects(options.s3, options.source.bucket, sourcePrefix, (key) =>
-      outputs.some((p) => key.startsWith(p)),
-    );
+    const objects = options.source.objects
+      ? await statObjects(storeOf(options), options.source.bucket, options.source.objects)
+      : await listObjects(storeOf(options), options.source.bucket, sourcePrefix, (key) =>
+          outputs.some((p) => key.startsWith(p)),
+        );
     // One pass when row outcomes are known as rows stream by; two when a row-level rule
     // (IsUnique, IsPrimaryKey, Uniqueness) needs every row first to know duplicates.
     for (const object of objects)
@@ -118,9 +175,15 @@ export async function runEmbeddedPipeline(
   } catch (error) {
     document.status = 'FAILED';
     document.error = describeError(error);
+  } finally {
+    evaluator.dispose();
   }
   return finish(options, document);
 }
+
+const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024;
+/** The rest is the runtime, the SDK, buffers and output parts. */
+const FREQUENCY_SHARE = 0.15;
 
 function summarize(document: ResultsDocument, results: RuleResult[]): void {
   document.score = scoreOf(results);
@@ -137,13 +200,12 @@ async function finish(
   document: ResultsDocument,
 ): Promise<ResultsDocument> {
   document.finishedAt = new Date().toISOString();
-  await options.s3.send(
-    new PutObjectCommand({
-      Bucket: options.results.bucket,
-      Key: `${folder(options.results.prefix)}${options.runId}.json`,
-      Body: `${JSON.stringify(document, null, 2)}\n`,
-      ContentType: 'application/json',
-    }),
+  if (options.writeOutputs === false) return document;
+  await storeOf(options).put(
+    options.results.bucket,
+    `${folder(options.results.prefix)}${options.runId}.json`,
+    `${JSON.stringify(document, null, 2)}\n`,
+    'application/json',
   );
   return document;
 }
@@ -151,6 +213,7 @@ async function finish(
 /** The state of one run across objects and passes. */
 class Run {
   private readonly options: EmbeddedPipelineOptions;
+  private readonly store: ObjectStore;
   private readonly evaluator: RulesetEvaluator;
   private readonly document: ResultsDocument;
 
@@ -160,22 +223,34 @@ class Run {
     document: ResultsDocument,
   ) {
     this.options = options;
+    this.store = storeOf(options);
     this.evaluator = evaluator;
     this.document = document;
   }
 
   async object(object: SourceObject, mode: Mode): Promise<void> {
-    const { s3, source } = this.options;
-    const where = `s3://${source.bucket}/${object.key}`;
-    const sinks = new Sinks(this.options, object.key, mode !== 'observe');
+    const { source } = this.options;
+    const where = this.store.describe(source.bucket, object.key);
+    const writes = mode !== 'observe' && this.options.writeOutputs !== false;
+    const sinks = new Sinks(this.options, this.store, object.key, writes);
     let records = 0;
     try {
-      const opened = await openObject(s3, source.bucket, object.key, source.compression ?? 'auto');
-      sinks.gzip = opened.gzip;
-      records =
-        source.format === 'csv'
-          ? await this.csvObject(opened.stream, sinks, mode)
-          : await this.jsonObject(opened.stream, sinks, mode);
+      if (source.format === 'parquet') {
+        const parquet = await openParquet(this.store, source.bucket, object.key, object.size);
+        records = await this.parquetObject(parquet, sinks, mode, where);
+      } else {
+        const opened = await openObject(
+          this.store,
+          source.bucket,
+          object.key,
+          source.compression ?? 'auto',
+        );
+        sinks.gzip = opened.gzip;
+        records =
+          source.format === 'csv'
+            ? await this.csvObject(opened.stream, sinks, mode, where)
+            : await this.jsonObject(opened.stream, sinks, mode, where);
+      }
       const written = await sinks.close();
       this.document.outputs.trusted.push(...written.trusted);
       this.document.outputs.quarantine.push(...written.quarantine);
@@ -201,7 +276,45 @@ class Run {
     if (malformed) rows.malformed++;
   }
 
-  private async csvObject(stream: Readable, sinks: Sinks, mode: Mode): Promise<number> {
+  /**
+   * A row's final failures (undefined in an observe-only pass), a malformed row's reason
+   * first: a row that could not be read as written is never trusted, yet it is a row —
+   * it counts in RowCount and its values (NULL where missing) meet the rules as Spark
+   * would read them.
+   */
+  private judge(
+    row: CsvRow | JsonRow | ParquetRow,
+    mode: Mode,
+    malformed: string | undefined,
+  ): RowFailure[] | undefined {
+    const failures = mode === 'judge' ? this.evaluator.judge(row) : this.evaluator.observe(row);
+    if (mode === 'observe') return undefined;
+    if (!failures) return undefined;
+    if (malformed) return [{ name: 'Malformed', rule: '', reason: malformed }, ...failures];
+    return failures;
+  }
+
+  private report(
+    where: string,
+    record: number,
+    values: Record<string, unknown>,
+    failures: RowFailure[],
+  ): void {
+    if (failures.length === 0 || !this.options.onFailedRow) return;
+    this.options.onFailedRow({
+      object: where,
+      record,
+      values,
+      failures: failures.map((f) => ({ rule: f.rule, name: f.name, reason: f.reason })),
+    });
+  }
+
+  private async csvObject(
+    stream: Readable,
+    sinks: Sinks,
+    mode: Mode,
+    where: string,
+  ): Promise<number> {
     const delimiter = this.options.source.csv?.delimiter ?? ',';
     let header: string[] | undefined;
     let row: CsvRow | undefined;
@@ -219,33 +332,36 @@ class Run {
         }
         records++;
         const width = header.length;
+        let values = record.values;
         let malformed = record.kind === 'malformed' ? record.reason : undefined;
-        if (!malformed && record.values.length !== width) {
-          malformed = `malformed CSV row: expected ${width} fields, found ${record.values.length}`;
+        if (values.length !== width) {
+          // Spark's PERMISSIVE reading: missing fields are NULL, extra ones dropped.
+          if (!malformed) {
+            const extra = values.slice(width).map((v) => JSON.stringify(v ?? ''));
+            malformed = `malformed CSV row: expected ${width} fields, found ${values.length}${extra.length > 0 ? ` (dropped: ${extra.join(', ')})` : ''}`;
+          }
+          values = Array.from({ length: width }, (_, i) => values[i] ?? null);
         }
-        if (malformed) {
-          if (mode === 'observe') continue;
-          this.count(true, true);
-          const values = Array.from({ length: width }, (_, i) => record.values[i] ?? null);
-          const wait = sinks.quarantine(
-            csvLine([...values, '[]', JSON.stringify([malformed])], delimiter),
-          );
-          if (wait) await wait;
-          continue;
-        }
-        row!.values = record.values;
-        const failures = this.judgeRow(row!, mode);
+        row!.values = values;
+        const failures = this.judge(row!, mode, malformed);
         if (!failures) continue;
-        this.count(failures.length > 0);
+        this.count(failures.length > 0, malformed !== undefined);
+        if (failures.length > 0)
+          this.report(
+            where,
+            records,
+            Object.fromEntries(header.map((h, i) => [h, values[i]])),
+            failures,
+          );
         const wait =
           failures.length === 0
-            ? sinks.trusted(csvLine(record.values, delimiter))
+            ? sinks.trusted(csvLine(values, delimiter))
             : sinks.quarantine(
                 csvLine(
                   [
-                    ...record.values,
-                    JSON.stringify(failures.map((f) => f.rule)),
-                    JSON.stringify(failures.map((f) => `${f.name}: ${f.reason}`)),
+                    ...values,
+                    JSON.stringify(failures.filter((f) => f.rule !== '').map((f) => f.rule)),
+                    JSON.stringify(failures.map((f) => reasonText(f))),
                   ],
                   delimiter,
                 ),
@@ -256,7 +372,12 @@ class Run {
     return records;
   }
 
-  private async jsonObject(stream: Readable, sinks: Sinks, mode: Mode): Promise<number> {
+  private async jsonObject(
+    stream: Readable,
+    sinks: Sinks,
+    mode: Mode,
+    where: string,
+  ): Promise<number> {
     const row = new JsonRow();
     let records = 0;
     for await (const line of jsonLines(stream)) {
@@ -267,31 +388,31 @@ class Run {
       } catch (error) {
         value = describeError(error);
       }
+      let malformed: string | undefined;
+      let record: Record<string, unknown>;
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        if (mode === 'observe') continue;
-        this.count(true, true);
-        const reason =
+        // Spark reads such a line as a row of NULLs (PERMISSIVE mode).
+        malformed =
           typeof value === 'string' ? `invalid JSON: ${value}` : 'a JSON line must be an object';
-        const wait = sinks.quarantine(
-          `${JSON.stringify({ _malformed: line, [FAILED_RULES_COLUMN]: [], [FAILURE_REASONS_COLUMN]: [reason] })}\n`,
-        );
-        if (wait) await wait;
-        continue;
+        record = {};
+      } else {
+        record = value as Record<string, unknown>;
+        if (mode !== 'judge') this.evaluator.seeColumns(Object.keys(record));
       }
-      const record = value as Record<string, unknown>;
       row.value = record;
-      if (mode !== 'judge') this.evaluator.seeColumns(Object.keys(record));
-      const failures = this.judgeRow(row, mode);
+      const failures = this.judge(row, mode, malformed);
       if (!failures) continue;
-      this.count(failures.length > 0);
+      this.count(failures.length > 0, malformed !== undefined);
+      if (failures.length > 0)
+        this.report(where, records, malformed ? { _malformed: line } : record, failures);
       const wait =
         failures.length === 0
           ? sinks.trusted(`${line}\n`)
           : sinks.quarantine(
               `${JSON.stringify({
-                ...record,
-                [FAILED_RULES_COLUMN]: failures.map((f) => f.rule),
-                [FAILURE_REASONS_COLUMN]: failures.map((f) => `${f.name}: ${f.reason}`),
+                ...(malformed ? { _malformed: line } : record),
+                [FAILED_RULES_COLUMN]: failures.filter((f) => f.rule !== '').map((f) => f.rule),
+                [FAILURE_REASONS_COLUMN]: failures.map((f) => reasonText(f)),
               })}\n`,
             );
       if (wait) await wait;
@@ -299,26 +420,67 @@ class Run {
     return records;
   }
 
-  /** The row's failures in routing passes; undefined in an observe-only pass. */
-  private judgeRow(row: CsvRow | JsonRow, mode: Mode): RowFailure[] | undefined {
-    if (mode === 'judge') return this.evaluator.judge(row);
-    const failures = this.evaluator.observe(row);
-    return mode === 'route' ? failures : undefined;
+  private async parquetObject(
+    parquet: ParquetSource,
+    sinks: Sinks,
+    mode: Mode,
+    where: string,
+  ): Promise<number> {
+    const row = new ParquetRow(parquet.columns, parquet.dateColumns);
+    if (mode !== 'judge') this.evaluator.seeColumns(parquet.columns);
+    sinks.parquetSchema(parquet);
+    let records = 0;
+    for await (const slice of parquet.slices()) {
+      for (const record of slice) {
+        records++;
+        row.value = record;
+        const failures = this.judge(row, mode, undefined);
+        if (!failures) continue;
+        this.count(failures.length > 0);
+        const values = parquet.columns.map((c) => record[c]);
+        if (failures.length === 0) {
+          await sinks.trustedParquet(values);
+        } else {
+          this.report(where, records, record, failures);
+          await sinks.quarantineParquet([
+            ...values,
+            JSON.stringify(failures.map((f) => f.rule)),
+            JSON.stringify(failures.map((f) => reasonText(f))),
+          ]);
+        }
+      }
+    }
+    return records;
   }
 }
+
+function reasonText(failure: RowFailure): string {
+  return failure.rule === '' ? failure.reason : `${failure.name}: ${failure.reason}`;
+}
+
+const CONTENT_TYPES: Record<SourceFormat, string> = {
+  csv: 'text/csv',
+  jsonl: 'application/x-ndjson',
+  parquet: 'application/vnd.apache.parquet',
+};
 
 /** The trusted and quarantine objects of one source object, created on first use. */
 class Sinks {
   gzip = false;
   private readonly options: EmbeddedPipelineOptions;
+  private readonly store: ObjectStore;
   private readonly relative: string;
   private readonly enabled: boolean;
   private header: { trusted: string; quarantine: string } | undefined;
+  private parquet: ParquetSource | undefined;
   private trustedSink: ObjectSink | undefined;
   private quarantineSink: ObjectSink | undefined;
+  private trustedOut: ParquetOutput | undefined;
+  private quarantineOut: ParquetOutput | undefined;
 
-  constructor(options: EmbeddedPipelineOptions, key: string, enabled: boolean) {
+  constructor(options: EmbeddedPipelineOptions, store: ObjectStore, key: string, enabled: boolean) {
     this.options = options;
+    this.store = store;
     const prefix = folder(options.source.prefix);
     this.relative = (key.startsWith(prefix) ? key.slice(prefix.length) : key).replace(/^\/+/, '');
     this.enabled = enabled;
@@ -331,12 +493,15 @@ class Sinks {
     };
   }
 
+  parquetSchema(source: ParquetSource): void {
+    this.parquet = source;
+  }
+
   private open(target: S3Location, header: string | undefined): ObjectSink {
-    const contentType = this.options.source.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
     const key = `${folder(target.prefix)}${this.options.runId}/${this.relative}`;
-    const sink = new ObjectSink(this.options.s3, target.bucket, key, {
+    const sink = new ObjectSink(this.store, target.bucket, key, {
       gzip: this.gzip,
-      contentType,
+      contentType: CONTENT_TYPES[this.options.source.format],
     });
     // A header is far below the flush size, so this only buffers.
     if (header) sink.write(header);
@@ -358,7 +523,28 @@ class Sinks {
     return this.quarantineSink.write(text);
   }
 
+  async trustedParquet(values: unknown[]): Promise<void> {
+    if (!this.enabled) return;
+    this.trustedSink ??= this.open(this.options.trusted, undefined);
+    this.trustedOut ??= new ParquetOutput(this.trustedSink, this.parquet!.schema, []);
+    this.trustedSink.rows++;
+    await this.trustedOut.add(values);
+  }
+
+  async quarantineParquet(values: unknown[]): Promise<void> {
+    if (!this.enabled) return;
+    this.quarantineSink ??= this.open(this.options.quarantine, undefined);
+    this.quarantineOut ??= new ParquetOutput(this.quarantineSink, this.parquet!.schema, [
+      FAILED_RULES_COLUMN,
+      FAILURE_REASONS_COLUMN,
+    ]);
+    this.quarantineSink.rows++;
+    await this.quarantineOut.add(values);
+  }
+
   async close(): Promise<{ trusted: ObjectRef[]; quarantine: ObjectRef[] }> {
+    await this.trustedOut?.close();
+    await this.quarantineOut?.close();
     const trusted = this.trustedSink ? [await this.trustedSink.close()] : [];
     const quarantine = this.quarantineSink ? [await this.quarantineSink.close()] : [];
     return { trusted, quarantine };

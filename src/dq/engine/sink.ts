@@ -1,9 +1,8 @@
 import { once } from 'node:events';
-import { PassThrough, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectRef } from '../results.ts';
+import type { ObjectStore, StoreUpload } from './store.ts';
 
 /** A failure writing an output object (as opposed to reading a source object). */
 export class WriteError extends Error {
@@ -23,19 +22,20 @@ export class ObjectSink {
   rows = 0;
   private buffer = '';
   private readonly input: Writable;
-  private readonly upload: Upload;
+  private readonly upload: StoreUpload;
   private readonly done: Promise<unknown>;
   private failure: unknown;
 
   constructor(
-    s3: S3Client,
+    store: ObjectStore,
     bucket: string,
     key: string,
     options: { gzip: boolean; contentType: string },
   ) {
     this.bucket = bucket;
     this.key = key;
-    const body = new PassThrough();
+    this.upload = store.upload(bucket, key, options.contentType);
+    const body = this.upload.body;
     let input: Writable = body;
     if (options.gzip) {
       const gzip = createGzip();
@@ -48,17 +48,18 @@ export class ObjectSink {
     // that stops the writer from becoming an uncaught 'error' event.
     input.on('error', () => {});
     body.on('error', () => {});
-    this.upload = new Upload({
-      client: s3,
-      params: { Bucket: bucket, Key: key, Body: body, ContentType: options.contentType },
-      partSize: 8 * 1024 * 1024,
-      queueSize: 2,
-    });
-    this.done = this.upload.done().catch((error: unknown) => {
+    this.done = this.upload.done.catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
-      this.failure = new WriteError(`could not write s3://${bucket}/${key}: ${reason}`);
+      this.failure = new WriteError(`could not write ${store.describe(bucket, key)}: ${reason}`);
       input.destroy(error instanceof Error ? error : new Error(String(error)));
     });
+  }
+
+  /** Appends bytes (Parquet), handing them on at once; resolves when the stream can take more. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (this.failure) throw this.failure;
+    if (!this.input.write(bytes)) await once(this.input, 'drain');
   }
 
   /** Appends text; returns a promise (to await) only when the buffer was handed on. */

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { parse } from 'csv-parse';
+import { CsvReader, type CsvRecord } from './csv-reader.ts';
+import type { ObjectStore } from './store.ts';
 
 export interface SourceObject {
   key: string;
@@ -20,23 +20,14 @@ export interface CsvOptions {
 
 /** Every object under a prefix, sorted by key so runs are reproducible. */
 export async function listObjects(
-  s3: S3Client,
+  store: ObjectStore,
   bucket: string,
   prefix: string,
   exclude: (key: string) => boolean,
 ): Promise<SourceObject[]> {
-  const objects: SourceObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const item of page.Contents ?? []) {
-      if (!item.Key || item.Key.endsWith('/') || exclude(item.Key)) continue;
-      objects.push({ key: item.Key, size: item.Size ?? 0 });
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  const objects = (await store.list(bucket, prefix)).filter(
+    (item) => !item.key.endsWith('/') && !exclude(item.key),
+  );
   return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -51,14 +42,12 @@ export interface OpenedObject {
  * the gzip magic number (objects are often uploaded without the extension).
  */
 export async function openObject(
-  s3: S3Client,
+  store: ObjectStore,
   bucket: string,
   key: string,
   compression: Compression,
 ): Promise<OpenedObject> {
-  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const body = response.Body;
-  if (!(body instanceof Readable)) throw new Error('the object body is not a stream');
+  const body = await store.get(bucket, key);
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await iterator.next();
   const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
@@ -82,83 +71,23 @@ export async function openObject(
   return { stream: gunzip, gzip };
 }
 
-export type SourceRecord =
-  | { kind: 'record'; values: (string | null)[] }
-  | { kind: 'malformed'; reason: string; values: (string | null)[] };
+export type SourceRecord = CsvRecord;
 
 /**
- * CSV records (the header included, as the first record). An unquoted empty field is NULL
- * and a quoted one ("") the empty string, the way Spark reads CSV. Records whose quoting
- * is broken are yielded as malformed instead of ending the object. Yields batches.
+ * CSV records (the header included, as the first record), in batches. An empty field is
+ * NULL, quoted or not, the way Spark reads CSV; a record with broken quoting is yielded as
+ * malformed (with what could be read of it) instead of ending the object.
  */
 export async function* csvRecords(
   stream: Readable,
   options: CsvOptions,
 ): AsyncGenerator<SourceRecord[]> {
-  const parser = parse({
-    delimiter: options.delimiter ?? ',',
-    quote: options.quote ?? '"',
-    escape: options.escape ?? '"',
-    bom: true,
-    relax_column_count: true,
-    skip_records_with_error: true,
-    skip_empty_lines: true,
-    cast: (value: string, context: { quoting: boolean }) =>
-      value === '' && !context.quoting ? null : value,
-  });
-  // Skip events arrive while csv-parse works ahead of the reader; each carries how many
-  // records came before it, which puts it back in order.
-  const skipped: { reason: string; after: number }[] = [];
-  parser.on('skip', (error: Error & { lines?: number; records?: number }) => {
-    skipped.push({
-      reason: `malformed CSV near line ${error.lines ?? '?'}: ${error.message}`,
-      after: error.records ?? 0,
-    });
-  });
-  let failure: unknown;
-  pipeline(stream, parser, (error) => {
-    failure = error;
-  });
-  // Records are taken in batches from the parser's buffer: one await per batch rather than
-  // per record keeps promise overhead off the per-row path.
-  let taken = 0;
-  for (;;) {
-    const batch: SourceRecord[] = [];
-    while (batch.length < 4096) {
-      const values = parser.read() as (string | null)[] | null;
-      if (values === null) break;
-      while (skipped.length > 0 && skipped[0]!.after <= taken) {
-        batch.push({ kind: 'malformed', reason: skipped.shift()!.reason, values: [] });
-      }
-      taken++;
-      batch.push({ kind: 'record', values });
-    }
-    if (batch.length > 0) {
-      yield batch;
-      continue;
-    }
-    // A source error destroys the parser with it; checking both catches it whichever of the
-    // pipeline callback and the parser's own state is seen first.
-    if (failure) throw failure;
-    if (parser.errored) throw parser.errored;
-    if (parser.readableEnded || parser.destroyed) break;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        parser.off('readable', done);
-        parser.off('end', done);
-        parser.off('close', done);
-        resolve();
-      };
-      parser.on('readable', done);
-      parser.on('end', done);
-      parser.on('close', done);
-    });
+  const reader = new CsvReader(options);
+  for await (const chunk of stream) {
+    const records = reader.push(chunk as Buffer);
+    if (records.length > 0) yield records;
   }
-  if (failure) throw failure;
-  if (parser.errored) throw parser.errored;
-  const rest = skipped.map(
-    (skip): SourceRecord => ({ kind: 'malformed', reason: skip.reason, values: [] }),
-  );
+  const rest = reader.end();
   if (rest.length > 0) yield rest;
 }
 

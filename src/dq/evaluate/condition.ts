@@ -5,6 +5,7 @@ import type {
   NumberExpression,
   Operand,
 } from '../parser/ast.ts';
+import { compileFullMatch } from './regex.ts';
 import { type Cell, cellToNumber, cellToString, cellToTime } from './values.ts';
 
 /** Why a value failed, or undefined when it passed. */
@@ -106,21 +107,34 @@ function compileOrdered(
 
 const NEGATIVE = new Set(['!=', 'not in', 'not between', 'not matches']);
 
-function mentionsNull(condition: Condition): boolean {
-  return condition.operands.some((o) => o.kind === 'keyword' && o.keyword === 'NULL');
+function mentionsKeyword(condition: Condition, keyword: string): boolean {
+  return condition.operands.some((o) => o.kind === 'keyword' && o.keyword === keyword);
 }
 
 /**
- * The per-value test of ColumnValues (and the value part of DataFreshness). NULL fails
- * every condition except the negative ones (!=, not in), unless the condition names NULL
- * itself: `= NULL` / `in [.., NULL]` accept it and `not in [.., NULL]` rejects it.
+ * Whether NULL passes a value condition, as Deequ's DQDL evaluator decides (checked by
+ * the conformance suite): a condition naming NULL decides by itself (`= NULL`, `in [..,
+ * NULL]` accept it, `!= NULL`, `not in [.., NULL]` reject it); otherwise NULL passes only
+ * `!=` and `not in` with values — never `not between`, `not matches` or a condition on
+ * EMPTY / WHITESPACES_ONLY.
+ */
+export function nullPasses(condition: Condition): boolean {
+  const negative = NEGATIVE.has(condition.operator);
+  if (mentionsKeyword(condition, 'NULL')) return !negative;
+  if (mentionsKeyword(condition, 'EMPTY') || mentionsKeyword(condition, 'WHITESPACES_ONLY'))
+    return false;
+  return condition.operator === '!=' || condition.operator === 'not in';
+}
+
+/**
+ * The per-value test of ColumnValues (and the value part of DataFreshness); NULL as
+ * nullPasses() says.
  */
 export function compileValueCheck(condition: Condition, now: Date): ValueCheck {
-  const negative = NEGATIVE.has(condition.operator);
-  const nullPasses = mentionsNull(condition) ? !negative : negative;
+  const passesNull = nullPasses(condition);
   const nullCheck = (cell: Cell): string | undefined | false => {
     if (cell === null)
-      return nullPasses ? undefined : 'Value: NULL does not meet the constraint requirement!';
+      return passesNull ? undefined : 'Value: NULL does not meet the constraint requirement!';
     return false;
   };
   if (condition.kind === 'string') return stringCheck(condition, nullCheck);
@@ -163,17 +177,23 @@ function stringCheck(
     if (operand.kind !== 'string') throw new Error(`a ${operand.kind} value in a string condition`);
     if (condition.operator === 'matches' || condition.operator === 'not matches') {
       // The whole value must match, so "[a-z]*" rejects "abc1" rather than finding "abc".
-      const regex = new RegExp(`^(?:${operand.value})$`, 'u');
-      return (text) => text !== null && regex.test(text);
+      const pattern = compileFullMatch(operand.value);
+      if (!pattern.ok)
+        throw new Error(`invalid pattern ${JSON.stringify(operand.value)}: ${pattern.reason}`);
+      return (text) => text !== null && pattern.matches(text);
     }
     const expected = operand.value;
     return (text) => text === expected;
   });
   const negative = NEGATIVE.has(condition.operator);
+  const pattern = condition.operator === 'matches' || condition.operator === 'not matches';
   return (cell) => {
     const n = nullCheck(cell);
     if (n !== false) return n;
     const text = cellToString(cell);
+    // Deequ finds patterns by extracting the match, and an empty match counts as none: the
+    // empty string passes neither `matches` nor `not matches` there, so not here either.
+    if (pattern && text === '') return 'Value: "" does not meet the constraint requirement!';
     const matched = matchers.some((m) => m(text));
     if (matched !== negative) return undefined;
     return `Value: ${JSON.stringify(text)} does not meet the constraint requirement!`;

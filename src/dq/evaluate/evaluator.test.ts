@@ -130,38 +130,40 @@ describe('ColumnValues row by row', () => {
     expect(results[0]?.evaluatedMetrics['Column.rate.ColumnValues.Compliance']).toBe(0.5);
   });
 
-  it('fails rows of objects that lack the column, and errors the rule when no object has it', () => {
+  it('fails rows of objects that lack the column, and the rule when no object has it (as Deequ)', () => {
     const { results, reasons } = evaluate('ColumnValues "missing" > 1', [{ a: '1' }]);
     expect(reasons[0]).toEqual(['Column "missing" is missing']);
     expect(results[0]).toMatchObject({
-      outcome: 'ERROR',
+      outcome: 'FAIL',
       message: 'Column "missing" does not exist in the dataset',
     });
   });
 });
 
 describe('dataset rules', () => {
-  const rates = col('r', ['1', '2', '3', '4', null, 'x']);
+  const rates = col('r', ['1', '2', '3', '4', null, '4']);
   it.each([
     ['RowCount = 6', 'PASS', { 'Dataset.*.RowCount': 6 }],
     ['RowCount between 6 and 10', 'FAIL', { 'Dataset.*.RowCount': 6 }],
-    ['RowCount > 1 where "r > 2"', 'PASS', { 'Dataset.*.RowCount': 2 }],
+    ['RowCount > 1 where "r > 2"', 'PASS', { 'Dataset.*.RowCount': 3 }],
     ['ColumnCount = 1', 'PASS', { 'Dataset.*.ColumnCount': 1 }],
     ['Completeness "r" > 0.8', 'PASS', { 'Column.r.Completeness': 0.833333333333 }],
     ['Completeness "r" >= 0.9', 'FAIL', { 'Column.r.Completeness': 0.833333333333 }],
     ['IsComplete "r"', 'FAIL', { 'Column.r.Completeness': 0.833333333333 }],
-    ['Mean "r" = 2.5', 'PASS', { 'Column.r.Mean': 2.5 }],
-    ['Sum "r" = 10', 'PASS', { 'Column.r.Sum': 10 }],
+    ['Mean "r" = 2.8', 'PASS', { 'Column.r.Mean': 2.8 }],
+    ['Sum "r" = 14', 'PASS', { 'Column.r.Sum': 14 }],
     [
-      'StandardDeviation "r" between 1.11 and 1.12',
+      'StandardDeviation "r" between 1.16 and 1.17',
       'PASS',
-      { 'Column.r.StandardDeviation': 1.11803398875 },
+      { 'Column.r.StandardDeviation': 1.16619037897 },
     ],
-    ['Variance "r" = 1.25', 'PASS', { 'Column.r.Variance': 1.25 }],
+    ['Variance "r" = 1.36', 'PASS', { 'Column.r.Variance': 1.36 }],
+    // Deequ counts NULL as one more distinct value.
     ['DistinctValuesCount "r" = 5', 'PASS', { 'Column.r.DistinctValuesCount': 5 }],
-    ['ColumnLength "r" <= 1', 'PASS', { 'Column.r.MinimumLength': 0, 'Column.r.MaximumLength': 1 }],
-    ['ColumnExists "r"', 'PASS', {}],
-    ['ColumnExists "q"', 'FAIL', {}],
+    // NULL has length 0 for the rule; the metrics are over values.
+    ['ColumnLength "r" <= 1', 'PASS', { 'Column.r.MinimumLength': 1, 'Column.r.MaximumLength': 1 }],
+    ['ColumnExists "r"', 'PASS', { 'Dataset.r.ColumnExists': 1 }],
+    ['ColumnExists "q"', 'FAIL', { 'Dataset.q.ColumnExists': 0 }],
     ['ColumnNamesMatchPattern "[a-z]"', 'PASS', { 'Dataset.*.ColumnNamesPatternMatchRatio': 1 }],
     [
       'ColumnDataType "r" = "INTEGER"',
@@ -169,14 +171,25 @@ describe('dataset rules', () => {
       { 'Column.r.ColumnDataType.Compliance': 0.833333333333 },
     ],
     ['ColumnDataType "r" = "INTEGER" with threshold > 0.8', 'PASS', {}],
+    ['ColumnDataType "r" = "INTEGER" with threshold > 0.9', 'FAIL', {}],
   ] as const)('%s -> %s', (rule, outcome, metrics) => {
     const result = first(rule, rates);
     expect(result.outcome).toBe(outcome);
     expect(result.evaluatedMetrics).toMatchObject(metrics);
   });
 
-  it('reports an aggregate over no values as ERROR', () => {
-    expect(first('Mean "r" > 1', col('r', [null, null])).outcome).toBe('ERROR');
+  it('fails an aggregate over no values, as Deequ does (empty state)', () => {
+    for (const rule of ['Mean "r" > 1', 'Uniqueness "r" > 0', 'Entropy "r" > 0', 'IsUnique "r"'])
+      expect(first(rule, col('r', [null, null])).message, rule).toMatch(/^Empty state/);
+    const none = `where "r = 'none'"`;
+    expect(first(`IsComplete "r" ${none}`, col('r', ['1'])).message).toMatch(/^Empty state/);
+    expect(first(`ColumnDataType "r" = "INTEGER" ${none}`, col('r', ['1'])).outcome).toBe('PASS');
+  });
+
+  it('fails a statistic over a column holding text, as Glue reads such a column', () => {
+    const result = first('Mean "r" > 0', col('r', ['1', '2', 'n/a']));
+    expect(result).toMatchObject({ outcome: 'FAIL', evaluatedMetrics: {} });
+    expect(result.message).toContain('"n/a"');
   });
 
   it('counts uniqueness like Glue: values seen once over non-null rows', () => {
@@ -214,7 +227,7 @@ describe('uniqueness at row level needs the whole dataset', () => {
     expect(results[0]).toMatchObject({ outcome: 'FAIL', rowsFailed: 2 });
   });
 
-  it('IsPrimaryKey fails NULLs and duplicates of column tuples', () => {
+  it('IsPrimaryKey of several columns fails duplicates of tuples (Deequ does not ask for completeness)', () => {
     const rows = [
       { a: '1', b: 'x' },
       { a: '1', b: 'y' },
@@ -222,11 +235,13 @@ describe('uniqueness at row level needs the whole dataset', () => {
       { a: null, b: 'z' },
     ];
     const { results, rowFailures } = evaluate('IsPrimaryKey "a" "b"', rows);
-    expect(rowFailures).toEqual([['Rule_1'], [], ['Rule_1'], ['Rule_1']]);
-    expect(results[0]?.evaluatedMetrics).toEqual({
-      'Multicolumn.a,b.Completeness': 0.75,
-      'Multicolumn.a,b.Uniqueness': 0.5,
-    });
+    expect(rowFailures).toEqual([['Rule_1'], [], ['Rule_1'], []]);
+    expect(results[0]?.evaluatedMetrics).toEqual({ 'Multicolumn.a,b.Uniqueness': 0.5 });
+  });
+
+  it('IsPrimaryKey of one column fails NULLs too', () => {
+    const { rowFailures } = evaluate('IsPrimaryKey "a"', col('a', ['1', '2', null, '2']));
+    expect(rowFailures).toEqual([[], ['Rule_1'], ['Rule_1'], ['Rule_1']]);
   });
 });
 
@@ -300,9 +315,13 @@ describe('examples of the DQDL reference, evaluated', () => {
   });
 
   it('ColumnLength treats NULL as length 0', () => {
-    const rows = col('Postal_Code', [null]);
+    const rows = col('Postal_Code', [null, 'V5K0A1']);
     expect(first('ColumnLength "Postal_Code" > 4', rows).outcome).toBe('FAIL');
-    expect(first('ColumnLength "Postal_Code" < 6', rows).outcome).toBe('PASS');
+    expect(first('ColumnLength "Postal_Code" <= 6', rows).outcome).toBe('PASS');
+    // Only NULLs: Deequ's length analyzers are empty, and the rule fails.
+    expect(first('ColumnLength "Postal_Code" < 6', col('Postal_Code', [null])).outcome).toBe(
+      'FAIL',
+    );
   });
 
   it('allows NULL explicitly with or, and rejects it explicitly with and', () => {
@@ -339,5 +358,42 @@ describe('examples of the DQDL reference, evaluated', () => {
     expect(
       evaluate('DataFreshness "Order_Date" between 2 days and 5 days', rows).rowFailures,
     ).toEqual([[], ['Rule_1'], ['Rule_1']]);
+  });
+});
+
+describe('frequency tables larger than their memory', () => {
+  it('spill to disk and give the same metrics and row outcomes', () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      id: i % 997 === 0 ? 'dup' : `id-${i}\n"quoted"`,
+      zone: String(i % 7),
+    }));
+    const rules =
+      'IsUnique "id", Uniqueness "id" > 0.5, DistinctValuesCount "id" > 1, UniqueValueRatio "zone" = 0, Entropy "zone" > 1, IsPrimaryKey "id" "zone"';
+    const run = (frequencyMemoryBytes: number | undefined) => {
+      const parsed = parseRuleset(`Rules = [ ${rules} ]`);
+      if (!parsed.ok) throw new Error('parse');
+      const evaluator = new RulesetEvaluator(parsed.ruleset, {
+        now: NOW,
+        ...(frequencyMemoryBytes === undefined ? {} : { frequencyMemoryBytes }),
+      });
+      const views = rows.map((r) => new ObjectRow(r));
+      evaluator.seeColumns(['id', 'zone']);
+      for (const row of views) evaluator.observe(row);
+      const failures = views.map((row) =>
+        evaluator
+          .judge(row)
+          .map((f) => f.name)
+          .join(),
+      );
+      return { spilled: evaluator.spilled, results: evaluator.results(), failures };
+    };
+    const inMemory = run(undefined);
+    const spilled = run(10_000);
+    expect(inMemory.spilled).toBe(false);
+    expect(spilled.spilled).toBe(true);
+    expect(spilled.results).toEqual(inMemory.results);
+    expect(spilled.failures).toEqual(inMemory.failures);
+    expect(inMemory.results[0]).toMatchObject({ outcome: 'FAIL', rowsFailed: 4 });
+    expect(inMemory.results[2]?.evaluatedMetrics['Column.id.DistinctValuesCount']).toBe(2997);
   });
 });

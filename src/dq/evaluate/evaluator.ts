@@ -2,7 +2,7 @@ import type { Ruleset, TopLevelRule } from '../parser/ast.ts';
 import type { RuleOutcome, RuleResult } from '../results.ts';
 import { ruleTypeSpec } from '../rules/catalogue.ts';
 import { validateForEmbedded } from '../rules/embedded.ts';
-import { FrequencyTable } from './frequencies.ts';
+import { FrequencyTable, type SpillOptions } from './frequencies.ts';
 import { compileLeaf, type Leaf, type LeafResult } from './leaves.ts';
 import type { RowView } from './values.ts';
 
@@ -27,6 +27,13 @@ export interface RowFailure {
 export interface EvaluatorOptions {
   /** The instant now() means, fixed per run so results are reproducible. */
   now: Date;
+  /**
+   * Memory the exact frequency tables (uniqueness, distinct values, entropy) may hold,
+   * shared among them; past it they spill to disk. Default: no limit.
+   */
+  frequencyMemoryBytes?: number;
+  /** Folder for spill files (default: the system's temporary folder). */
+  spillDirectory?: string;
 }
 
 /**
@@ -43,6 +50,17 @@ export class RulesetEvaluator {
   private readonly columns: string[] = [];
   private readonly columnSet = new Set<string>();
   private readonly defaultLabels: Record<string, string> | undefined;
+  private readonly tables: FrequencyTable[];
+
+  /** Whether a frequency table went to disk (tests, benchmarks). */
+  get spilled(): boolean {
+    return this.tables.some((t) => t.spilled);
+  }
+
+  /** Removes spill files left by a run that ended early. */
+  dispose(): void {
+    for (const table of this.tables) table.dispose();
+  }
 
   constructor(ruleset: Ruleset, options: EvaluatorOptions) {
     const problems = validateForEmbedded(ruleset);
@@ -50,13 +68,20 @@ export class RulesetEvaluator {
       throw new Error(problems.map((p) => `line ${p.line}:${p.column}: ${p.message}`).join('; '));
     }
     const tables = new Map<string, FrequencyTable>();
+    const spill: SpillOptions | undefined =
+      options.frequencyMemoryBytes === undefined
+        ? undefined
+        : {
+            memoryBytes: options.frequencyMemoryBytes,
+            ...(options.spillDirectory ? { directory: options.spillDirectory } : {}),
+          };
     const context = {
       now: options.now,
       frequencies: (columns: string[], where: string | undefined) => {
         const key = JSON.stringify([columns, where ?? null]);
         const existing = tables.get(key);
         if (existing) return { table: existing, owner: false };
-        const table = new FrequencyTable(columns);
+        const table = new FrequencyTable(columns, spill);
         tables.set(key, table);
         return { table, owner: true };
       },
@@ -76,6 +101,8 @@ export class RulesetEvaluator {
         rowsFailed: 0,
       });
     });
+    if (spill && tables.size > 1) spill.memoryBytes = spill.memoryBytes / tables.size;
+    this.tables = [...tables.values()];
     this.failures = new Array(this.leaves.length).fill(undefined);
     this.needsSecondPass = this.topLevel.some((t) => t.rowLevel && this.usesFullPassLeaf(t.node));
     this.defaultLabels = ruleset.defaultLabels;

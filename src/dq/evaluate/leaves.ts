@@ -3,6 +3,7 @@ import type { RuleOutcome } from '../results.ts';
 import type { RuleTypeSpec } from '../rules/catalogue.ts';
 import { compileNumberTest, compileValueCheck, durationMs } from './condition.ts';
 import type { FrequencyTable } from './frequencies.ts';
+import { compileFullMatch } from './regex.ts';
 import {
   type Cell,
   castsTo,
@@ -66,11 +67,12 @@ export abstract class Leaf {
     this.rowsFailed++;
   }
 
+  /** A rule on a column no object has fails, as on Deequ ("Input data does not include column"). */
   protected missingColumn(dataset: DatasetInfo): LeafResult | undefined {
     const missing = this.columns.filter((c) => !dataset.columns.includes(c));
     if (missing.length === 0) return undefined;
     return {
-      outcome: 'ERROR',
+      outcome: 'FAIL',
       message: `Column ${missing.map((c) => JSON.stringify(c)).join(', ')} does not exist in the dataset`,
       metrics: {},
     };
@@ -80,6 +82,28 @@ export abstract class Leaf {
     if (this.columns.length > 1) return `Multicolumn.${this.columns.join(',')}.${metric}`;
     return `Column.${this.columns[0]}.${metric}`;
   }
+}
+
+/**
+ * A statistic over a column holding text that is not a number. Glue reads such a CSV
+ * column as a string column, where Mean, Sum, StandardDeviation and ColumnCorrelation
+ * cannot run, and the rule fails; so it fails here, saying which value made it so.
+ */
+function notNumeric(column: string, count: number, example: string | undefined): LeafResult {
+  return {
+    outcome: 'FAIL',
+    message: `Column ${JSON.stringify(column)} holds ${count} value(s) that are not numbers (e.g. ${JSON.stringify(example ?? '')}): Glue reads it as a string column, where this statistic cannot run`,
+    metrics: {},
+  };
+}
+
+/** Deequ's answer when an analyzer saw no value at all: the rule fails, it is not skipped. */
+function emptyState(metrics: Record<string, number> = {}): LeafResult {
+  return {
+    outcome: 'FAIL',
+    message: 'Empty state: no values to compute the metric from (Glue fails the rule too)',
+    metrics,
+  };
 }
 
 function failMessage(value: number): string {
@@ -141,9 +165,13 @@ abstract class RowCheckLeaf extends Leaf {
   }
   protected observeCell(_cell: Cell): void {}
 
+  /** Over no rows: Deequ fails (empty state) all but ColumnDataType ("no rows matched"). */
+  protected passesWhenEmpty = false;
+
   finish(dataset: DatasetInfo): LeafResult {
     const missing = this.missingColumn(dataset);
     if (missing) return missing;
+    if (this.evaluated === 0 && !this.passesWhenEmpty) return { ...emptyState(), rowsFailed: 0 };
     const compliance = this.evaluated === 0 ? 1 : this.passed / this.evaluated;
     const metrics: Record<string, number> = { [this.complianceMetric()]: round(compliance) };
     this.extraMetrics(metrics);
@@ -179,6 +207,10 @@ class ColumnValuesLeaf extends RowCheckLeaf {
     if (n > this.max) this.max = n;
   }
   protected complianceMetric(): string {
+    const operator = this.rule.condition!.operator;
+    // Deequ names the share of rows passing a pattern PatternMatch.
+    if (operator === 'matches' || operator === 'not matches')
+      return this.metricName('PatternMatch');
     return this.metricName('ColumnValues.Compliance');
   }
   protected override extraMetrics(metrics: Record<string, number>): void {
@@ -207,13 +239,21 @@ class ColumnLengthLeaf extends RowCheckLeaf {
       ? undefined
       : `Length: ${length} does not meet the constraint requirement!`;
   }
+  /** Minimum and maximum length over non-NULL values, as Deequ's MinLength/MaxLength. */
   protected override observeCell(cell: Cell): void {
+    if (cell === null || cell === undefined) return;
     const length = this.length(cell);
     if (length < this.min) this.min = length;
     if (length > this.max) this.max = length;
   }
   protected complianceMetric(): string {
     return this.metricName('ColumnLength.Compliance');
+  }
+  override finish(dataset: DatasetInfo): LeafResult {
+    const missing = this.missingColumn(dataset);
+    if (missing) return missing;
+    if (this.min > this.max) return { ...emptyState(), rowsFailed: 0 };
+    return super.finish(dataset);
   }
   protected override extraMetrics(metrics: Record<string, number>): void {
     if (this.min <= this.max) {
@@ -233,8 +273,11 @@ class ColumnDataTypeLeaf extends RowCheckLeaf {
       o.kind === 'string' ? [o.value.toUpperCase()] : [],
     );
     this.negated = condition.operator === '!=' || condition.operator === 'not in';
+    this.passesWhenEmpty = true;
   }
   protected checkCell(cell: Cell): string | undefined {
+    // NULL is not a value of any type, as Deequ counts it.
+    if (cell === null || cell === undefined) return 'Value: NULL is not of any type';
     const casts = this.types.some((type) => castsTo(cell, type));
     if (casts !== this.negated) return undefined;
     return `Value: ${JSON.stringify(cellToString(cell))} is not of type ${this.types.join(' or ')}`;
@@ -276,7 +319,8 @@ class CompletenessLeaf extends RowCheckLeaf {
   override finish(dataset: DatasetInfo): LeafResult {
     const missing = this.missingColumn(dataset);
     if (missing) return missing;
-    const completeness = this.evaluated === 0 ? 1 : this.passed / this.evaluated;
+    if (this.evaluated === 0) return { ...emptyState(), rowsFailed: 0 };
+    const completeness = this.passed / this.evaluated;
     const metrics = { [this.complianceMetric()]: round(completeness) };
     const result =
       this.rule.ruleType === 'IsComplete'
@@ -313,7 +357,13 @@ class FrequencyLeaf extends Leaf {
       if (!row.has(column)) return `Column ${JSON.stringify(column)} is missing`;
     }
     const key = this.table.key(row);
-    if (this.rule.ruleType === 'IsPrimaryKey' && this.columns.some((c) => row.get(c) === null)) {
+    // A one-column key must be complete; Deequ checks a key of several columns for
+    // duplicates only.
+    if (
+      this.rule.ruleType === 'IsPrimaryKey' &&
+      this.columns.length === 1 &&
+      row.get(this.columns[0]!) === null
+    ) {
       return 'Value: NULL in a primary key';
     }
     if (key === null) return undefined;
@@ -331,10 +381,17 @@ class FrequencyLeaf extends Leaf {
     const missing = this.missingColumn(dataset);
     if (missing) return missing;
     const t = this.table;
-    const uniqueness = t.nonNullRows === 0 ? Number.NaN : t.singletons() / t.nonNullRows;
+    const type = this.rule.ruleType;
+    // No value at all: Deequ's analyzers are in their empty state and the rule fails.
+    if (t.nonNullRows === 0 && type !== 'DistinctValuesCount') {
+      const result = emptyState();
+      if (this.rowLevel) result.rowsFailed = this.rowsFailed;
+      return result;
+    }
+    const uniqueness = t.singletons() / t.nonNullRows;
     const metrics: Record<string, number> = {};
     let result: LeafResult;
-    switch (this.rule.ruleType) {
+    switch (type) {
       case 'Uniqueness':
         metrics[this.metricName('Uniqueness')] = round(uniqueness);
         result = judgeMetric(this.rule.condition, this.now, uniqueness, metrics);
@@ -342,15 +399,16 @@ class FrequencyLeaf extends Leaf {
       case 'IsUnique':
         metrics[this.metricName('Uniqueness')] = round(uniqueness);
         result =
-          t.nonNullRows === 0 || uniqueness === 1
+          uniqueness === 1
             ? { outcome: 'PASS', metrics }
             : { outcome: 'FAIL', message: failMessage(uniqueness), metrics };
         break;
       case 'IsPrimaryKey': {
-        const completeness = this.rows === 0 ? 1 : (this.rows - this.nullRows) / this.rows;
-        metrics[this.metricName('Completeness')] = round(completeness);
-        metrics[this.metricName('Uniqueness')] = round(t.nonNullRows === 0 ? 1 : uniqueness);
-        const pass = completeness === 1 && (t.nonNullRows === 0 || uniqueness === 1);
+        const completeness = this.columns.length > 1 ? 1 : (this.rows - this.nullRows) / this.rows;
+        if (this.columns.length === 1)
+          metrics[this.metricName('Completeness')] = round(completeness);
+        metrics[this.metricName('Uniqueness')] = round(uniqueness);
+        const pass = completeness === 1 && uniqueness === 1;
         result = pass
           ? { outcome: 'PASS', metrics }
           : {
@@ -361,19 +419,20 @@ class FrequencyLeaf extends Leaf {
         break;
       }
       case 'DistinctValuesCount': {
-        const distinct = t.counts.size;
+        // Deequ counts NULL as one more value when the column has any.
+        const distinct = t.distinct() + (this.nullRows > 0 ? 1 : 0);
         metrics[this.metricName('DistinctValuesCount')] = distinct;
         result = judgeMetric(this.rule.condition, this.now, distinct, metrics);
         break;
       }
       case 'UniqueValueRatio': {
-        const ratio = t.counts.size === 0 ? Number.NaN : t.singletons() / t.counts.size;
+        const ratio = t.singletons() / t.distinct();
         metrics[this.metricName('UniqueValueRatio')] = round(ratio);
         result = judgeMetric(this.rule.condition, this.now, ratio, metrics);
         break;
       }
       default: {
-        const entropy = t.nonNullRows === 0 ? Number.NaN : t.entropy();
+        const entropy = t.entropy();
         metrics[this.metricName('Entropy')] = round(entropy);
         result = judgeMetric(this.rule.condition, this.now, entropy, metrics);
       }
@@ -392,6 +451,7 @@ class StatisticsLeaf extends Leaf {
   private m2 = 0;
   private sum = 0;
   private notNumbers = 0;
+  private example: string | undefined;
   private readonly now: Date;
   constructor(rule: Rule, spec: RuleTypeSpec, context: LeafContext) {
     super(rule, spec);
@@ -403,6 +463,7 @@ class StatisticsLeaf extends Leaf {
     const value = cellToNumber(cell);
     if (value === undefined) {
       this.notNumbers++;
+      this.example ??= cellToString(cell) ?? '';
       return;
     }
     // Welford's update keeps the variance exact enough without a second pass.
@@ -427,13 +488,10 @@ class StatisticsLeaf extends Leaf {
             : type === 'Variance'
               ? variance
               : Math.sqrt(variance);
+    if (this.notNumbers > 0) return notNumeric(this.columns[0]!, this.notNumbers, this.example);
+    if (this.count === 0) return emptyState();
     const metrics = Number.isFinite(value) ? { [this.metricName(type)]: round(value) } : {};
-    const result = judgeMetric(this.rule.condition, this.now, value, metrics);
-    if (this.notNumbers > 0) {
-      const note = `${this.notNumbers} non-numeric value(s) ignored`;
-      result.message = result.message ? `${result.message} (${note})` : note;
-    }
-    return result;
+    return judgeMetric(this.rule.condition, this.now, value, metrics);
   }
 }
 
@@ -449,9 +507,22 @@ class CorrelationLeaf extends Leaf {
     super(rule, spec);
     this.now = context.now;
   }
+  private notNumbers = 0;
+  private example: { column: string; value: string } | undefined;
   observe(row: RowView): void {
-    const x = cellToNumber(row.get(this.columns[0]!));
-    const y = cellToNumber(row.get(this.columns[1]!));
+    const cx = row.get(this.columns[0]!);
+    const cy = row.get(this.columns[1]!);
+    const x = cellToNumber(cx);
+    const y = cellToNumber(cy);
+    for (const [column, cell, n] of [
+      [this.columns[0]!, cx, x],
+      [this.columns[1]!, cy, y],
+    ] as const) {
+      if (n === undefined && cell !== null && cell !== undefined) {
+        this.notNumbers++;
+        this.example ??= { column, value: cellToString(cell) ?? '' };
+      }
+    }
     if (x === undefined || y === undefined) return;
     this.n++;
     const dx = x - this.meanX;
@@ -465,6 +536,8 @@ class CorrelationLeaf extends Leaf {
   finish(dataset: DatasetInfo): LeafResult {
     const missing = this.missingColumn(dataset);
     if (missing) return missing;
+    if (this.example) return notNumeric(this.example.column, this.notNumbers, this.example.value);
+    if (this.n === 0) return emptyState();
     const r = this.cxy / Math.sqrt(this.m2x * this.m2y);
     const metrics = Number.isFinite(r) ? { [this.metricName('ColumnCorrelation')]: round(r) } : {};
     return judgeMetric(this.rule.condition, this.now, r, metrics);
@@ -504,16 +577,20 @@ class SchemaLeaf extends Leaf {
     }
     if (type === 'ColumnExists') {
       const column = this.rule.parameters[0]!.value;
+      const metrics = {
+        [`Dataset.${column}.ColumnExists`]: dataset.columns.includes(column) ? 1 : 0,
+      };
       return dataset.columns.includes(column)
-        ? { outcome: 'PASS', metrics: {} }
+        ? { outcome: 'PASS', metrics }
         : {
             outcome: 'FAIL',
             message: `Column ${JSON.stringify(column)} does not exist`,
-            metrics: {},
+            metrics,
           };
     }
-    const pattern = new RegExp(`^(?:${this.rule.parameters[0]!.value})$`, 'u');
-    const mismatched = dataset.columns.filter((c) => !pattern.test(c));
+    const pattern = compileFullMatch(this.rule.parameters[0]!.value);
+    if (!pattern.ok) return { outcome: 'ERROR', message: pattern.reason, metrics: {} };
+    const mismatched = dataset.columns.filter((c) => !pattern.matches(c));
     const ratio = dataset.columns.length === 0 ? 1 : 1 - mismatched.length / dataset.columns.length;
     const metrics = { 'Dataset.*.ColumnNamesPatternMatchRatio': round(ratio) };
     return mismatched.length === 0

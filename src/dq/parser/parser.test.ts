@@ -231,7 +231,7 @@ describe('parseRuleset: errors carry line, column and what was expected', () => 
       36,
       'in where clause: expected a column name or a value',
     ],
-    ['Rules = [ ColumnValues "a" matches "(" ]', 1, 36, 'invalid regular expression'],
+    ['Rules = [ ColumnValues "a" matches "(" ]', 1, 36, 'cannot use the regular expression "("'],
     ['Rules = [ ColumnValues "a" in $nope ]', 1, 31, 'undefined variable $nope'],
     ['Rules = [ IsComplete "a ]', 1, 22, 'unterminated string'],
     ['Rules = [ IsComplete "a" ] junk', 1, 28, 'expected Analyzers = [ ... ] or the end of input'],
@@ -254,5 +254,58 @@ describe('parseRuleset: errors carry line, column and what was expected', () => 
   it('fails cleanly on deep nesting instead of overflowing the stack', () => {
     const result = parseRuleset(`Rules = [ ${'('.repeat(5000)}RowCount > 1${')'.repeat(5000)} ]`);
     expect(result.ok === false && result.errors[0]?.message).toBe('nesting is too deep');
+  });
+});
+
+describe('parseRuleset: conditions that can never pass, misspelt types, every syntax error', () => {
+  const messages = (text: string) => {
+    const result = parseRuleset(text);
+    return result.ok ? [] : result.errors.map((e) => e.message);
+  };
+
+  it.each([
+    ['Completeness "a" > 1.5', 'Completeness is a ratio between 0 and 1: "> 1.5" can never pass'],
+    ['Uniqueness "a" between 1 and 2', 'Uniqueness is a ratio between 0 and 1'],
+    ['RowCount < 0', 'RowCount is never negative: "< 0" can never pass'],
+    ['ColumnCorrelation "a" and "b" > 1', 'ColumnCorrelation is a correlation between -1 and 1'],
+    ['RowCount between 10 and 5', '"between 10 and 5" is an inverted range'],
+    ['ColumnValues "n" between 3 and 3', '"between 3 and 3" is an inverted range'],
+    ['ColumnValues "n" not between 7 and 2', 'every value is inside it'],
+    ['ColumnValues "d" between "2025-01-01" and "2024-01-01"', 'is an inverted range'],
+    ['DataFreshness "d" between 5 days and 2 days', 'is an inverted range'],
+    ['ColumnValues "n" > 0 with threshold > 1.5', 'a threshold is a share of rows'],
+    ['ColumnLength "n" < 0', 'ColumnLength is never negative'],
+  ])('refuses %s', (rule, message) => {
+    expect(messages(`Rules = [ ${rule} ]`).join('\n')).toContain(message);
+  });
+
+  it.each([
+    'Completeness "a" >= 1',
+    'Completeness "a" between 0.9 and 1.2',
+    'RowCount >= 0',
+    'ColumnValues "n" < -5',
+    'Mean "n" between -10 and -5',
+    'RowCount > avg(last(3))',
+  ])('accepts %s', (rule) => {
+    expect(messages(`Rules = [ ${rule} ]`)).toEqual([]);
+  });
+
+  it('suggests the nearest rule type for a misspelt one, and none for nonsense', () => {
+    expect(messages('Rules = [ Completenes "a" > 0.5, iscomplete "a", Frobnicate "a" ]')).toEqual([
+      'unknown rule type "Completenes" (did you mean Completeness?)',
+      'unknown rule type "iscomplete" (did you mean IsComplete?)',
+      'unknown rule type "Frobnicate"',
+    ]);
+  });
+
+  it('reports a syntax error in each broken rule, and the checks of the rules that parsed', () => {
+    const result = parseRuleset(
+      'Rules = [\n  IsComplete "a" >,\n  ColumnValues "b" in [1, 2 x],\n  Completeness "c" > 2,\n  RowCount > 0\n]',
+    );
+    expect(result.ok === false && result.errors.map((e) => [e.line, e.message])).toEqual([
+      [2, 'expected a value (number, "string", "YYYY-MM-DD", now(), duration, NULL), found ","'],
+      [3, 'expected , or ] to close the list, found "x"'],
+      [4, 'Completeness is a ratio between 0 and 1: "> 2" can never pass'],
+    ]);
   });
 });

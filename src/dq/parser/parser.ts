@@ -1,4 +1,6 @@
-import { isRuleTypeName, ruleTypeSpec } from '../rules/catalogue.ts';
+import { durationMs, evaluateNumber } from '../evaluate/condition.ts';
+import { compileFullMatch } from '../evaluate/regex.ts';
+import { isRuleTypeName, RULE_TYPES, ruleTypeSpec } from '../rules/catalogue.ts';
 import type {
   Analyzer,
   CompositeRule,
@@ -57,17 +59,30 @@ function describe(token: Token): string {
  * Never throws: every failure is a list of errors with line and column.
  */
 export function parseRuleset(source: string): ParseResult {
+  let parser: Parser | undefined;
   try {
-    const ruleset = new Parser(source, tokenize(source)).document();
-    const errors = checkRuleset(ruleset);
+    parser = new Parser(source, tokenize(source));
+    const ruleset = parser.document();
+    // Syntax errors of single rules (the parser went on with the next rule), then what the
+    // catalogue finds in the rules that did parse, in source order.
+    const errors = [...parser.errors, ...checkRuleset(ruleset)].sort(
+      (a, b) => a.line - b.line || a.column - b.column,
+    );
     return errors.length > 0 ? { ok: false, errors } : { ok: true, ruleset };
   } catch (error) {
-    if (error instanceof DqdlSyntaxError) return { ok: false, errors: [error.toDqdlError()] };
+    if (error instanceof DqdlSyntaxError) {
+      const earlier = parser?.errors ?? [];
+      const last = error.toDqdlError();
+      const known = earlier.some((e) => e.line === last.line && e.column === last.column);
+      return { ok: false, errors: known ? earlier : [...earlier, last] };
+    }
     throw error;
   }
 }
 
 class Parser {
+  /** Syntax errors inside rules: the parser skips to the next rule and goes on. */
+  readonly errors: DqdlError[] = [];
   private position = 0;
   private depth = 0;
   private readonly variables: Record<string, VariableValue> = {};
@@ -133,10 +148,10 @@ class Parser {
         this.next();
         this.expect('[', '[ after Rules =');
         if (this.peek().kind !== ']') {
-          ruleset.rules.push(this.topLevelRule());
+          this.recovering(ruleset.rules);
           while (this.peek().kind === ',') {
             this.next();
-            ruleset.rules.push(this.topLevelRule());
+            this.recovering(ruleset.rules);
           }
         }
         this.expect(']', ', or ] after a rule');
@@ -162,6 +177,34 @@ class Parser {
     }
     if (!sawRules && !sawAnalyzers) this.fail('Rules = [ ... ]');
     return ruleset;
+  }
+
+  /**
+   * Parses one rule; on a syntax error, records it and skips to the `,` or `]` that ends
+   * the rule at its own bracket depth, so every broken rule is reported, not only the
+   * first. An error that reaches the end of input is thrown (nothing more to say).
+   */
+  private recovering(rules: TopLevelRule[]): void {
+    const start = this.position;
+    try {
+      rules.push(this.topLevelRule());
+      if (this.peek().kind !== ',' && this.peek().kind !== ']') this.fail(', or ] after a rule');
+    } catch (error) {
+      if (!(error instanceof DqdlSyntaxError)) throw error;
+      this.errors.push(error.toDqdlError());
+      this.depth = 0;
+      let depth = 0;
+      // Re-scan from the rule's start so brackets the rule opened are closed in the count.
+      this.position = start;
+      for (;;) {
+        const token = this.peek();
+        if (token.kind === 'eof') throw error;
+        if (depth === 0 && (token.kind === ',' || token.kind === ']')) return;
+        if (token.kind === '[' || token.kind === '(') depth++;
+        if ((token.kind === ']' || token.kind === ')') && depth > 0) depth--;
+        this.next();
+      }
+    }
   }
 
   private dictionary(): Record<string, string | string[]> {
@@ -456,12 +499,11 @@ class Parser {
       operands = [this.operand()];
       const only = operands[0]!;
       if (only.kind !== 'string') this.fail('a quoted regular expression after matches', pattern);
-      try {
-        new RegExp(only.value);
-      } catch {
+      const compiled = compileFullMatch(only.value);
+      if (!compiled.ok) {
         throw new DqdlSyntaxError(
           pattern.location,
-          `invalid regular expression ${JSON.stringify(only.value)}`,
+          `cannot use the regular expression ${JSON.stringify(only.value)}: ${compiled.reason}`,
         );
       }
     } else {
@@ -683,6 +725,103 @@ function locate(source: string, offset: number): SourceLocation {
   return { line, column, offset };
 }
 
+/** What a rule's metric can be, for conditions that could never pass. */
+const RATIO: [[number, number], string] = [[0, 1], 'is a ratio between 0 and 1'];
+const COUNT: [[number, number], string] = [[0, Number.POSITIVE_INFINITY], 'is never negative'];
+const METRIC_RANGES: Record<string, [[number, number], string]> = {
+  Completeness: RATIO,
+  Uniqueness: RATIO,
+  UniqueValueRatio: RATIO,
+  ColumnCorrelation: [[-1, 1], 'is a correlation between -1 and 1'],
+  RowCount: COUNT,
+  ColumnCount: COUNT,
+  DistinctValuesCount: COUNT,
+  Entropy: COUNT,
+  ColumnLength: COUNT,
+  StandardDeviation: COUNT,
+  Variance: COUNT,
+};
+
+/** The constant value of an operand (numbers, dates, durations), or undefined. */
+function constantOf(operand: Operand): number | undefined {
+  try {
+    if (operand.kind === 'number') return evaluateNumber(operand.expression);
+    if (operand.kind === 'duration') return durationMs(operand.duration);
+    if (operand.kind === 'date' && operand.expression.type === 'date')
+      return Date.parse(`${operand.expression.value}T00:00:00Z`);
+  } catch {
+    // a dynamic rule (avg(last(3))): no constant to check
+  }
+  return undefined;
+}
+
+/**
+ * Conditions that can never pass: an inverted range (`between 10 and 5`; between is
+ * exclusive, so `between 5 and 5` too), or a bound outside what the metric can be
+ * (`Completeness > 1.5`).
+ */
+export function rangeProblems(
+  condition: Condition,
+  range: [number, number] | undefined,
+  what: string | undefined,
+): string[] {
+  const values = condition.operands.map(constantOf);
+  if (values.some((v) => v === undefined)) return [];
+  const [a, b] = values as number[];
+  const op = condition.operator;
+  if ((op === 'between' || op === 'not between') && a !== undefined && b !== undefined && a >= b) {
+    return [
+      `"${condition.text}" is an inverted range: between is exclusive and takes the lower bound first, so ${op === 'between' ? 'no value is' : 'every value is'} inside it`,
+    ];
+  }
+  if (!range || a === undefined) return [];
+  const [lo, hi] = range;
+  const possible =
+    op === '>'
+      ? a < hi
+      : op === '>='
+        ? a <= hi
+        : op === '<'
+          ? a > lo
+          : op === '<='
+            ? a >= lo
+            : op === '='
+              ? a >= lo && a <= hi
+              : op === 'between'
+                ? a < hi && b! > lo
+                : op === 'in'
+                  ? (values as number[]).some((v) => v >= lo && v <= hi)
+                  : true;
+  return possible ? [] : [`${what}: "${condition.text}" can never pass`];
+}
+
+/** The rule type nearest to a misspelt one (edit distance, case ignored), if near enough. */
+export function nearestRuleType(name: string): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const spec of RULE_TYPES) {
+    const distance = editDistance(name.toLowerCase(), spec.name.toLowerCase());
+    if (!best || distance < best.distance) best = { name: spec.name, distance };
+  }
+  if (!best) return undefined;
+  return best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 /** Catalogue checks: the rule exists, its parameters and condition fit its type. */
 function checkRuleset(ruleset: Ruleset): DqdlError[] {
   const errors: DqdlError[] = [];
@@ -696,7 +835,11 @@ function checkRuleset(ruleset: Ruleset): DqdlError[] {
     }
     const spec = ruleTypeSpec(rule.ruleType);
     if (!spec) {
-      at(rule.location, `unknown rule type ${JSON.stringify(rule.ruleType)}`);
+      const guess = nearestRuleType(rule.ruleType);
+      at(
+        rule.location,
+        `unknown rule type ${JSON.stringify(rule.ruleType)}${guess ? ` (did you mean ${guess}?)` : ''}`,
+      );
       return;
     }
     if (spec.analyzerOnly)
@@ -732,6 +875,27 @@ function checkRuleset(ruleset: Ruleset): DqdlError[] {
       if (!spec.thresholdSupported) at(tag.location, `${spec.name} does not take "with threshold"`);
       else if (tag.condition.kind !== 'number')
         at(tag.location, 'a threshold compares a number between 0 and 1');
+      else
+        for (const problem of rangeProblems(
+          tag.condition,
+          [0, 1],
+          'a threshold is a share of rows, between 0 and 1',
+        ))
+          at(tag.location, problem);
+    }
+    if (rule.condition) {
+      const range = METRIC_RANGES[spec.name];
+      const subject = range ? `${spec.name} ${range[1]}` : undefined;
+      for (const problem of rangeProblems(rule.condition, range?.[0], subject))
+        at(rule.condition.location, problem);
+    }
+    if (spec.name === 'ColumnNamesMatchPattern' && rule.parameters[0]) {
+      const compiled = compileFullMatch(rule.parameters[0].value);
+      if (!compiled.ok)
+        at(
+          rule.parameters[0].location,
+          `cannot use the regular expression ${JSON.stringify(rule.parameters[0].value)}: ${compiled.reason}`,
+        );
     }
     if (rule.where && !spec.whereSupported)
       at(rule.where.location, `${spec.name} does not take a where clause`);

@@ -1,25 +1,28 @@
-// Runs of the embedded engine in this operator process. A run can take minutes, far
-// longer than a reconcile should hold a worker, so it goes on in the background and the
-// pipeline's reconciles poll it. The map is in memory on purpose: a run is only ever
-// watched by the process that started it; a new process (after a crash, or a new leader)
-// finds the run in status.currentRun but not here, and marks it failed.
+// Runs of the embedded engine started by this operator process. A run can take minutes,
+// far longer than a reconcile should hold a worker, so it goes on in the background — in a
+// child process with the spec's memory and time limits (src/dq/engine/isolated.ts), never
+// on the operator's event loop — and the pipeline's reconciles poll it. The map is in
+// memory on purpose: a run is only ever watched by the process that started it; a new
+// process (after a crash, or a new leader) finds the run in status.currentRun but not
+// here, and marks it failed.
 import { randomBytes } from 'node:crypto';
-import {
-  type EmbeddedPipelineOptions,
-  type ResultsDocument,
-  runEmbeddedPipeline,
-} from '../../dq/index.ts';
+import { type IsolatedRunRequest, type ResultsDocument, startIsolatedRun } from '../../dq/index.ts';
 
 export type RunProgress =
   | { state: 'running' }
   | { state: 'finished'; document: ResultsDocument }
   | { state: 'crashed'; message: string };
 
-export type PipelineRunner = (options: EmbeddedPipelineOptions) => Promise<ResultsDocument>;
+/** Starts a run; the result never rejects for bad data (a FAILED document says why). */
+export type PipelineRunner = (request: IsolatedRunRequest) => {
+  result: Promise<ResultsDocument>;
+  stop(reason: string): void;
+};
 
 interface Handle {
   progress: RunProgress;
   done: Promise<void>;
+  stop(reason: string): void;
 }
 
 export class EmbeddedRuns {
@@ -37,15 +40,26 @@ export class EmbeddedRuns {
     } = {},
   ) {
     this.operatorId = options.operatorId ?? `embedded-${randomBytes(6).toString('hex')}`;
-    this.#runner = options.runner ?? runEmbeddedPipeline;
+    this.#runner = options.runner ?? startIsolatedRun;
     this.#onFinished = options.onFinished;
   }
 
   /** Starts a run unless one with this id is already known. One run per id, ever. */
-  start(runId: string, options: EmbeddedPipelineOptions): void {
+  start(runId: string, request: IsolatedRunRequest): void {
     if (this.#runs.has(runId)) return;
-    const handle: Handle = { progress: { state: 'running' }, done: Promise.resolve() };
-    handle.done = this.#runner(options)
+    const handle: Handle = {
+      progress: { state: 'running' },
+      done: Promise.resolve(),
+      stop: () => {},
+    };
+    let run: ReturnType<PipelineRunner>;
+    try {
+      run = this.#runner(request);
+    } catch (error) {
+      run = { result: Promise.reject(error), stop: () => {} };
+    }
+    handle.stop = run.stop;
+    handle.done = run.result
       .then(
         (document) => {
           handle.progress = { state: 'finished', document };
@@ -70,6 +84,12 @@ export class EmbeddedRuns {
   forget(runId: string): void {
     const handle = this.#runs.get(runId);
     if (handle && handle.progress.state !== 'running') this.#runs.delete(runId);
+  }
+
+  /** Ends every run in flight (operator shutdown): each is marked failed with the reason. */
+  stopAll(reason: string): void {
+    for (const handle of this.#runs.values())
+      if (handle.progress.state === 'running') handle.stop(reason);
   }
 
   /** Waits for every run in flight (graceful shutdown, tests). */

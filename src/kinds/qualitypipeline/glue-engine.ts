@@ -98,6 +98,19 @@ export function jobArguments(
     '--seawall_csv_delimiter': settings.source.csv.delimiter ?? ',',
     '--seawall_csv_quote': settings.source.csv.quote ?? '"',
     '--seawall_exclusions': JSON.stringify(exclusions),
+    '--seawall_source_catalog': JSON.stringify(settings.source.catalogTable ?? {}),
+    '--seawall_reference_data': JSON.stringify(
+      settings.referenceData.map((r) =>
+        r.catalogTable
+          ? { alias: r.alias, catalogTable: r.catalogTable }
+          : {
+              alias: r.alias,
+              bucket: r.bucketName ?? where.sourceBucket,
+              prefix: r.prefix,
+              format: r.format,
+            },
+      ),
+    ),
     '--seawall_trusted_bucket': where.trusted.bucket,
     '--seawall_trusted_prefix': where.trusted.prefix,
     '--seawall_quarantine_bucket': where.quarantine.bucket,
@@ -160,6 +173,10 @@ export async function reconcileGlue(ctx: PipelineContext): Promise<ReconcileResu
       read: [
         { bucket: where.sourceBucket, prefix: settings.source.prefix },
         { bucket: where.sourceBucket, prefix: settings.glue.scriptPrefix },
+        // Reference datasets in S3 (catalog tables need glue.roleArn: see the API).
+        ...settings.referenceData
+          .filter((r) => !r.catalogTable)
+          .map((r) => ({ bucket: r.bucketName ?? where.sourceBucket, prefix: r.prefix })),
       ],
       write: [where.trusted, where.quarantine, where.results],
       crawlerDatabase: settings.glue.crawlerDatabase,

@@ -52,6 +52,32 @@ describe('generated Glue script', () => {
     for (const argument of SCRIPT_ARGUMENTS) expect(script).toContain(argument);
   });
 
+  it('passes reference datasets to EvaluateDataQuality and reads Parquet and catalog tables (checked on the Python AST)', () => {
+    const path = compile(
+      generateGlueScript({ pipeline: 'ns/p', rules: 'Rules = [ RowCount > 0 ]' }),
+    );
+    const calls = execFileSync(
+      'python3',
+      [
+        '-c',
+        [
+          'import ast,sys',
+          'tree = ast.parse(open(sys.argv[1]).read())',
+          'for n in ast.walk(tree):',
+          '  if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):',
+          '    print(n.func.attr, sorted(k.arg for k in n.keywords if k.arg))',
+        ].join('\n'),
+        path,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(calls).toContain(
+      "process_rows ['additional_data_sources', 'additional_options', 'frame', 'publishing_options', 'ruleset']",
+    );
+    expect(calls).toContain("from_catalog ['database', 'table_name', 'transformation_ctx']");
+    expect(calls).toMatch(/^parquet \[\]$/m);
+  });
+
   it('changes with the rules (so its content-addressed key does)', () => {
     const a = generateGlueScript({ pipeline: 'ns/p', rules: 'Rules = [ RowCount > 1 ]' });
     const b = generateGlueScript({ pipeline: 'ns/p', rules: 'Rules = [ RowCount > 2 ]' });

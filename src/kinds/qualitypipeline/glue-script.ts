@@ -5,6 +5,11 @@
 // one results document in the embedded engine's format (src/dq/results.schema.json);
 // results also published to Glue Data Quality (console, CloudWatch metrics).
 //
+// Sources: objects under a prefix (CSV, JSON Lines, Parquet) or a Data Catalog table;
+// reference datasets (the same kinds) go to EvaluateDataQuality as
+// additional_data_sources under their aliases, for ReferentialIntegrity, DatasetMatch,
+// RowCountMatch and SchemaMatch.
+//
 // The ruleset is embedded in the script, so the script's content hash — and its S3 key —
 // changes with the rules. Locations come in as job arguments, where drift shows them.
 
@@ -18,6 +23,8 @@ export const SCRIPT_ARGUMENTS = [
   'seawall_csv_delimiter',
   'seawall_csv_quote',
   'seawall_exclusions',
+  'seawall_source_catalog',
+  'seawall_reference_data',
   'seawall_trusted_bucket',
   'seawall_trusted_prefix',
   'seawall_quarantine_bucket',
@@ -112,14 +119,20 @@ def with_rows(objects, counts, header_lines=0):
     return refs
 
 
-def read_source(glue_context, args, exclusions):
-    path = s3_path(args["seawall_source_bucket"], folder(args["seawall_source_prefix"]))
-    options = {"paths": [path], "recurse": True}
-    if exclusions:
-        options["exclusions"] = json.dumps(
-            [s3_path(args["seawall_source_bucket"], e) + "**" for e in exclusions]
+def read_frame(glue_context, args, dataset, context):
+    """A DynamicFrame of a dataset: {"catalogTable": {...}} or {"bucket", "prefix", "format"}."""
+    table = dataset.get("catalogTable")
+    if table:
+        return glue_context.create_dynamic_frame.from_catalog(
+            database=table["database"], table_name=table["table"], transformation_ctx=context
         )
-    if args["seawall_format"] == "csv":
+    path = s3_path(dataset["bucket"], folder(dataset["prefix"]))
+    options = {"paths": [path], "recurse": True}
+    if dataset.get("exclusions"):
+        options["exclusions"] = json.dumps(
+            [s3_path(dataset["bucket"], e) + "**" for e in dataset["exclusions"]]
+        )
+    if dataset["format"] == "csv":
         return glue_context.create_dynamic_frame.from_options(
             connection_type="s3",
             connection_options=options,
@@ -129,10 +142,36 @@ def read_source(glue_context, args, exclusions):
                 "separator": args["seawall_csv_delimiter"],
                 "quoteChar": args["seawall_csv_quote"],
             },
+            transformation_ctx=context,
         )
     return glue_context.create_dynamic_frame.from_options(
-        connection_type="s3", connection_options=options, format="json"
+        connection_type="s3",
+        connection_options=options,
+        format="parquet" if dataset["format"] == "parquet" else "json",
+        transformation_ctx=context,
     )
+
+
+def source_dataset(args, exclusions):
+    catalog = json.loads(args["seawall_source_catalog"])
+    if catalog:
+        return {"catalogTable": catalog}
+    return {
+        "bucket": args["seawall_source_bucket"],
+        "prefix": args["seawall_source_prefix"],
+        "format": args["seawall_format"],
+        "exclusions": exclusions,
+    }
+
+
+def reference_frames(glue_context, args):
+    """Alias -> DynamicFrame: EvaluateDataQuality's additional_data_sources."""
+    frames = {}
+    for reference in json.loads(args["seawall_reference_data"]):
+        frames[reference["alias"]] = read_frame(
+            glue_context, args, reference, "reference_" + reference["alias"]
+        )
+    return frames
 
 
 def write_rows(df, args, bucket, prefix):
@@ -143,6 +182,8 @@ def write_rows(df, args, bucket, prefix):
         writer.option("header", True).option("sep", args["seawall_csv_delimiter"]).csv(
             s3_path(bucket, prefix)
         )
+    elif args["seawall_format"] == "parquet":
+        writer.parquet(s3_path(bucket, prefix))
     else:
         writer.json(s3_path(bucket, prefix))
 
@@ -211,17 +252,22 @@ def main():
     glue_context = GlueContext(sc)
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
+    # A catalog table's output is written as Parquet.
+    if json.loads(args["seawall_source_catalog"]):
+        args["seawall_format"] = "parquet"
     header = 1 if args["seawall_format"] == "csv" else 0
     try:
-        frame = read_source(glue_context, args, exclusions)
+        frame = read_frame(glue_context, args, source_dataset(args, exclusions), "source")
         source_df = frame.toDF()
-        document["source"]["objects"] = with_rows(
-            list_objects(s3, args["seawall_source_bucket"], source_prefix, exclusions),
-            rows_per_file(source_df),
-        )
+        if not json.loads(args["seawall_source_catalog"]):
+            document["source"]["objects"] = with_rows(
+                list_objects(s3, args["seawall_source_bucket"], source_prefix, exclusions),
+                rows_per_file(source_df),
+            )
         outcomes = EvaluateDataQuality().process_rows(
             frame=frame,
             ruleset=RULESET,
+            additional_data_sources=reference_frames(glue_context, args),
             publishing_options={
                 "dataQualityEvaluationContext": ${pythonString(input.pipeline.replace(/[^A-Za-z0-9_-]/g, '_'))},
                 "enableDataQualityCloudWatchMetrics": True,

@@ -21,6 +21,7 @@ import {
 import type { AwsClients } from '../../aws/clients.ts';
 import { publishQualityScore } from '../../aws/cloudwatch/quality-metric.ts';
 import { isAwsError } from '../../aws/errors.ts';
+import type { IsolatedRunRequest } from '../../dq/index.ts';
 import { removeCondition, setCondition } from '../../runtime/conditions.ts';
 import { WaitingError } from '../../runtime/errors.ts';
 import { driftIntervalMs } from '../../runtime/reconcile-once.ts';
@@ -258,7 +259,7 @@ async function reconcileEmbedded(
     const progress = runs.progress(current.id);
     if (!progress && current.operator === runs.operatorId) {
       if (request.mode === 'plan') return { message: `run ${current.id} is about to start` };
-      runs.start(current.id, embeddedOptions(ctx, current.id));
+      runs.start(current.id, await embeddedRequest(ctx, current.id));
       request.log.info({ runId: current.id, trigger: current.trigger }, 'run started');
       return { requeueAfterMs: pollMs, message: `run ${current.id} is running` };
     }
@@ -321,22 +322,37 @@ async function reconcileEmbedded(
   };
 }
 
-function embeddedOptions(ctx: PipelineContext, runId: string) {
-  const { settings, where, s3 } = ctx;
+/**
+ * What the run's child process needs: the pipeline, S3 access as plain data (resolved
+ * credentials only when the operator was given explicit ones; otherwise the child finds its
+ * own, as the operator does) and the spec's limits.
+ */
+async function embeddedRequest(ctx: PipelineContext, runId: string): Promise<IsolatedRunRequest> {
+  const { settings, where, deps } = ctx;
+  const given = deps.aws.config.credentials;
+  const credentials = typeof given === 'function' ? await given() : given;
   return {
-    s3,
-    source: {
-      bucket: where.sourceBucket,
-      prefix: settings.source.prefix,
-      format: settings.source.format,
-      compression: settings.source.compression,
-      csv: settings.source.csv,
+    options: {
+      source: {
+        bucket: where.sourceBucket,
+        prefix: settings.source.prefix,
+        format: settings.source.format,
+        compression: settings.source.compression,
+        csv: settings.source.csv,
+      },
+      trusted: where.trusted,
+      quarantine: where.quarantine,
+      results: where.results,
+      rules: settings.rules,
+      runId,
+      now: ctx.request.now,
+      memoryBytes: settings.embedded.memoryBytes,
     },
-    trusted: where.trusted,
-    quarantine: where.quarantine,
-    results: where.results,
-    rules: settings.rules,
-    runId,
-    now: ctx.request.now,
+    s3: {
+      region: ctx.source.region ?? deps.aws.config.defaultRegion,
+      endpoint: deps.aws.config.endpoint,
+      ...(credentials ? { credentials } : {}),
+    },
+    limits: settings.embedded,
   };
 }

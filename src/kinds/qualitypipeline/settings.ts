@@ -3,7 +3,8 @@
 // `seawall plan` see specs that never went through the API server's defaulting.
 import type { QualityPipeline, QualityPipelineSpec } from '../../api/qualitypipeline.ts';
 import { ownerValue } from '../../aws/ownership.ts';
-import { parseRuleset, validateForEmbedded } from '../../dq/index.ts';
+import { parseRuleset, undefinedReferences, validateForEmbedded } from '../../dq/index.ts';
+import { parseDuration } from '../../runtime/durations.ts';
 import { StalledError } from '../../runtime/errors.ts';
 import { DEFAULT_SCHEDULE, type GlueCron, parseGlueCron } from '../../schedule/glue-cron.ts';
 
@@ -28,6 +29,41 @@ export interface GlueSettings {
   crawlerDatabase: string | undefined;
 }
 
+export interface EmbeddedLimits {
+  memoryBytes: number;
+  timeoutMs: number;
+}
+
+export interface ReferenceSettings {
+  alias: string;
+  bucketName: string | undefined;
+  prefix: string;
+  format: 'csv' | 'jsonl' | 'parquet';
+  catalogTable: { database: string; table: string } | undefined;
+}
+
+export const DEFAULT_MEMORY_LIMIT = '256Mi';
+export const DEFAULT_RUN_TIMEOUT = '1h';
+
+const QUANTITY_FACTORS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** Bytes of a Kubernetes quantity such as 512Mi or 2G. */
+export function parseQuantity(text: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(text);
+  if (!match) throw new StalledError('InvalidSpec', `invalid quantity ${JSON.stringify(text)}`);
+  return Math.round(Number(match[1]) * QUANTITY_FACTORS[match[2] ?? '']!);
+}
+
 export interface PipelineSettings {
   namespace: string;
   name: string;
@@ -40,10 +76,13 @@ export interface PipelineSettings {
     bucketRef: string | undefined;
     bucketName: string | undefined;
     prefix: string;
-    format: 'csv' | 'jsonl';
+    format: 'csv' | 'jsonl' | 'parquet';
     compression: 'auto' | 'gzip' | 'none';
     csv: { delimiter?: string; quote?: string; escape?: string };
+    catalogTable: { database: string; table: string } | undefined;
   };
+  referenceData: ReferenceSettings[];
+  embedded: EmbeddedLimits;
   trusted: Destination;
   quarantine: Destination;
   results: Destination;
@@ -75,7 +114,11 @@ export function resolveSettings(object: QualityPipeline): PipelineSettings {
   const schedule = spec.schedule ?? DEFAULT_SCHEDULE;
   const cron = parseGlueCron(schedule);
   if (!cron.ok) throw new StalledError('InvalidSchedule', cron.message);
-  validateRules(spec.rules, engine);
+  validateRules(
+    spec.rules,
+    engine,
+    (spec.referenceData ?? []).map((r) => r.alias),
+  );
   return {
     namespace,
     name,
@@ -90,6 +133,18 @@ export function resolveSettings(object: QualityPipeline): PipelineSettings {
       format: spec.source.format ?? 'csv',
       compression: spec.source.compression ?? 'auto',
       csv: { ...(spec.source.csv ?? {}) },
+      catalogTable: spec.source.catalogTable,
+    },
+    referenceData: (spec.referenceData ?? []).map((r) => ({
+      alias: r.alias,
+      bucketName: r.bucketName,
+      prefix: folder(r.prefix ?? ''),
+      format: r.format ?? 'csv',
+      catalogTable: r.catalogTable,
+    })),
+    embedded: {
+      memoryBytes: parseQuantity(spec.embedded?.memoryLimit ?? DEFAULT_MEMORY_LIMIT),
+      timeoutMs: parseDuration(spec.embedded?.timeout ?? DEFAULT_RUN_TIMEOUT),
     },
     trusted: destination(spec.trusted, `trusted/${name}/`),
     quarantine: destination(spec.quarantine, `quarantine/${name}/`),
@@ -114,7 +169,7 @@ export function resolveSettings(object: QualityPipeline): PipelineSettings {
  * The ruleset must parse (a syntax error names line and column); on the embedded engine
  * every rule must be one it can evaluate (the message names the rule).
  */
-export function validateRules(rules: string, engine: Engine): void {
+export function validateRules(rules: string, engine: Engine, references: string[] = []): void {
   const parsed = parseRuleset(rules);
   if (!parsed.ok) {
     throw new StalledError(
@@ -122,7 +177,15 @@ export function validateRules(rules: string, engine: Engine): void {
       `spec.rules is not valid DQDL: ${parsed.errors.map((e) => `line ${e.line}, column ${e.column}: ${e.message}`).join('; ')}`,
     );
   }
-  if (engine !== 'embedded') return;
+  if (engine !== 'embedded') {
+    const missing = undefinedReferences(parsed.ruleset, references);
+    if (missing.length > 0)
+      throw new StalledError(
+        'InvalidRules',
+        `spec.rules: ${missing.map((e) => `line ${e.line}, column ${e.column}: ${e.message}`).join('; ')}`,
+      );
+    return;
+  }
   const unsupported = validateForEmbedded(parsed.ruleset);
   if (unsupported.length > 0) {
     throw new StalledError(
