@@ -13,9 +13,9 @@ describe('an isolated run that ends without its own document', () => {
   beforeAll(async () => {
     account = await isolatedAccount();
     bucket = uniqueName('dq-iso');
-    await createBucket(account.clients.s3(), bucket);
+    await createBucket(account.admin.clients.s3(), bucket);
     const rows = Array.from({ length: 400_000 }, (_, i) => `${i},row-${i}`).join('\n');
-    await putText(account.clients.s3(), bucket, 'in/data.csv', `id,name\n${rows}\n`);
+    await putText(account.admin.clients.s3(), bucket, 'in/data.csv', `id,name\n${rows}\n`);
   });
 
   const request = (runId: string): IsolatedRunRequest => ({
@@ -27,7 +27,11 @@ describe('an isolated run that ends without its own document', () => {
       rules: 'Rules = [ IsUnique "id", IsComplete "name" ]',
       runId,
     },
-    s3: { region: 'us-east-1', endpoint: account.endpoint, credentials: account.credentials },
+    s3: {
+      region: 'us-east-1',
+      endpoint: account.endpoint,
+      credentials: account.operator.credentials,
+    },
     limits: { memoryBytes: 1024 ** 3, timeoutMs: 600_000 },
   });
 
@@ -38,7 +42,9 @@ describe('an isolated run that ends without its own document', () => {
     const document = await run.result;
     expect(document).toMatchObject({ status: 'FAILED', runId: 'killed', score: null });
     expect(document.error).toBe("the run's process ended unexpectedly (signal SIGKILL)");
-    const record = JSON.parse(await getText(account.clients.s3(), bucket, 'results/killed.json'));
+    const record = JSON.parse(
+      await getText(account.admin.clients.s3(), bucket, 'results/killed.json'),
+    );
     expect(record).toEqual(document);
   });
 

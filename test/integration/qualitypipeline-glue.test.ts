@@ -314,7 +314,7 @@ describe('QualityPipeline (glue) against moto', () => {
       ),
     );
     expect(result.error).toBeUndefined();
-    const glue = account.clients.glue();
+    const glue = account.admin.clients.glue();
     const { Job } = await glue.send(new GetJobCommand({ JobName: names.jobName }));
     expect(Job?.DefaultArguments).toMatchObject({
       '--seawall_format': 'parquet',
@@ -324,13 +324,13 @@ describe('QualityPipeline (glue) against moto', () => {
       ]),
     });
     const script = await getText(
-      account.clients.s3(),
+      account.admin.clients.s3(),
       bucket,
       (result.status.glue?.scriptLocation ?? '').replace(`s3://${bucket}/`, ''),
     );
     expect(script).toContain('additional_data_sources=reference_frames(glue_context, args)');
     expect(script).toContain('format="parquet" if dataset["format"] == "parquet" else "json"');
-    const policy = await account.clients
+    const policy = await account.admin.clients
       .iam()
       .send(new GetRolePolicyCommand({ RoleName: names.roleName, PolicyName: GLUE_POLICY_NAME }));
     expect(decodeURIComponent(policy.PolicyDocument ?? '')).toContain(
@@ -355,7 +355,7 @@ describe('QualityPipeline (glue) against moto', () => {
       ),
     );
     expect(result.error).toBeUndefined();
-    const { Job } = await account.clients
+    const { Job } = await account.admin.clients
       .glue()
       .send(new GetJobCommand({ JobName: names.jobName }));
     expect(Job?.DefaultArguments?.['--seawall_source_catalog']).toBe(

@@ -52,7 +52,7 @@ describe('embedded runs are isolated from the operator', () => {
     pipelines = seawallObjects<QualityPipeline>(kc, qualityPipelineKind, namespace);
     account = await isolatedAccount();
     const reconciler = createQualityPipelineReconciler({
-      aws: account.clients,
+      aws: account.operator.clients,
       buckets: kubeProtectedBuckets(kc),
       runs,
       runPollMs: 200,
@@ -60,7 +60,7 @@ describe('embedded runs are isolated from the operator', () => {
     operator = await startTestOperator({
       kc,
       namespace,
-      aws: account.clients,
+      aws: account.operator.clients,
       reconcilers: [reconciler as Reconciler<never, never>],
       httpPort: 0,
       httpHost: '127.0.0.1',
@@ -72,7 +72,7 @@ describe('embedded runs are isolated from the operator', () => {
         retryPeriodMs: 500,
       },
     });
-    const s3 = account.clients.s3();
+    const s3 = account.admin.clients.s3();
     bucket = uniqueName('qp-iso');
     await createBucket(s3, bucket);
     await putText(s3, bucket, 'ids/data.csv', manyIdsCsv(1_500_000));
@@ -157,7 +157,7 @@ describe('embedded runs are isolated from the operator', () => {
     // The stopped run leaves its record under the results prefix, like any run.
     const record = JSON.parse(
       await getText(
-        account.clients.s3(),
+        account.admin.clients.s3(),
         bucket,
         `results/${big}/${bigDone.status?.lastRun?.id}.json`,
       ),
