@@ -201,6 +201,13 @@ export const commonStatusFields = {
   ),
   drift: Type.Optional(DriftStatus),
   awaiting: Type.Optional(Awaiting),
+  convergedGeneration: Type.Optional(
+    Type.Integer({
+      description:
+        'The last generation AWS was brought fully in line with. Later reconciles of it are drift checks (driftPolicy applies), even after one that had to wait.',
+      minimum: 0,
+    }),
+  ),
   lastHandledCorrectDriftAt: Type.Optional(
     Type.String({
       description:

@@ -278,6 +278,13 @@ export const ReplicationVerificationStatus = Type.Object(
     settledAt: Type.Optional(
       Type.String({ description: 'When the last probe was settled.', format: 'date-time' }),
     ),
+    pathChangedAt: Type.Optional(
+      Type.String({
+        description:
+          'When Seawall last changed the replication path (rule, role, key policies): the next probe waits for AWS to apply the change.',
+        format: 'date-time',
+      }),
+    ),
     probe: Type.Optional(
       Type.Object(
         {

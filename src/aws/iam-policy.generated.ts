@@ -804,6 +804,15 @@ export const iamPolicy: PolicyDocument = {
       "Resource": "*"
     },
     {
+      "Sid": "SeawallIam",
+      "Effect": "Allow",
+      "Action": [
+        "iam:GetRole",
+        "iam:GetRolePolicy"
+      ],
+      "Resource": "*"
+    },
+    {
       "Sid": "SeawallKms",
       "Effect": "Allow",
       "Action": [
@@ -836,6 +845,7 @@ export const iamPolicy: PolicyDocument = {
         "s3:GetEncryptionConfiguration",
         "s3:GetLifecycleConfiguration",
         "s3:GetObject",
+        "s3:GetObjectVersion",
         "s3:GetReplicationConfiguration",
         "s3:ListAllMyBuckets",
         "s3:ListBucket",
@@ -876,8 +886,6 @@ export const iamPolicy: PolicyDocument = {
         "iam:CreateRole",
         "iam:DeleteRole",
         "iam:DeleteRolePolicy",
-        "iam:GetRole",
-        "iam:GetRolePolicy",
         "iam:PutRolePolicy",
         "iam:TagRole",
         "iam:UntagRole",
@@ -929,24 +937,10 @@ export const iamPolicy: PolicyDocument = {
         "kms:DeleteAlias",
         "kms:UpdateAlias"
       ],
-      "Resource": "arn:aws:kms:*:*:alias/*"
-    },
-    {
-      "Sid": "SeawallKmsAliasOwnedKeys",
-      "Effect": "Allow",
-      "Action": [
-        "kms:CreateAlias",
-        "kms:DeleteAlias",
-        "kms:UpdateAlias"
-      ],
-      "Resource": "arn:aws:kms:*:*:key/*",
-      "Condition": {
-        "Null": {
-          "aws:ResourceTag/seawall.dev/owner": [
-            "false"
-          ]
-        }
-      }
+      "Resource": [
+        "arn:aws:kms:*:*:alias/*",
+        "arn:aws:kms:*:*:key/*"
+      ]
     },
     {
       "Sid": "SeawallGlue",

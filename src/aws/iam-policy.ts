@@ -62,7 +62,8 @@ const EXCEPTIONS: Record<string, ActionRule> = {
   's3:ListObjectsV2': { actions: ['s3:ListBucket'] },
   's3:ListObjects': { actions: ['s3:ListBucket'] },
   's3:ListObjectVersions': { actions: ['s3:ListBucketVersions'] },
-  's3:HeadObject': { actions: ['s3:GetObject'] },
+  // With a VersionId (the replication probe), S3 checks s3:GetObjectVersion.
+  's3:HeadObject': { actions: ['s3:GetObject', 's3:GetObjectVersion'] },
   // SSE-KMS buckets: reading an object decrypts its data key, writing one generates a key.
   's3:GetObject': { actions: ['s3:GetObject', 'kms:Decrypt'] },
   's3:PutObject': { actions: ['s3:PutObject', 'kms:GenerateDataKey'] },
@@ -291,13 +292,13 @@ const OWNED_KEY = { Null: { [`aws:ResourceTag/${OWNER_TAG}`]: ['false'] } };
 
 const SCOPES: Scope[] = [
   {
+    // What changes a role: only Seawall's. Reads stay on "*": a role that does not exist
+    // yet has no path IAM could match (its ARN is evaluated without one).
     sid: 'SeawallIamRoles',
     actions: new Set([
       'iam:CreateRole',
       'iam:DeleteRole',
       'iam:DeleteRolePolicy',
-      'iam:GetRole',
-      'iam:GetRolePolicy',
       'iam:PutRolePolicy',
       'iam:TagRole',
       'iam:UntagRole',
@@ -327,16 +328,12 @@ const SCOPES: Scope[] = [
     condition: OWNED_KEY,
   },
   {
-    // An alias call is authorised on the alias and on the key it names.
+    // An alias call is authorised on the alias and on every key it names — UpdateAlias on
+    // the key it leaves too, which is someone else's when a person repointed Seawall's
+    // alias (drift to undo). Moving a name changes no key, so no tag is required here.
     sid: 'SeawallKmsAliases',
     actions: new Set(['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias']),
-    resource: 'arn:aws:kms:*:*:alias/*',
-  },
-  {
-    sid: 'SeawallKmsAliasOwnedKeys',
-    actions: new Set(['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias']),
-    resource: 'arn:aws:kms:*:*:key/*',
-    condition: OWNED_KEY,
+    resource: ['arn:aws:kms:*:*:alias/*', 'arn:aws:kms:*:*:key/*'],
   },
   {
     sid: 'SeawallGlue',

@@ -160,6 +160,9 @@ export class ReconcileSteps<Spec, Status> {
     const ensured = await ensureKey(target, {
       ...options,
       knownKeyArn: options.knownKeyArn ?? pending?.id,
+      ...(!options.knownKeyArn && pending?.id
+        ? { knownKeyCreatedAt: new Date(pending.startedAt) }
+        : {}),
       mayCreate: this.mayCreate,
       // Journalled but no id: the process died (or a call failed) between CreateKey and
       // recording it. Only then is the region's key list searched.

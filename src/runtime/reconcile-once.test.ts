@@ -101,6 +101,26 @@ describe('chooseMode', () => {
       'report',
     ],
     [
+      'a drift check that had to wait is still a drift check',
+      anObject({
+        status: {
+          observedGeneration: 1,
+          convergedGeneration: 1,
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'False',
+              reason: 'AwaitingPropagation',
+              message: '',
+              observedGeneration: 1,
+              lastTransitionTime: now.toISOString(),
+            },
+          ],
+        },
+      }),
+      'correct',
+    ],
+    [
       'under Report, a new correct-drift-requested-at value corrects once',
       withAnnotation(anObject({ spec: { driftPolicy: 'Report' } }), 'ack-1'),
       'correct',

@@ -21,6 +21,7 @@ export interface BaseStatus {
   drift?: DriftStatus;
   awaiting?: Awaiting;
   lastHandledCorrectDriftAt?: string;
+  convergedGeneration?: number;
 }
 
 export interface PolicySpec {
@@ -76,9 +77,12 @@ export function chooseMode(object: SeawallObject<PolicySpec, BaseStatus>): Facet
   const status = object.status;
   const generation = object.metadata.generation ?? 0;
   const ready = findCondition(status?.conditions, 'Ready');
+  // Once a generation has converged, every later reconcile of it is a drift check — also
+  // after a check that had to wait (AWS propagating a correction) or failed on the way.
   const converged =
-    status?.observedGeneration === generation &&
-    (ready?.status === 'True' || ready?.reason === 'DriftDetected');
+    status?.convergedGeneration === generation ||
+    (status?.observedGeneration === generation &&
+      (ready?.status === 'True' || ready?.reason === 'DriftDetected'));
   if (!converged) return 'converge';
   if (object.spec.driftPolicy !== 'Report') return 'correct';
   // A person acknowledged the reported drift and asked for the spec once more.
@@ -187,6 +191,7 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
   try {
     const result = await reconciler.reconcile(request(mode));
     draft.observedGeneration = generation;
+    if (mode !== 'plan') draft.convergedGeneration = generation;
     const requested = object.metadata.annotations?.[Annotations.correctDriftRequestedAt];
     if (requested !== undefined && mode !== 'plan') draft.lastHandledCorrectDriftAt = requested;
     const wasReported =
@@ -201,16 +206,7 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
     }
     draft.drift = nextDriftStatus(draft.drift, drift, now);
     const outstanding = mode === 'report' ? drift : [];
-    if (drift.length > 0) {
-      const fields = drift.map((d) => `${d.facet}.${d.field}`).join(', ');
-      if (mode === 'correct') deps.events.normal('DriftCorrected', `Corrected drift: ${fields}`);
-      else
-        deps.events.warning(
-          'DriftDetected',
-          `Drift found (driftPolicy Report, not corrected): ${fields}`,
-        );
-      deps.log.info({ drift: drift.length, mode }, 'drift found');
-    }
+    if (drift.length > 0) recordDriftEvents(mode);
     const requeueAfterMs = result.requeueAfterMs ?? withJitter(interval);
     if (outstanding.length > 0) {
       // Ready never hides drift: under Report the resource is not Ready while AWS differs.
@@ -230,6 +226,12 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
   } catch (error) {
     let found = classifyError(error, deps.classifiers);
     draft.observedGeneration = generation;
+    // Drift found (and corrected) before the step that failed or has to wait is kept: the
+    // next pass will not see it again.
+    if (drift.length > 0) {
+      draft.drift = nextDriftStatus(draft.drift, drift, now);
+      recordDriftEvents(mode);
+    }
     if (found.kind === 'waiting' && found.awaiting) {
       const bounded: AwaitingOutcome = awaitingOutcome(
         previouslyAwaiting,
@@ -279,6 +281,20 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
           },
         );
     }
+  }
+
+  function recordDriftEvents(mode: FacetMode): void {
+    const fields = drift.map((d) => `${d.facet}.${d.field}`).join(', ');
+    if (mode === 'correct') deps.events.normal('DriftCorrected', `Corrected drift: ${fields}`);
+    else
+      deps.events.warning(
+        'DriftDetected',
+        `Drift found (driftPolicy Report, not corrected): ${fields}`,
+      );
+    deps.log.info(
+      { drift: drift.length, mode, items: drift.map((d) => `${d.facet}.${d.field}`) },
+      'drift found',
+    );
   }
 
   function request(mode: FacetMode) {

@@ -9,6 +9,7 @@
 // Bucket names are global in S3, so tests still pick unique names.
 import { randomInt } from 'node:crypto';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { DeleteObjectCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CallLog } from '../../src/aws/calls.ts';
@@ -148,4 +149,20 @@ export function readsByOperation(log: CallLog): Record<string, number> {
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
+}
+
+/** Deletes every version and delete marker in a bucket, as a person emptying it would. */
+export async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const out = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const all = [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])];
+    if (all.length === 0) return removed;
+    for (const v of all) {
+      await s3.send(
+        new DeleteObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }),
+      );
+      removed++;
+    }
+  }
 }

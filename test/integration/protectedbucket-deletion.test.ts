@@ -19,7 +19,7 @@ import { replicationRoleName } from '../../src/aws/iam/replication-role.ts';
 import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket/reconciler.ts';
 import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
 import { uniqueName } from '../harness/kube.ts';
-import { ownedKeys, pbObject, reconcile } from './protectedbucket-fixtures.ts';
+import { converge, ownedKeys, pbObject, reconcile } from './protectedbucket-fixtures.ts';
 
 const NS = 'pb-delete';
 const REGION = 'ca-central-1';
@@ -80,7 +80,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
   it('Retain: the resource goes, every AWS resource stays', async () => {
     const bucket = uniqueName('sw-retain');
     const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
-    const ready = await reconcile(
+    const ready = await converge(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(bucket, 'Retain')),
     );
@@ -96,7 +96,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
   it('Delete with empty buckets: rule, role and buckets removed, keys scheduled for 30 days', async () => {
     const bucket = uniqueName('sw-del');
     const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
-    const ready = await reconcile(
+    const ready = await converge(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(bucket, 'Delete')),
     );
@@ -124,7 +124,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
   it('Delete with a non-empty bucket: Stalled naming bucket and count, nothing removed', async () => {
     const bucket = uniqueName('sw-full');
     const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
-    const ready = await reconcile(
+    const ready = await converge(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(bucket, 'Delete')),
     );
@@ -192,7 +192,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
         credentials: account.operator.credentials,
         defaultRegion: 'us-east-1',
       });
-      const restarted = await reconcile(
+      const restarted = await converge(
         createProtectedBucketReconciler({ aws: clients }),
         crashed.stored,
       );

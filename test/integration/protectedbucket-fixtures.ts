@@ -7,10 +7,14 @@ import type {
 } from '../../src/api/protectedbucket.ts';
 import { CallLog } from '../../src/aws/calls.ts';
 import { tagsFromKms } from '../../src/aws/ownership.ts';
-import { reconcileOnce } from '../../src/runtime/reconcile-once.ts';
 import type { Reconciler } from '../../src/runtime/reconciler.ts';
 import { readsByOperation } from '../harness/aws.ts';
 import { reconcileDeps } from '../harness/operator.ts';
+import {
+  type ConvergeOptions,
+  converge as convergeObject,
+  reconcilePass,
+} from '../harness/reconcile.ts';
 import { aProtectedBucket } from '../harness/seawall-objects.ts';
 
 export function pbObject(
@@ -28,25 +32,18 @@ export function pbObject(
 
 type PbReconciler = Reconciler<ProtectedBucketSpec, ProtectedBucketStatus>;
 
-/** Reconciles and returns the object as the controller would store it (status folded in). */
-/**
- * One reconcile. `object` is the object as the controller then stores it; `stored` is
- * what the API server holds if the process dies before its final status write: the last
- * checkpoint (the create journal, written before each create call).
- */
-export async function reconcile(reconciler: PbReconciler, object: ProtectedBucket) {
-  let checkpointed: Record<string, unknown> | undefined;
-  const result = await reconcileOnce(reconciler, object, {
-    ...reconcileDeps(),
-    checkpoint: async (status) => {
-      checkpointed = status;
-    },
-  });
-  return {
-    ...result,
-    object: { ...object, status: result.status } as ProtectedBucket,
-    stored: { ...object, status: checkpointed ?? object.status } as ProtectedBucket,
-  };
+/** One reconcile pass (see test/harness/reconcile.ts). */
+export function reconcile(reconciler: PbReconciler, object: ProtectedBucket) {
+  return reconcilePass(reconciler as Reconciler<never, never>, object);
+}
+
+/** Passes until the ProtectedBucket settles, as the controller would run them. */
+export function converge(
+  reconciler: PbReconciler,
+  object: ProtectedBucket,
+  options?: ConvergeOptions,
+) {
+  return convergeObject(reconciler as Reconciler<never, never>, object, options);
 }
 
 /** Keys of the account (region) carrying an owner tag, with their tags. */

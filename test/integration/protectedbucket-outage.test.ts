@@ -16,7 +16,7 @@ import { isolatedAccount } from '../harness/aws.ts';
 import { stackInfo, uniqueName } from '../harness/kube.ts';
 import { freePort, type ManagedProcess } from '../harness/processes.ts';
 import { startStrictAws } from '../harness/stack.ts';
-import { ownedKeys, pbObject, reconcile } from './protectedbucket-fixtures.ts';
+import { converge, ownedKeys, pbObject, reconcile } from './protectedbucket-fixtures.ts';
 
 const NS = 'pb-outage';
 const REGION = 'ca-central-1';
@@ -102,10 +102,7 @@ describe('ProtectedBucket when the emulator goes away', () => {
     expect(still.error).toMatchObject({ kind: 'transient', reason: 'AwsUnreachable' });
 
     await outage.up();
-    const after = await reconcile(
-      createProtectedBucketReconciler({ aws: clients() }),
-      still.object,
-    );
+    const after = await converge(createProtectedBucketReconciler({ aws: clients() }), still.object);
     expect(after.error).toBeUndefined();
     expect(after.outcome).toBe('ready');
     const owner = `${NS}/ProtectedBucket/${name}`;
@@ -143,7 +140,7 @@ describe('ProtectedBucket when the emulator goes away', () => {
     // too, which the person sets up again), so the retry builds everything again — once.
     credentials = (await isolatedAccount({ endpoint, accountId: account.accountId })).operator
       .credentials;
-    const after = await reconcile(
+    const after = await converge(
       createProtectedBucketReconciler({ aws: clients() }),
       killed.object,
     );

@@ -15,7 +15,7 @@ import { replicationRoleName } from '../../src/aws/iam/replication-role.ts';
 import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket/reconciler.ts';
 import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
 import { uniqueName } from '../harness/kube.ts';
-import { CallLog, ownedKeys, pbObject, reconcile } from './protectedbucket-fixtures.ts';
+import { CallLog, converge, ownedKeys, pbObject, reconcile } from './protectedbucket-fixtures.ts';
 
 const NS = 'pb-owner';
 const REGION = 'ca-central-1';
@@ -98,7 +98,7 @@ describe('ProtectedBucket ownership', () => {
       (await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status,
     ).toBeUndefined();
 
-    const adopted = await reconcile(
+    const adopted = await converge(
       reconciler,
       pbObject(NS, name, { bucketName: bucket, region: REGION, adoptExisting: true }, undefined, 2),
     );
@@ -113,7 +113,7 @@ describe('ProtectedBucket ownership', () => {
   it('a bucket owned by another Seawall resource is never adopted', async () => {
     const bucket = uniqueName('sw-twice');
     const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
-    const first = await reconcile(
+    const first = await converge(
       reconciler,
       pbObject(NS, uniqueName('pb'), { bucketName: bucket, region: REGION }),
     );

@@ -49,6 +49,11 @@ export interface EnsureKeyOptions {
   adopt: boolean;
   /** The key's ARN as last recorded in status: spares the search when the alias is gone. */
   knownKeyArn?: string | undefined;
+  /**
+   * The known key was created moments ago (a journalled create): when KMS does not show
+   * it yet, wait for it (it is propagating) instead of taking it for gone.
+   */
+  knownKeyCreatedAt?: Date | undefined;
   /** false: never create a key or an alias (drift check under Report, plan); default true. */
   mayCreate?: boolean;
   /**
@@ -80,6 +85,9 @@ export interface EnsuredKey {
 export function keyTags(tags: TagMap | undefined, owner: string, alias: string): TagMap {
   return { ...withOwnerTag(tags, owner), [KEY_ALIAS_TAG]: alias };
 }
+
+/** How long a key created by us may stay invisible before it is taken for gone. */
+export const KEY_PROPAGATION_BOUND_MS = 5 * 60_000;
 
 /** Key ids whose tags this process has read: a key's owner never changes behind our back. */
 const tagCache = new WeakMap<KMSClient, Map<string, TagMap>>();
@@ -192,6 +200,16 @@ export async function ensureKey(target: KeyTarget, options: EnsureKeyOptions): P
     if (known) {
       const tags = await readKeyTags(target.kms, known.KeyId);
       return { metadata: known, tags, aliasTarget, created: false };
+    }
+    const createdAt = options.knownKeyCreatedAt;
+    if (createdAt && Date.now() - createdAt.getTime() < KEY_PROPAGATION_BOUND_MS) {
+      // Created by us moments ago and not visible yet: another CreateKey would make a
+      // second key for the same purpose.
+      throw new AwaitingPropagationError(
+        `new KMS key ${options.knownKeyArn} (for ${target.alias})`,
+        `DescribeKey: key ${options.knownKeyArn} is not visible yet`,
+        { since: createdAt, stallReason: 'KeyNotFound' },
+      );
     }
   }
   if (byAlias) {

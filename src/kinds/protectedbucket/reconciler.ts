@@ -57,9 +57,12 @@ import {
 } from './settings.ts';
 import {
   FAILED_RETRY_MS,
+  FRESH_RETRY_MS,
+  isFresh,
   nextVerificationStep,
   PROBE_POLL_MS,
   type ProbeObservation,
+  SETTLE_MS,
   settle,
 } from './verification.ts';
 
@@ -433,15 +436,23 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
       now,
       intervalMs: backup.verifyIntervalMs,
     });
+    const kept = previous?.lastVerifiedAt
+      ? { lastVerifiedAt: previous.lastVerifiedAt, lagSeconds: previous.lagSeconds }
+      : {};
     let verification = previous;
-    if (next.do === 'write-probe') {
-      const probe = await writeProbe(primary, now);
+    if (next.do === 'note-change') {
       verification = {
-        ...(previous?.lastVerifiedAt
-          ? { lastVerifiedAt: previous.lastVerifiedAt, lagSeconds: previous.lagSeconds }
-          : {}),
+        ...kept,
         state: 'Pending',
-        probe,
+        pathChangedAt: now.toISOString(),
+        message: 'the replication path changed; a probe follows once AWS has applied the change',
+      };
+    } else if (next.do === 'write-probe') {
+      verification = {
+        ...kept,
+        ...(previous?.pathChangedAt ? { pathChangedAt: previous.pathChangedAt } : {}),
+        state: 'Pending',
+        probe: await writeProbe(primary, now),
         message: 'probe written; waiting for its replica in the backup',
       };
     } else if (next.do === 'read-source' && previous?.probe) {
@@ -456,19 +467,28 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
     }
     if (!verification) return {};
     status.replication = verification as ProtectedBucketStatus['replication'];
+    const proven = Boolean(verification.lastVerifiedAt);
+    // Not proven yet, or proven before: a wait is Ready only when replication was proven.
+    const wait = (ms: number, message: string): ReconcileResult => {
+      if (proven) return { requeueAfterMs: ms };
+      throw new WaitingError('VerifyingReplication', message, ms);
+    };
     switch (verification.state) {
       case 'Verified':
         return {};
       case 'Pending':
-        // Proven before: stays Ready while the periodic probe travels. Never proven: not
-        // Ready until it is.
-        if (verification.lastVerifiedAt) return { requeueAfterMs: PROBE_POLL_MS };
-        throw new WaitingError(
-          'VerifyingReplication',
-          `Waiting for the first replicated probe to prove the backup works: ${verification.message ?? ''}`,
-          PROBE_POLL_MS,
+        return wait(
+          verification.probe ? PROBE_POLL_MS : SETTLE_MS,
+          `Proving the backup works before Ready: ${verification.message ?? ''}`,
         );
       case 'Failed':
+        if (isFresh(verification, now)) {
+          // AWS may still be applying the change just made (IAM, key policies): try again.
+          return wait(
+            FRESH_RETRY_MS,
+            `Proving the backup works before Ready: a probe failed moments after the replication path changed; trying again (${verification.message ?? ''})`,
+          );
+        }
         if (this.mode !== 'converge') {
           this.request.recordDrift([
             {

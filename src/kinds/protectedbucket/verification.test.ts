@@ -18,8 +18,23 @@ const verified: ReplicationVerification = {
 
 describe('nextVerificationStep', () => {
   it.each<[string, ReplicationVerification | undefined, boolean, boolean, string]>([
-    ['never verified', undefined, false, true, 'write-probe'],
+    ['never verified, nothing changed now', undefined, false, true, 'write-probe'],
     ['never verified, report mode', undefined, false, false, 'nothing'],
+    ['the path changed (a new bucket, a correction)', undefined, true, true, 'note-change'],
+    [
+      'changed 2 s ago: AWS is still applying it',
+      { state: 'Pending', pathChangedAt: ago(2_000) },
+      false,
+      true,
+      'nothing',
+    ],
+    [
+      'changed 6 s ago: probe now',
+      { state: 'Pending', pathChangedAt: ago(6_000) },
+      false,
+      true,
+      'write-probe',
+    ],
     ['a probe in flight', { state: 'Pending', probe }, false, true, 'read-source'],
     [
       'a probe in flight, report mode still looks',
@@ -33,10 +48,10 @@ describe('nextVerificationStep', () => {
       { state: 'Pending', probe },
       true,
       true,
-      'write-probe',
+      'note-change',
     ],
     ['verified a minute ago', verified, false, true, 'nothing'],
-    ['verified a minute ago, but the path changed', verified, true, true, 'write-probe'],
+    ['verified a minute ago, but the path changed', verified, true, true, 'note-change'],
     [
       'verified a day ago',
       { ...verified, lastVerifiedAt: ago(DEFAULT_VERIFY_INTERVAL_MS) },
@@ -61,6 +76,13 @@ describe('nextVerificationStep', () => {
     [
       'failed five minutes ago',
       { state: 'Failed', probe, settledAt: ago(300_000) },
+      false,
+      true,
+      'write-probe',
+    ],
+    [
+      'failed 12 s ago, moments after a path change: try again soon',
+      { state: 'Failed', probe, settledAt: ago(12_000), pathChangedAt: ago(30_000) },
       false,
       true,
       'write-probe',

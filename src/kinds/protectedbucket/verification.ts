@@ -12,6 +12,14 @@ export const PROBE_DEADLINE_MS = 15 * 60_000;
 export const FAILED_RETRY_MS = 5 * 60_000;
 /** How often an in-flight probe is looked at. */
 export const PROBE_POLL_MS = 2_000;
+/**
+ * After the path changed (a new role, a corrected policy), AWS takes seconds to apply it
+ * everywhere: the probe waits this long, and a probe that fails within FRESH_WINDOW_MS of
+ * the change is tried again after FRESH_RETRY_MS instead of being called a failure.
+ */
+export const SETTLE_MS = 5_000;
+export const FRESH_WINDOW_MS = 2 * 60_000;
+export const FRESH_RETRY_MS = 10_000;
 
 export interface ReplicationVerification {
   state: 'Pending' | 'Verified' | 'Failed';
@@ -22,6 +30,8 @@ export interface ReplicationVerification {
   message?: string;
   /** When the last probe's outcome was settled (Verified or Failed). */
   settledAt?: string;
+  /** When Seawall last changed the replication path (probes wait for it to settle). */
+  pathChangedAt?: string;
 }
 
 export type ProbeObservation =
@@ -35,12 +45,22 @@ export type ProbeObservation =
     };
 
 export type VerificationStep =
+  /** The path just changed: note when, and probe once it has settled. */
+  | { do: 'note-change' }
   /** Write a new probe. */
   | { do: 'write-probe' }
   /** Look at the in-flight probe's source version. */
   | { do: 'read-source' }
   /** Nothing to do now; the state stays. */
   | { do: 'nothing' };
+
+const since = (now: Date, iso: string | undefined) =>
+  iso ? now.getTime() - Date.parse(iso) : Number.POSITIVE_INFINITY;
+
+/** A failure this soon after a path change is AWS still applying the change. */
+export function isFresh(v: ReplicationVerification, now: Date): boolean {
+  return since(now, v.pathChangedAt) < FRESH_WINDOW_MS;
+}
 
 /** Pure: what to do at the start of a check. */
 export function nextVerificationStep(input: {
@@ -53,17 +73,23 @@ export function nextVerificationStep(input: {
   intervalMs: number;
 }): VerificationStep {
   const { previous, pathChanged, mayWrite, now, intervalMs } = input;
-  const since = (iso: string | undefined) =>
-    iso ? now.getTime() - Date.parse(iso) : Number.POSITIVE_INFINITY;
   // A changed path makes any earlier proof (or probe in flight) moot.
-  if (pathChanged && mayWrite) return { do: 'write-probe' };
+  if (pathChanged && mayWrite) return { do: 'note-change' };
   if (previous?.state === 'Pending' && previous.probe) return { do: 'read-source' };
   if (!mayWrite) return { do: 'nothing' };
-  if (!previous || previous.state === 'Pending') return { do: 'write-probe' };
-  if (previous.state === 'Failed') {
-    return since(previous.settledAt) >= FAILED_RETRY_MS ? { do: 'write-probe' } : { do: 'nothing' };
+  if (!previous) return { do: 'write-probe' };
+  if (previous.state === 'Pending') {
+    return since(now, previous.pathChangedAt) >= SETTLE_MS
+      ? { do: 'write-probe' }
+      : { do: 'nothing' };
   }
-  return since(previous.lastVerifiedAt) >= intervalMs ? { do: 'write-probe' } : { do: 'nothing' };
+  if (previous.state === 'Failed') {
+    const wait = isFresh(previous, now) ? FRESH_RETRY_MS : FAILED_RETRY_MS;
+    return since(now, previous.settledAt) >= wait ? { do: 'write-probe' } : { do: 'nothing' };
+  }
+  return since(now, previous.lastVerifiedAt) >= intervalMs
+    ? { do: 'write-probe' }
+    : { do: 'nothing' };
 }
 
 /** Pure: the verification after reading the probe (source, then replica when COMPLETED). */

@@ -55,7 +55,7 @@ describe('rule (b): KMS new-key visibility', () => {
   });
 
   it('once the key has propagated (2 s by default) the same calls succeed', async () => {
-    const kms = account.operator.clients.kms();
+    const kms = account.admin.clients.kms();
     const { KeyId: id = '' } = (await kms.send(new CreateKeyCommand({}))).KeyMetadata ?? {};
     const described = await eventually(() => kms.send(new DescribeKeyCommand({ KeyId: id })), {
       what: 'the key to become visible',
@@ -71,7 +71,7 @@ describe('rule (b): KMS new-key visibility', () => {
   it('the window is configurable per account', async () => {
     const quick = await isolatedAccount();
     await quick.strict.configureAccount(quick.accountId, { kmsVisibilitySeconds: 0 });
-    const kms = quick.operator.clients.kms();
+    const kms = quick.admin.clients.kms();
     const { KeyId: id = '' } = (await kms.send(new CreateKeyCommand({}))).KeyMetadata ?? {};
     expect((await kms.send(new DescribeKeyCommand({ KeyId: id }))).KeyMetadata?.KeyId).toBe(id);
     // Other accounts keep the server's default.

@@ -353,8 +353,10 @@ def key_check(req: AwsRequest, action: str, reference: str | None, extra: dict[s
 def kms_checks(req: AwsRequest) -> list[Check]:
     op = req.operation or ""
     if op == "CreateKey":
-        checks = [Check("kms:CreateKey", "*", {})]
+        # CreateKey itself takes aws:RequestTag / aws:TagKeys (Service Authorization
+        # Reference): a policy can require the tags a key is created with.
         tags = _kv_tags(req.param("Tags"), "TagKey", "TagValue")
+        checks = [Check("kms:CreateKey", "*", request_tags(tags))]
         if tags:
             checks.append(Check("kms:TagResource", "*", request_tags(tags)))
         return checks
