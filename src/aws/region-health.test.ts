@@ -46,7 +46,18 @@ describe('RegionHealth', () => {
     expect(() => health.admit('eu-west-1', endpoint)).not.toThrow();
   });
 
-  it.each(['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET'])('counts %s as no answer', (code) => {
+  it('a reset connection is an answer: one dropped call does not pause the region', () => {
+    const health = new RegionHealth();
+    // The SDK names a reset "TimeoutError: socket hang up"; its code says what it was.
+    health.failed(
+      'eu-west-1',
+      endpoint,
+      Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }),
+    );
+    expect(() => health.admit('eu-west-1', endpoint)).not.toThrow();
+  });
+
+  it.each(['ECONNREFUSED', 'ETIMEDOUT'])('counts %s as no answer', (code) => {
     const health = new RegionHealth();
     health.failed('eu-west-1', endpoint, Object.assign(new Error(code), { code }));
     expect(() => health.admit('eu-west-1', endpoint)).toThrow(AwsUnreachableError);

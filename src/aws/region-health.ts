@@ -5,14 +5,16 @@
 // the objects that need the silent region say so in status within seconds. After the
 // cool-down the next call goes through as a probe: success closes the breaker.
 
-/** Network failures that mean "AWS did not answer", as Node and the SDK name them. */
+/**
+ * Network failures that mean "AWS did not answer", as Node and the SDK name them. A reset
+ * or broken connection is not among them: something answered, and one dropped call must
+ * not pause a whole region.
+ */
 const UNANSWERED = new Set([
   'TimeoutError',
   'RequestTimeout',
   'ETIMEDOUT',
   'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
   'ENOTFOUND',
   'EAI_AGAIN',
   'EHOSTUNREACH',
@@ -20,9 +22,13 @@ const UNANSWERED = new Set([
   'NetworkingError',
 ]);
 
+/** Connections that were made and then dropped (the SDK names them TimeoutError too). */
+const DROPPED = new Set(['ECONNRESET', 'EPIPE']);
+
 export function isUnanswered(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { name?: string; code?: string };
+  if (DROPPED.has(e.code ?? '')) return false;
   return UNANSWERED.has(e.name ?? '') || UNANSWERED.has(e.code ?? '');
 }
 

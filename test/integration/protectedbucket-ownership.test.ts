@@ -132,6 +132,7 @@ describe('ProtectedBucket ownership', () => {
     const bucket = uniqueName('sw-alias');
     const kms = account.admin.clients.kms(REGION);
     const key = await kms.send(new CreateKeyCommand({ Description: 'a person made this' }));
+    await account.strict.settle(account.accountId);
     await kms.send(
       new CreateAliasCommand({
         AliasName: `alias/seawall/${bucket}`,
@@ -166,7 +167,7 @@ describe('ProtectedBucket ownership', () => {
         }),
       }),
     );
-    const result = await reconcile(
+    const result = await converge(
       createProtectedBucketReconciler({ aws: account.operator.clients }),
       pbObject(NS, uniqueName('pb'), {
         bucketName: bucket,
