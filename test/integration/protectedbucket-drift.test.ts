@@ -46,7 +46,7 @@ import {
 } from '../../src/aws/iam/replication-role.ts';
 import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket/reconciler.ts';
 import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
-import { uniqueName } from '../harness/kube.ts';
+import { eventually, uniqueName } from '../harness/kube.ts';
 import { CallLog, pbObject, reconcile } from './protectedbucket-fixtures.ts';
 
 const NS = 'pb-drift';
@@ -135,11 +135,14 @@ async function makeDrift(account: TestAccount, bucket: string, keyArn: string) {
   await kms.send(new DisableKeyCommand({ KeyId: keyId }));
   await kms.send(new UntagResourceCommand({ KeyId: keyArn, TagKeys: ['team'] }));
   const stranger = await kms.send(new CreateKeyCommand({ Description: 'a stranger' }));
-  await kms.send(
-    new UpdateAliasCommand({
-      AliasName: `alias/seawall/${bucket}`,
-      TargetKeyId: stranger.KeyMetadata?.KeyId,
-    }),
+  // KMS needs a moment before a new key can be named (docs/local-aws.md, rule b).
+  await eventually(() =>
+    kms.send(
+      new UpdateAliasCommand({
+        AliasName: `alias/seawall/${bucket}`,
+        TargetKeyId: stranger.KeyMetadata?.KeyId,
+      }),
+    ),
   );
   await kms.send(
     new PutKeyPolicyCommand({

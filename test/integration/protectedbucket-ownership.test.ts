@@ -14,7 +14,7 @@ import { isAwsError } from '../../src/aws/errors.ts';
 import { replicationRoleName } from '../../src/aws/iam/replication-role.ts';
 import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket/reconciler.ts';
 import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
-import { uniqueName } from '../harness/kube.ts';
+import { eventually, uniqueName } from '../harness/kube.ts';
 import { CallLog, ownedKeys, pbObject, reconcile } from './protectedbucket-fixtures.ts';
 
 const NS = 'pb-owner';
@@ -132,11 +132,14 @@ describe('ProtectedBucket ownership', () => {
     const bucket = uniqueName('sw-alias');
     const kms = account.admin.clients.kms(REGION);
     const key = await kms.send(new CreateKeyCommand({ Description: 'a person made this' }));
-    await kms.send(
-      new CreateAliasCommand({
-        AliasName: `alias/seawall/${bucket}`,
-        TargetKeyId: key.KeyMetadata?.KeyId,
-      }),
+    // KMS needs a moment before a new key can be named (docs/local-aws.md, rule b).
+    await eventually(() =>
+      kms.send(
+        new CreateAliasCommand({
+          AliasName: `alias/seawall/${bucket}`,
+          TargetKeyId: key.KeyMetadata?.KeyId,
+        }),
+      ),
     );
     log.clear();
     const result = await reconcile(
