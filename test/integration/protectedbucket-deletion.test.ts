@@ -185,7 +185,7 @@ describe('ProtectedBucket deletion and crash recovery', () => {
       const crashed = await converge(reconciler, pbObject(NS, name, spec(bucket, 'Retain')), {
         until: ['retrying'],
       });
-      expect(crashed.error).toMatchObject({ kind: "transient" });
+      expect(crashed.error).toMatchObject({ kind: 'transient' });
       // Its final status never reached the API server, only the create journal written
       // before CreateKey. Start over from the object as stored, with fresh clients (the
       // key-tag cache is per client: none left).

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, VERSION } from '../../src/api/common.ts';
 import { type ProtectedBucket, protectedBucketKind } from '../../src/api/protectedbucket.ts';
 import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
-import { adminKubeConfig, createNamespace, uniqueName } from '../harness/kube.ts';
+import { adminKubeConfig, createNamespace, eventually, uniqueName } from '../harness/kube.ts';
 import {
   aProtectedBucket,
   type SeawallObjects,
@@ -80,7 +80,7 @@ describe('local stack smoke test', () => {
     });
   });
 
-  it('talks to moto through the AWS SDK v3: a bucket and a KMS key', async () => {
+  it('talks to the local AWS through the AWS SDK v3: a bucket and a KMS key', async () => {
     const account: TestAccount = await isolatedAccount();
     const s3 = account.admin.clients.s3('us-east-1');
     const bucket = uniqueName('smoke-bucket');
@@ -93,7 +93,8 @@ describe('local stack smoke test', () => {
     const created = await kms.send(new CreateKeyCommand({ Description: 'smoke' }));
     const keyId = created.KeyMetadata?.KeyId;
     expect(keyId).toBeTruthy();
-    const described = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+    // A new key is visible to other KMS calls after a moment, as on AWS (docs/local-aws.md).
+    const described = await eventually(() => kms.send(new DescribeKeyCommand({ KeyId: keyId })));
     expect(described.KeyMetadata?.Description).toBe('smoke');
     // The key lives in the test's own account, not moto's default one.
     expect(described.KeyMetadata?.Arn).toContain(`:${account.accountId}:`);

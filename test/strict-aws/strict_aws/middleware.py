@@ -127,6 +127,8 @@ class StrictMiddleware:
                 rule(req, self.runtime)
         except AwsError as error:
             discard_body(environ)
+            # One line per refusal: the log says why the local AWS said no.
+            log.info("refused %s for %s: %s %s", req.describe(), req.caller.arn, error.code, error.message)
             status, headers, body = render(
                 error,
                 protocol=req.protocol,

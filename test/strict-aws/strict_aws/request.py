@@ -208,4 +208,5 @@ class AwsRequest:
         return value
 
     def describe(self) -> str:
-        return f"{self.iam_prefix}:{self.operation} ({self.region}, {self.account})"
+        where = f" s3://{self.bucket}/{self.key or ''}" if self.bucket else ""
+        return f"{self.iam_prefix}:{self.operation}{where} ({self.region}, {self.account})"
