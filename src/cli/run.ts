@@ -26,6 +26,8 @@ const HELP = `Usage: seawall run [options]
   --aws-connect-timeout DUR    deadline to connect to AWS (default 5s)
   --aws-request-timeout DUR    deadline for AWS to answer a call, without a byte (default 30s);
                                a region that misses it is paused for 30s (AwsUnreachable)
+  --propagation-timeout DUR    how long AWS may take to make a change visible everywhere (a
+                               new role, a new key) before the resource is Stalled (default 5m)
   --log-level LEVEL            trace|debug|info|warn|error (default info)
   --shutdown-grace DURATION    how long in-flight reconciles may finish on SIGTERM (default 30s)`;
 
@@ -47,6 +49,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'aws-region': { type: 'string' },
       'aws-connect-timeout': { type: 'string', default: '5s' },
       'aws-request-timeout': { type: 'string', default: '30s' },
+      'propagation-timeout': { type: 'string', default: '5m' },
       'log-level': { type: 'string', default: process.env.SEAWALL_LOG_LEVEL ?? 'info' },
       'shutdown-grace': { type: 'string', default: '30s' },
       help: { type: 'boolean', short: 'h' },
@@ -80,6 +83,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       ? parseDuration(values['drift-interval'])
       : DEFAULT_DRIFT_INTERVAL_MS,
     httpPort: Number(values['http-port']),
+    propagationTimeoutMs: parseDuration(values['propagation-timeout']),
     ...(leaderElect
       ? {
           leaderElection: {

@@ -84,9 +84,11 @@ export class ReconcileSteps<Spec, Status> {
 
   /** Journals the intent to create `resource` and persists it before the create call. */
   async beforeCreate(resource: string): Promise<void> {
-    if (!this.pendingCreation(resource)) {
-      this.#journal = [...this.#journal, { resource, startedAt: this.request.now.toISOString() }];
-    }
+    // A new create call: a new entry (an earlier one's id, if any, named what is gone).
+    this.#journal = [
+      ...this.#journal.filter((e) => e.resource !== resource),
+      { resource, startedAt: new Date().toISOString() },
+    ];
     await this.request.checkpoint();
   }
 
@@ -163,6 +165,7 @@ export class ReconcileSteps<Spec, Status> {
       ...(!options.knownKeyArn && pending?.id
         ? { knownKeyCreatedAt: new Date(pending.startedAt) }
         : {}),
+      propagationBoundMs: this.request.propagationTimeoutMs,
       mayCreate: this.mayCreate,
       // Journalled but no id: the process died (or a call failed) between CreateKey and
       // recording it. Only then is the region's key list searched.

@@ -26,6 +26,8 @@ export interface ControllerOptions {
   namespaces: string[];
   workers: number;
   defaultDriftIntervalMs: number;
+  /** How long AWS may take to propagate a change before the object is Stalled. */
+  propagationTimeoutMs?: number;
   identity: string;
   queue?: WorkQueueOptions;
   now?: () => Date;
@@ -250,6 +252,9 @@ export class Controller {
         now,
         classifiers: this.#options.classifiers,
         defaultDriftIntervalMs: this.#options.defaultDriftIntervalMs,
+        ...(this.#options.propagationTimeoutMs !== undefined
+          ? { propagationTimeoutMs: this.#options.propagationTimeoutMs }
+          : {}),
         checkpoint,
       },
     );

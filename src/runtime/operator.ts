@@ -33,6 +33,8 @@ export interface OperatorOptions {
   namespaces?: string[];
   workers?: number;
   defaultDriftIntervalMs?: number;
+  /** How long AWS may take to propagate a change before an object is Stalled (default 5 min). */
+  propagationTimeoutMs?: number;
   /** Port for /metrics, /healthz, /readyz; undefined = no HTTP server, 0 = any free port. */
   httpPort?: number;
   httpHost?: string;
@@ -83,6 +85,9 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
         namespaces: options.namespaces ?? [],
         workers: options.workers ?? 4,
         defaultDriftIntervalMs: options.defaultDriftIntervalMs ?? DEFAULT_DRIFT_INTERVAL_MS,
+        ...(options.propagationTimeoutMs !== undefined
+          ? { propagationTimeoutMs: options.propagationTimeoutMs }
+          : {}),
         identity,
         ...(options.queue ? { queue: options.queue } : {}),
       }),

@@ -9,7 +9,11 @@ import { findCondition, type Summary, summarize } from './conditions.ts';
 import { parseDuration, withJitter } from './durations.ts';
 import { classifyError, type ErrorClass, type ErrorClassifier } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { type AwaitingOutcome, awaitingOutcome } from './propagation.ts';
+import {
+  type AwaitingOutcome,
+  awaitingOutcome,
+  DEFAULT_PROPAGATION_TIMEOUT_MS,
+} from './propagation.ts';
 import type { EventRecorder, Reconciler } from './reconciler.ts';
 
 export const DRIFT_HISTORY_LIMIT = 50;
@@ -305,6 +309,7 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
       log: deps.log,
       events: deps.events,
       now,
+      propagationTimeoutMs: deps.propagationTimeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS,
       recordDrift: (items: DriftItem[]) => {
         drift.push(...items);
       },

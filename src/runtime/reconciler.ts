@@ -28,6 +28,8 @@ export interface ReconcileRequest<Spec, Status> {
   readonly log: Logger;
   readonly events: EventRecorder;
   readonly now: Date;
+  /** How long a change may take to propagate in AWS before it counts as failed. */
+  readonly propagationTimeoutMs: number;
   /** Drift found by facets is handed here; the controller keeps status.drift. */
   recordDrift(items: DriftItem[]): void;
   /**

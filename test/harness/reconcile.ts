@@ -7,6 +7,7 @@
 import type { DriftItem, SeawallObject } from '../../src/api/common.ts';
 import {
   type BaseStatus,
+  type ReconcileDeps,
   type ReconcileOnceResult,
   reconcileOnce,
 } from '../../src/runtime/reconcile-once.ts';
@@ -28,11 +29,12 @@ export type PassResult<O extends AnySeawallObject> = ReconcileOnceResult<
 export async function reconcilePass<O extends AnySeawallObject>(
   reconciler: Reconciler<never, never>,
   object: O,
-  now: () => Date = () => new Date(),
+  overrides: Partial<ReconcileDeps> = {},
 ): Promise<PassResult<O>> {
   let checkpointed: Record<string, unknown> | undefined;
   const result = await reconcileOnce(reconciler as never, object as never, {
-    ...reconcileDeps(now),
+    ...reconcileDeps(),
+    ...overrides,
     checkpoint: async (status) => {
       checkpointed = status;
     },
@@ -49,6 +51,8 @@ export interface ConvergeOptions {
   timeoutMs?: number;
   /** Outcomes that end the passes (default: ready, drifted, stalled). */
   until?: ReconcileOnceResult<unknown>['outcome'][];
+  /** reconcileOnce deps to override (e.g. a short propagationTimeoutMs). */
+  deps?: Partial<ReconcileDeps>;
 }
 
 /**
@@ -65,7 +69,7 @@ export async function converge<O extends AnySeawallObject>(
   const driftAcrossPasses: DriftItem[] = [];
   let current = object;
   for (let passes = 1; ; passes++) {
-    const result = await reconcilePass(reconciler, current);
+    const result = await reconcilePass(reconciler, current, options.deps);
     driftAcrossPasses.push(...result.drift);
     if (until.includes(result.outcome)) return { ...result, passes, driftAcrossPasses };
     if (Date.now() > deadline) {

@@ -18,7 +18,7 @@ import type { Reconciler } from '../../src/runtime/reconciler.ts';
 import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
 import { adminKubeConfig, createNamespace, stackInfo, uniqueName } from '../harness/kube.ts';
 import { repoRoot } from '../harness/stack.ts';
-import { pbObject, reconcile } from './protectedbucket-fixtures.ts';
+import { converge, pbObject, reconcile } from './protectedbucket-fixtures.ts';
 
 const REGION = 'ca-central-1';
 
@@ -57,10 +57,9 @@ describe('seawall plan', () => {
     const spec: ProtectedBucketSpec = {
       bucketName: uniqueName('sw-plan'),
       region: REGION,
-      enforceTLS: false,
     };
     const operator = createProtectedBucketReconciler({ aws: account.operator.clients });
-    const created = await reconcile(operator, pbObject(namespace, name, spec));
+    const created = await converge(operator, pbObject(namespace, name, spec));
     expect(created.outcome).toBe('ready');
 
     // Steady state: nothing to do.
@@ -131,9 +130,8 @@ describe('seawall plan', () => {
     const spec: ProtectedBucketSpec = {
       bucketName: uniqueName('sw-plan-cli'),
       region: REGION,
-      enforceTLS: false,
     };
-    const created = await reconcile(
+    const created = await converge(
       createProtectedBucketReconciler({ aws: account.operator.clients }),
       pbObject(namespace, name, spec),
     );

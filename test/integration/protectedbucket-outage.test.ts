@@ -13,9 +13,10 @@ import type { ProtectedBucketSpec } from '../../src/api/protectedbucket.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
 import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket/reconciler.ts';
 import { isolatedAccount } from '../harness/aws.ts';
-import { stackInfo, uniqueName } from '../harness/kube.ts';
+import { eventually, stackInfo, uniqueName } from '../harness/kube.ts';
 import { freePort, type ManagedProcess } from '../harness/processes.ts';
 import { startStrictAws } from '../harness/stack.ts';
+import { type FaultMatch, StrictAws } from '../harness/strict-aws.ts';
 import { converge, ownedKeys, pbObject, reconcile } from './protectedbucket-fixtures.ts';
 
 const NS = 'pb-outage';
@@ -61,6 +62,28 @@ class Outage {
   }
 }
 
+/**
+ * Runs `work` while the first call matching `match` hangs in the local AWS; once that call
+ * is held there, `cut` takes the network (or the whole AWS) away, and the hung call is let
+ * go into the outage. Returns what `work` returned.
+ */
+async function cutOffAt<T>(
+  strict: StrictAws,
+  match: FaultMatch,
+  work: () => Promise<T>,
+  cut: () => Promise<void>,
+): Promise<T> {
+  const fault = await strict.addFault({ match, effect: 'hang', seconds: null, count: 1 });
+  const running = work();
+  await eventually(async () =>
+    (await strict.faults()).some((f) => f.id === fault.id && f.hits > 0) ? true : undefined,
+  );
+  await cut();
+  // Let the held call go (a killed server has nothing left to let go).
+  await strict.clearFaults({ id: fault.id }).catch(() => 0);
+  return running;
+}
+
 describe('ProtectedBucket when the emulator goes away', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
@@ -73,18 +96,25 @@ describe('ProtectedBucket when the emulator goes away', () => {
     await outage.up();
     cleanups.push(() => outage.down());
     const endpoint = `http://127.0.0.1:${outage.port}`;
-    const { credentials } = (await isolatedAccount({ endpoint })).operator;
+    const account = await isolatedAccount({ endpoint });
+    const { credentials } = account.operator;
     const clients = () =>
       new AwsClients({ endpoint, credentials, defaultRegion: 'us-east-1', maxAttempts: 2 });
     const bucket = uniqueName('sw-outage');
     const name = uniqueName('pb');
     const object = pbObject(NS, name, spec(bucket));
-    const reconciler = createProtectedBucketReconciler({
-      aws: clients(),
-      hooks: { afterCreateKey: () => outage.down() },
-    });
+    const reconciler = createProtectedBucketReconciler({ aws: clients() });
 
-    const during = await reconcile(reconciler, object);
+    // The network goes away right after CreateKey: the call after it hangs, and meanwhile
+    // every connection is cut.
+    const direct = new StrictAws(stackInfo().awsEndpoint);
+    const match = { service: 'kms', operation: 'CreateAlias', account: account.accountId };
+    const during = await cutOffAt(
+      direct,
+      match,
+      () => reconcile(reconciler, object),
+      () => outage.down(),
+    );
     expect(during.outcome).toBe('retrying');
     expect(during.error).toMatchObject({ kind: 'transient', reason: 'AwsUnreachable' });
     const ready = during.status.conditions?.find((c) => c.type === 'Ready');
@@ -126,23 +156,31 @@ describe('ProtectedBucket when the emulator goes away', () => {
     const name = uniqueName('pb');
     const object = pbObject(NS, name, spec(bucket));
 
-    const killed = await reconcile(
-      createProtectedBucketReconciler({
-        aws: clients(),
-        hooks: { afterCreateKey: () => aws.stop('SIGKILL') },
-      }),
-      object,
+    // The local AWS dies right after CreateKey (and comes back empty).
+    const killed = await cutOffAt(
+      account.strict,
+      { service: 'kms', operation: 'CreateAlias', account: account.accountId },
+      () => reconcile(createProtectedBucketReconciler({ aws: clients() }), object),
+      () => aws.stop('SIGKILL'),
     );
     expect(killed.error).toMatchObject({ kind: 'transient', reason: 'AwsUnreachable' });
 
     aws = await start();
     // moto keeps its state in memory: the restarted one starts empty (the operator's role
-    // too, which the person sets up again), so the retry builds everything again — once.
+    // too, which the person sets up again). The key the journal names never shows: Seawall
+    // waits for it as long as AWS may take to propagate a new key (here 3 s), saying so in
+    // status, then builds everything again — once.
     credentials = (await isolatedAccount({ endpoint, accountId: account.accountId })).operator
       .credentials;
-    const after = await converge(
+    const waiting = await reconcile(
       createProtectedBucketReconciler({ aws: clients() }),
       killed.object,
+    );
+    expect(waiting.status.awaiting?.what).toMatch(/^new KMS key arn:aws:kms:/);
+    const after = await converge(
+      createProtectedBucketReconciler({ aws: clients() }),
+      waiting.object,
+      { deps: { propagationTimeoutMs: 3000 } },
     );
     expect(after.error).toBeUndefined();
     expect(after.outcome).toBe('ready');

@@ -54,6 +54,8 @@ export interface EnsureKeyOptions {
    * it yet, wait for it (it is propagating) instead of taking it for gone.
    */
   knownKeyCreatedAt?: Date | undefined;
+  /** How long a key of ours may stay invisible before it is taken for gone (default 5 min). */
+  propagationBoundMs?: number;
   /** false: never create a key or an alias (drift check under Report, plan); default true. */
   mayCreate?: boolean;
   /**
@@ -67,8 +69,6 @@ export interface EnsureKeyOptions {
     beforeCreate(): Promise<void>;
     created(keyArn: string): void;
   };
-  /** Test seam: runs right after CreateKey, before the alias exists (crash simulation). */
-  afterCreateKey?: (keyId: string) => Promise<void> | void;
 }
 
 export interface EnsuredKey {
@@ -202,7 +202,8 @@ export async function ensureKey(target: KeyTarget, options: EnsureKeyOptions): P
       return { metadata: known, tags, aliasTarget, created: false };
     }
     const createdAt = options.knownKeyCreatedAt;
-    if (createdAt && Date.now() - createdAt.getTime() < KEY_PROPAGATION_BOUND_MS) {
+    const bound = options.propagationBoundMs ?? KEY_PROPAGATION_BOUND_MS;
+    if (createdAt && Date.now() - createdAt.getTime() < bound) {
       // Created by us moments ago and not visible yet: another CreateKey would make a
       // second key for the same purpose.
       throw new AwaitingPropagationError(
@@ -247,7 +248,6 @@ export async function ensureKey(target: KeyTarget, options: EnsureKeyOptions): P
   if (!meta?.KeyId || !meta.Arn) throw new Error('CreateKey returned no key id');
   cacheFor(target.kms).set(meta.KeyId, tags);
   options.journal?.created(meta.Arn);
-  await options.afterCreateKey?.(meta.KeyId);
   await createAlias(target, meta.KeyId, meta.CreationDate);
   return {
     metadata: meta as KeyMetadata & { KeyId: string; Arn: string },

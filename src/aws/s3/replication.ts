@@ -29,12 +29,6 @@ export interface ReplicationSettings {
 export interface ReplicationContext extends BucketTarget {
   /** undefined: the bucket must have no replication configuration. */
   replication: ReplicationSettings | undefined;
-  /**
-   * The emulator (moto) answers GetBucketReplication with DeleteMarkerReplication always
-   * Disabled and without SourceSelectionCriteria, whatever was stored. When set, those two
-   * fields are not compared (they are covered by unit tests of the request shape).
-   */
-  emulatorReadBackGaps?: boolean;
 }
 
 /** The comparable projection of a replication configuration: one rule, flattened. */
@@ -52,12 +46,7 @@ export interface ReplicationState {
   ReplicaKmsKeyID: string | undefined;
   ReplicationTime: string | undefined;
   Metrics: string | undefined;
-  /** Fields the server did not report (emulator gaps): never compared. */
-  Unreported?: string[];
 }
-
-/** What moto leaves out of GetBucketReplication (it echoes fixed values instead). */
-export const EMULATOR_UNREPORTED = ['DeleteMarkerReplication', 'SseKmsEncryptedObjects'];
 
 const ABSENT: ReplicationState = {
   Role: undefined,
@@ -152,14 +141,12 @@ export function projectReplication(config: ReplicationConfiguration | undefined)
   };
 }
 
-/** Pure: diff of the projections; fields the server did not report are not compared. */
+/** Pure: diff of the projections, field by field. */
 export function diffReplication(
   desired: ReplicationState,
   observed: ReplicationState,
 ): FieldDiff[] {
-  const { Unreported: _d, ...wanted } = desired;
-  const unreported = new Set(observed.Unreported ?? []);
-  return diffFields(wanted, observed).filter((d) => !unreported.has(d.field));
+  return diffFields(desired, observed);
 }
 
 export const replicationFacet: Facet<ReplicationContext, ReplicationState> = {
@@ -168,10 +155,7 @@ export const replicationFacet: Facet<ReplicationContext, ReplicationState> = {
   async observe(ctx) {
     try {
       const out = await ctx.s3.send(new GetBucketReplicationCommand({ Bucket: ctx.bucket }));
-      const state = projectReplication(out.ReplicationConfiguration);
-      return ctx.emulatorReadBackGaps && state.RuleCount > 0
-        ? { ...state, Unreported: EMULATOR_UNREPORTED }
-        : state;
+      return projectReplication(out.ReplicationConfiguration);
     } catch (error) {
       if (isAwsError(error, 'ReplicationConfigurationNotFoundError')) return { ...ABSENT };
       throw error;

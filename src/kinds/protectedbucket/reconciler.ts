@@ -70,13 +70,6 @@ export type PbRequest = ReconcileRequest<ProtectedBucketSpec, ProtectedBucketSta
 
 export interface ProtectedBucketDeps {
   aws: AwsClients;
-  /**
-   * The endpoint is an emulator (moto) whose GetBucketReplication leaves fields out.
-   * Default: true when an endpoint override is set.
-   */
-  emulator?: boolean;
-  /** Test seams for crash simulation. */
-  hooks?: { afterCreateKey?: (keyId: string) => Promise<void> | void };
 }
 
 /** A key as the later steps need it: encryption, key policy, role policy, status. */
@@ -92,10 +85,9 @@ interface KeyOutcome {
 export function createProtectedBucketReconciler(
   deps: ProtectedBucketDeps,
 ): Reconciler<ProtectedBucketSpec, ProtectedBucketStatus> {
-  const emulator = deps.emulator ?? Boolean(deps.aws.config.endpoint);
   return {
     kind: protectedBucketKind,
-    reconcile: (request) => reconcileProtectedBucket(request, deps, emulator),
+    reconcile: (request) => reconcileProtectedBucket(request, deps),
     finalize: (request) => finalizeProtectedBucket(request, deps.aws),
   };
 }
@@ -103,7 +95,6 @@ export function createProtectedBucketReconciler(
 async function reconcileProtectedBucket(
   request: PbRequest,
   deps: ProtectedBucketDeps,
-  emulator: boolean,
 ): Promise<ReconcileResult> {
   const object = request.object as ProtectedBucket;
   const settings = resolveSettings(object);
@@ -141,7 +132,7 @@ async function reconcileProtectedBucket(
     const backup = settings.backup;
     if (!backup || !backupTarget || !backupPresence) {
       if (key.managed) await step.keyPolicy(key, settings.region, []);
-      await step.replication(primary, undefined, emulator, Boolean(status.replicationRoleArn));
+      await step.replication(primary, undefined, Boolean(status.replicationRoleArn));
       delete status.backupBucketArn;
       delete status.backupKeyArn;
       delete status.replicationRoleArn;
@@ -186,7 +177,6 @@ async function reconcileProtectedBucket(
         deleteMarkerReplication: backup.deleteMarkerReplication,
         replicationTimeControl: backup.replicationTimeControl,
       },
-      emulator,
       true,
     );
     return await step.verifyReplication(primary, backupTarget, backupKey.arn, backup);
@@ -256,9 +246,6 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
           enabled: settings.rotationEnabled,
           periodInDays: settings.rotationPeriodInDays,
         },
-        ...(this.deps.hooks?.afterCreateKey
-          ? { afterCreateKey: this.deps.hooks.afterCreateKey }
-          : {}),
       },
     );
     const { KeyId: keyId, Arn: keyArn } = ensured.metadata;
@@ -518,14 +505,12 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
   async replication(
     primary: BucketTarget,
     settings: Parameters<typeof replicationFacet.desired>[0]['replication'],
-    emulator: boolean,
     needed: boolean,
   ): Promise<void> {
     if (!needed) return;
     await this.facet(replicationFacet, {
       ...primary,
       replication: settings,
-      emulatorReadBackGaps: emulator,
     });
   }
 }

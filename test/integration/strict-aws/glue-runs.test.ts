@@ -27,6 +27,7 @@ import { isolatedAccount, type TestAccount } from '../../harness/aws.ts';
 import { uniqueName } from '../../harness/kube.ts';
 import { expectAwsError, makeRole, policy, type Statement, trustedBy } from './fixtures.ts';
 
+// Glue resources carry Seawall's names (seawall-…): the operator's policy covers only those.
 describe('rule (i): Glue job runs', () => {
   let account: TestAccount;
   let bucket: string;
@@ -74,7 +75,7 @@ describe('rule (i): Glue job runs', () => {
 
   async function runJob(roleArn: string): Promise<{ state?: string; error?: string }> {
     const glue = account.operator.clients.glue();
-    const name = uniqueName('dq');
+    const name = uniqueName('seawall-dq');
     await glue.send(
       new CreateJobCommand({
         Name: name,
@@ -99,6 +100,7 @@ describe('rule (i): Glue job runs', () => {
 
   it('a role Glue cannot assume: FAILED', async () => {
     const roleArn = await makeRole(account, uniqueName('not-glue'), {
+      path: '/seawall/',
       trust: trustedBy('s3.amazonaws.com'),
       policy: policy(withBucket(s3Access)),
     });
@@ -110,8 +112,9 @@ describe('rule (i): Glue job runs', () => {
   });
 
   it('a role without kms:Decrypt on the script’s key: FAILED, naming the action', async () => {
-    const name = uniqueName('glue-no-kms');
+    const name = uniqueName('seawall-glue-no-kms');
     const roleArn = await makeRole(account, name, {
+      path: '/seawall/',
       trust: trustedBy('glue.amazonaws.com'),
       policy: policy(withBucket(s3Access)),
     });
@@ -124,6 +127,7 @@ describe('rule (i): Glue job runs', () => {
 
   it('a role that may read and write through the key: SUCCEEDED', async () => {
     const roleArn = await makeRole(account, uniqueName('glue-ok'), {
+      path: '/seawall/',
       trust: trustedBy('glue.amazonaws.com'),
       policy: policy(withBucket(s3Access), {
         Effect: 'Allow',
@@ -138,8 +142,8 @@ describe('rule (i): Glue job runs', () => {
 
   it('Create* on a name that exists: AlreadyExistsException (moto would overwrite)', async () => {
     const glue = account.operator.clients.glue();
-    const name = uniqueName('taken');
-    const role = `arn:aws:iam::${account.accountId}:role/whatever`;
+    const name = uniqueName('seawall-taken');
+    const role = `arn:aws:iam::${account.accountId}:role/seawall/whatever`;
     const job = () =>
       glue.send(
         new CreateJobCommand({
@@ -173,8 +177,9 @@ describe('rule (i): Glue job runs', () => {
 
   it('UpdateJob, UpdateTrigger and UpdateCrawler change the stored definition', async () => {
     const glue = account.operator.clients.glue();
-    const name = uniqueName('updated');
+    const name = uniqueName('seawall-updated');
     const glueRole = await makeRole(account, uniqueName('glue-role'), {
+      path: '/seawall/',
       trust: trustedBy('glue.amazonaws.com'),
     });
     await glue.send(

@@ -5,6 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedAccount, type TestAccount } from '../../harness/aws.ts';
 import { expectAwsError, policy, rootStatement } from './fixtures.ts';
 
+/** The operator may create and change only keys carrying Seawall's owner tag. */
+const OWNED = [{ TagKey: 'seawall.dev/owner', TagValue: 'ns/ProtectedBucket/lockout' }];
+
 const LOCKOUT = 'The new key policy will not allow you to update the key policy in the future.';
 
 describe('rule (f): KMS key-policy lockout check', () => {
@@ -15,8 +18,8 @@ describe('rule (f): KMS key-policy lockout check', () => {
     account = await isolatedAccount();
     await account.strict.configureAccount(account.accountId, { kmsVisibilitySeconds: 0 });
     keyId =
-      (await account.operator.clients.kms().send(new CreateKeyCommand({}))).KeyMetadata?.KeyId ??
-      '';
+      (await account.operator.clients.kms().send(new CreateKeyCommand({ Tags: OWNED }))).KeyMetadata
+        ?.KeyId ?? '';
   });
 
   const onlyTheService = () =>
@@ -37,7 +40,10 @@ describe('rule (f): KMS key-policy lockout check', () => {
       ),
       refused,
     );
-    await expectAwsError(kms.send(new CreateKeyCommand({ Policy: onlyTheService() })), refused);
+    await expectAwsError(
+      kms.send(new CreateKeyCommand({ Policy: onlyTheService(), Tags: OWNED })),
+      refused,
+    );
     // A Deny of kms:PutKeyPolicy for the caller locks it out too.
     await expectAwsError(
       kms.send(
@@ -61,7 +67,7 @@ describe('rule (f): KMS key-policy lockout check', () => {
     const good = policy(rootStatement(account.accountId));
     await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: good }));
     expect(
-      (await kms.send(new CreateKeyCommand({ Policy: good }))).KeyMetadata?.KeyId,
+      (await kms.send(new CreateKeyCommand({ Policy: good, Tags: OWNED }))).KeyMetadata?.KeyId,
     ).toBeTruthy();
   });
 
