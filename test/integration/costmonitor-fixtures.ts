@@ -9,8 +9,10 @@ import {
 } from '../../src/kinds/costmonitor/reconciler.ts';
 import type { ProtectedBucketReader } from '../../src/kinds/protectedbucket/reference.ts';
 import { reconcileOnce } from '../../src/runtime/reconcile-once.ts';
+import type { Reconciler } from '../../src/runtime/reconciler.ts';
 import { readsByOperation } from '../harness/aws.ts';
 import { reconcileDeps } from '../harness/operator.ts';
+import { converge as convergeObject } from '../harness/reconcile.ts';
 import { aCostMonitor, aProtectedBucket, readyCondition } from '../harness/seawall-objects.ts';
 
 export function costMonitor(
@@ -61,6 +63,13 @@ export class FakeBuckets implements ProtectedBucketReader {
   async get(namespace: string, name: string): Promise<ProtectedBucket | undefined> {
     return this.objects.get(`${namespace}/${name}`);
   }
+}
+
+/** Passes until the CostMonitor settles, as the controller runs them (AWS propagates creates). */
+export async function converge(deps: CostMonitorDeps, object: CostMonitor) {
+  const reconciler = createCostMonitorReconciler(deps);
+  const result = await convergeObject(reconciler as Reconciler<never, never>, object);
+  return { result, next: result.object };
 }
 
 /** One reconcile; returns the result and the object as the controller would store it. */

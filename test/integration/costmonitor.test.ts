@@ -42,11 +42,13 @@ import {
 } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CostMonitorSpec } from '../../src/api/costmonitor.ts';
+import { cloudTrailBucketStatements } from '../../src/aws/cloudtrail/trail.ts';
 import { parsePolicy } from '../../src/aws/iam/policy-document.ts';
 import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
 import { uniqueName } from '../harness/kube.ts';
 import {
   CallLog,
+  converge,
   costMonitor,
   FakeBuckets,
   readsByOperation,
@@ -101,7 +103,7 @@ describe('CostMonitor reconciler against moto', () => {
     const logBucket = uniqueName('sw-audit');
     const trailName = uniqueName('audit');
     const owner = `${NS}/CostMonitor/${name}`;
-    const first = await reconcile(deps(), costMonitor(NS, name, fullSpec(logBucket, trailName)));
+    const first = await converge(deps(), costMonitor(NS, name, fullSpec(logBucket, trailName)));
     expect(first.result.error).toBeUndefined();
     expect(first.result.outcome).toBe('ready');
     const status = first.result.status;
@@ -280,7 +282,7 @@ describe('CostMonitor reconciler against moto', () => {
     const name = uniqueName('cm');
     const trailName = uniqueName('audit');
     const logBucket = uniqueName('sw-audit');
-    const first = await reconcile(deps(), costMonitor(NS, name, fullSpec(logBucket, trailName)));
+    const first = await converge(deps(), costMonitor(NS, name, fullSpec(logBucket, trailName)));
     expect(first.result.outcome).toBe('ready');
 
     const alarmName = `seawall/${NS}/${name}/billing/hard`;
@@ -416,7 +418,7 @@ describe('CostMonitor reconciler against moto', () => {
       ...fullSpec(uniqueName('sw-audit'), trailName),
       driftPolicy: 'Report',
     };
-    const first = await reconcile(deps(), costMonitor(NS, name, spec));
+    const first = await converge(deps(), costMonitor(NS, name, spec));
     expect(first.result.outcome).toBe('ready');
     await account.admin.clients
       .cloudtrail(REGION)
@@ -451,7 +453,7 @@ describe('CostMonitor reconciler against moto', () => {
       billing: { monthlyBudgetUSD: 100, thresholds: [{ name: 'eighty', percentOfBudget: 80 }] },
       buckets: [{ bucketName: rawBucket, maxObjects: 10 }],
     };
-    const first = await reconcile(deps(), costMonitor(NS, name, spec));
+    const first = await converge(deps(), costMonitor(NS, name, spec));
     expect(first.result.outcome).toBe('ready');
     expect(first.result.status.alarmsInAlarm).toBe(0);
 
@@ -518,7 +520,7 @@ describe('CostMonitor reconciler against moto', () => {
     expect(missing.result.error?.reason).toBe('DependencyNotReady');
 
     buckets.put(readyProtectedBucket(NS, 'pending', pending, 'us-west-2'));
-    const second = await reconcile(deps(), first.next);
+    const second = await converge(deps(), first.next);
     expect(second.result.outcome).toBe('ready');
     expect(second.result.status.alarms?.[0]).toMatchObject({
       kind: 'BucketSize',
@@ -534,7 +536,7 @@ describe('CostMonitor reconciler against moto', () => {
       buckets: [{ bucketName: rawBucket, region: 'us-west-2', maxObjects: 10 }],
       dashboard: {},
     };
-    const first = await reconcile(deps(), costMonitor(NS, name, spec));
+    const first = await converge(deps(), costMonitor(NS, name, spec));
     expect(first.result.outcome).toBe('ready');
     const west = first.result.status.topics?.find((t) => t.region === 'us-west-2');
     expect(west).toBeDefined();
@@ -570,7 +572,7 @@ describe('CostMonitor reconciler against moto', () => {
     const name = uniqueName('cm');
     const logBucket = uniqueName('sw-audit');
     const trailName = uniqueName('audit');
-    const first = await reconcile(deps(), costMonitor(NS, name, fullSpec(logBucket, trailName)));
+    const first = await converge(deps(), costMonitor(NS, name, fullSpec(logBucket, trailName)));
     expect(first.result.outcome).toBe('ready');
     const deleting = {
       ...first.next,
@@ -615,7 +617,7 @@ describe('CostMonitor reconciler against moto', () => {
       }),
     );
     const spec = { ...fullSpec(logBucket, trailName), deletionPolicy: 'Delete' as const };
-    const first = await reconcile(deps(), costMonitor(NS, name, spec));
+    const first = await converge(deps(), costMonitor(NS, name, spec));
     expect(first.result.error).toBeUndefined();
     expect(first.result.outcome).toBe('ready');
     const topics = first.result.status.topics ?? [];
@@ -670,7 +672,7 @@ describe('CostMonitor reconciler against moto', () => {
       deletionPolicy: 'Delete',
       auditTrail: { name: uniqueName('audit'), logBucket: { bucketName: logBucket } },
     };
-    const first = await reconcile(deps(), costMonitor(NS, name, spec));
+    const first = await converge(deps(), costMonitor(NS, name, spec));
     expect(first.result.outcome).toBe('ready');
     const deleting = {
       ...first.next,
@@ -701,14 +703,42 @@ describe('CostMonitor reconciler against moto', () => {
       }),
     );
     const trailName = uniqueName('audit');
-    log.clear();
-    const first = await reconcile(
-      deps(),
-      costMonitor(NS, name, {
-        region: REGION,
-        auditTrail: { name: trailName, logBucket: { existingBucketName: existing } },
+    const object = costMonitor(NS, name, {
+      region: REGION,
+      auditTrail: { name: trailName, logBucket: { existingBucketName: existing } },
+    });
+    // Until the owner's policy lets CloudTrail write, CloudTrail refuses the trail; the
+    // status says so (and, past the propagation timeout, the CostMonitor is Stalled).
+    let refused = await reconcile(deps(), object);
+    for (
+      let pass = 0;
+      pass < 30 && !/InsufficientS3Bucket/.test(refused.result.error?.message ?? '');
+      pass++
+    ) {
+      await new Promise((r) => setTimeout(r, 500)); // the trail key propagates first
+      refused = await reconcile(deps(), refused.next);
+    }
+    expect(refused.result.outcome).toBe('waiting');
+    expect(refused.result.error?.message).toContain('InsufficientS3BucketPolicyException');
+    // The owner grants CloudTrail the documented pair of statements.
+    const arnOfTrail = `arn:aws:cloudtrail:${REGION}:${account.accountId}:trail/${trailName}`;
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: existing,
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: cloudTrailBucketStatements(
+            'aws',
+            account.accountId,
+            existing,
+            undefined,
+            arnOfTrail,
+          ),
+        }),
       }),
     );
+    log.clear();
+    const first = await converge(deps(), refused.next);
     expect(first.result.error).toBeUndefined();
     expect(first.result.outcome).toBe('ready');
     const s3Writes = log.writes().filter((w) => w.service === 's3');
