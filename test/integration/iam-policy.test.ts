@@ -16,7 +16,7 @@ import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket
 import { isolatedAccount, type TestAccount } from '../harness/aws.ts';
 import { adminKubeConfig, createNamespace, eventually, uniqueName } from '../harness/kube.ts';
 import { startTestOperator } from '../harness/operator.ts';
-import { pbObject, reconcile } from './protectedbucket-fixtures.ts';
+import { converge, pbObject, reconcile } from './protectedbucket-fixtures.ts';
 
 interface Obj {
   status?: {
@@ -72,7 +72,7 @@ describe('the generated IAM policy, enforced by the strict local AWS', () => {
     const bucket = uniqueName('sw-iam');
     const object = pbObject(NS, uniqueName('pb'), spec(bucket));
 
-    const first = await reconcile(reconciler, object);
+    const first = await converge(reconciler, object);
     expect(first.error).toBeUndefined();
     expect(first.outcome).toBe('ready');
 
@@ -238,7 +238,7 @@ describe('the generated IAM policy, enforced by the strict local AWS', () => {
     async (action) => {
       const { aws } = await operatorWith(withoutAction(iamPolicy, action));
       const reconciler = createProtectedBucketReconciler({ aws });
-      const result = await reconcile(
+      const result = await converge(
         reconciler,
         pbObject(NS, uniqueName('pb'), spec(uniqueName('sw-iam'))),
       );
@@ -261,7 +261,7 @@ describe('the generated IAM policy, enforced by the strict local AWS', () => {
   ])('without %s the resource is Stalled with AccessDenied naming the action', async (action) => {
     const { aws } = await operatorWith(withoutAction(iamPolicy, action));
     const reconciler = createProtectedBucketReconciler({ aws });
-    const result = await reconcile(
+    const result = await converge(
       reconciler,
       pbObject(NS, uniqueName('pb'), spec(uniqueName('sw-iam'))),
     );
