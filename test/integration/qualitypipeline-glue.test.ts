@@ -72,11 +72,13 @@ describe('QualityPipeline (glue) against moto', () => {
     account.operator.clients.observe(log.observer);
     bucket = uniqueName('qp-glue');
     await createBucket(account.admin.clients.s3(), bucket);
-    // The city's Glue role, made by a person long before: trusted by Glue, may use the bucket.
+    // The city's Glue role, made by a person long before: trusted by Glue, may use the bucket,
+    // and under Seawall's path (the only roles the operator may pass).
     const iam = account.admin.clients.iam();
     const { Role } = await iam.send(
       new CreateRoleCommand({
         RoleName: 'city-glue',
+        Path: '/seawall/',
         AssumeRolePolicyDocument: JSON.stringify({
           Version: '2012-10-17',
           Statement: [
