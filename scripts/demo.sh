@@ -164,9 +164,9 @@ if kill -0 "$(cat "$STATE/operator.pid")" 2>/dev/null; then ok "pid $(cat "$STAT
   abort
 fi
 
-step "Applying examples/vancouver (examples/local-emulator: the same, enforceTLS off for moto)"
+step "Applying examples/vancouver, unchanged (the strict local AWS keeps the TLS-only policy as AWS does)"
 APPLY_KINDS=$(tr '\n' ',' <<<"$KINDS")
-if kubectl kustomize examples/local-emulator 2>"$LOGS/apply.log" |
+if kubectl kustomize examples/vancouver 2>"$LOGS/apply.log" |
   "$NODE" scripts/demo/helper.ts filter-kinds "$APPLY_KINDS" 2>>"$LOGS/apply.log" |
   kubectl apply -f - >>"$LOGS/apply.log" 2>&1; then
   missing=""
@@ -290,7 +290,7 @@ The demo is still running. To look around:
   export AWS_ENDPOINT_URL=$MOTO AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=$REGION
   kubectl get seawall -A
   kubectl describe pb raw-data -n $NS
-  # What applying examples/vancouver itself would change: the TLS-only policy the overlay left out.
+  # What reconciling examples/vancouver would change now (nothing, once it is Ready).
   npm run seawall -- plan -f examples/vancouver
 
 Logs: $LOGS (operator.log is the operator's JSON log).

@@ -123,14 +123,14 @@ describe('the npm package, installed without a checkout', () => {
   });
 
   it('validate -k renders an overlay with kubectl; -f refuses to read it raw', async () => {
-    const overlay = join(repoRoot, 'examples/local-emulator');
+    const overlay = join(repoRoot, 'examples/report-only');
     const rendered = await run(['validate', '-k', overlay]);
     expect(rendered, rendered.stderr).toMatchObject({ code: 0 });
     expect(rendered.stdout).toMatch(/^4 Seawall resource\(s\)/);
     const raw = await run(['validate', '-f', overlay]);
     expect(raw.code).toBe(1);
     expect(raw.stderr).toMatch(
-      /examples\/local-emulator\/kustomization.yaml:1: .*not read file by file .*`seawall validate -k /,
+      /examples\/report-only\/kustomization.yaml:1: .*not read file by file .*`seawall validate -k /,
     );
   });
 

@@ -12,18 +12,18 @@ const examples = join(root, 'examples');
 
 describe('examples', () => {
   it('every Seawall resource under examples/ passes seawall validate', () => {
-    // local-emulator is an overlay: validate refuses to read it file by file (it is checked
+    // report-only is an overlay: validate refuses to read it file by file (it is checked
     // rendered, with -k, in test/integration/package.test.ts).
-    const dirs = readdirSync(examples).filter((d) => d !== 'local-emulator');
+    const dirs = readdirSync(examples).filter((d) => d !== 'report-only');
     const loaded = loadResources(
       dirs.map((d) => join(examples, d)),
       { cwd: root },
     );
     expect(loaded.resources.length).toBeGreaterThanOrEqual(4);
     expect(validateResources(loaded).map((p) => JSON.stringify(p))).toEqual([]);
-    const overlay = loadResources([join(examples, 'local-emulator')], { cwd: root });
+    const overlay = loadResources([join(examples, 'report-only')], { cwd: root });
     expect(overlay.problems.map((p) => p.file)).toEqual([
-      'examples/local-emulator/kustomization.yaml',
+      'examples/report-only/kustomization.yaml',
     ]);
   });
 
@@ -54,7 +54,7 @@ describe('examples', () => {
   });
 
   it('every kustomization lists files that exist', () => {
-    for (const dir of ['vancouver', 'flux', 'argocd', 'local-emulator']) {
+    for (const dir of ['vancouver', 'flux', 'argocd', 'report-only']) {
       const file = join(examples, dir, 'kustomization.yaml');
       const k = parse(readFileSync(file, 'utf8')) as { resources: string[] };
       for (const r of k.resources)
