@@ -58,13 +58,33 @@ describe('ProtectedBucket ownership', () => {
       pbObject(NS, name, { bucketName: bucket, region: REGION }),
     );
     expect(result.outcome).toBe('stalled');
+    // S3 answers 403 to the ownership probe; only this account's bucket list tells a
+    // name held elsewhere from a permission Seawall lacks.
+    expect(result.error?.reason).toBe('NameTaken');
     expect(result.error?.message).toContain(`bucket "${bucket}"`);
+    expect(result.error?.message).toContain('403 Forbidden');
     const stalled = result.status.conditions?.find((c) => c.type === 'Stalled');
     expect(stalled?.status).toBe('True');
     expect(log.writes()).toEqual([]);
     expect(
       await ownedKeys(account.admin.clients.kms(REGION), `${NS}/ProtectedBucket/${name}`),
     ).toEqual([]);
+  });
+
+  it('a bucket name held by another account in another region (301): NameTaken, naming the region', async () => {
+    const bucket = uniqueName('sw-elsewhere');
+    await account.strict.holdForeignBucket(bucket, 'eu-west-1');
+    log.clear();
+    const result = await reconcile(
+      createProtectedBucketReconciler({ aws: account.operator.clients }),
+      pbObject(NS, uniqueName('pb'), { bucketName: bucket, region: REGION }),
+    );
+    expect(result.outcome).toBe('stalled');
+    expect(result.error?.reason).toBe('NameTaken');
+    expect(result.error?.message).toContain('in eu-west-1');
+    expect(result.error?.message).toContain('301 Moved Permanently');
+    expect(log.writes()).toEqual([]);
+    await account.strict.releaseForeignBucket(bucket);
   });
 
   it('an unowned bucket in the same account: Stalled NotOwned; adoptExisting takes it over', async () => {
@@ -103,6 +123,17 @@ describe('ProtectedBucket ownership', () => {
       pbObject(NS, name, { bucketName: bucket, region: REGION, adoptExisting: true }, undefined, 2),
     );
     expect(adopted.outcome).toBe('ready');
+    // Adoption says which of the bucket's tags it removed (the spec lists none of them).
+    expect(adopted.driftAcrossPasses).toContainEqual(
+      expect.objectContaining({
+        resource: `s3://${bucket}`,
+        facet: 'bucket.tags',
+        field: 'tag:made-by',
+        expected: '<absent>',
+        observed: 'a person',
+        action: 'Corrected',
+      }),
+    );
     expect(await tagsOf(bucket)).toEqual(
       expect.arrayContaining([
         { Key: 'seawall.dev/owner', Value: `${NS}/ProtectedBucket/${name}` },

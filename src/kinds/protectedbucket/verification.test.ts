@@ -81,6 +81,19 @@ describe('nextVerificationStep', () => {
       'write-probe',
     ],
     [
+      'failed 12 s ago after a probe had got through since the change: a real failure',
+      {
+        state: 'Failed',
+        probe,
+        settledAt: ago(12_000),
+        pathChangedAt: ago(60_000),
+        lastVerifiedAt: ago(40_000),
+      },
+      false,
+      true,
+      'nothing',
+    ],
+    [
       'failed 12 s ago, moments after a path change: try again soon',
       { state: 'Failed', probe, settledAt: ago(12_000), pathChangedAt: ago(30_000) },
       false,

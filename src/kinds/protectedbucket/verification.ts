@@ -57,9 +57,14 @@ export type VerificationStep =
 const since = (now: Date, iso: string | undefined) =>
   iso ? now.getTime() - Date.parse(iso) : Number.POSITIVE_INFINITY;
 
-/** A failure this soon after a path change is AWS still applying the change. */
+/**
+ * A failure this soon after a path change, before any probe has got through since, is AWS
+ * still applying the change. Once a probe got through, a failure is a failure.
+ */
 export function isFresh(v: ReplicationVerification, now: Date): boolean {
-  return since(now, v.pathChangedAt) < FRESH_WINDOW_MS;
+  if (!v.pathChangedAt) return false;
+  const provenSince = v.lastVerifiedAt !== undefined && v.lastVerifiedAt >= v.pathChangedAt;
+  return !provenSince && since(now, v.pathChangedAt) < FRESH_WINDOW_MS;
 }
 
 /** Pure: what to do at the start of a check. */
@@ -141,6 +146,7 @@ export function settle(
       return {
         state: 'Verified',
         probe,
+        ...(current.pathChangedAt ? { pathChangedAt: current.pathChangedAt } : {}),
         lastVerifiedAt: now.toISOString(),
         lagSeconds: Math.max(0, Math.round(age / 1000)),
         message: `replica of ${probe.key} version ${probe.versionId} found in the backup, encrypted with the backup key`,
