@@ -40,14 +40,30 @@ export class CallLog {
 
 const CALL = Symbol('seawall.awsCall');
 
+export interface FailedCall {
+  service: string;
+  operation: string;
+  region?: string;
+  /** Where the call went (the endpoint), for "AWS did not answer" messages. */
+  endpoint?: string;
+}
+
 /** Remembers on an SDK error which call failed (AWS's own message does not always say). */
-export function markFailedCall(error: unknown, service: string, operation: string): void {
+export function markFailedCall(
+  error: unknown,
+  service: string,
+  operation: string,
+  where: { region?: string; endpoint?: string } = {},
+): void {
   if (error && typeof error === 'object' && !(CALL in error)) {
-    Object.defineProperty(error, CALL, { value: { service, operation }, enumerable: false });
+    Object.defineProperty(error, CALL, {
+      value: { service, operation, ...where },
+      enumerable: false,
+    });
   }
 }
 
-export function failedCallOf(error: unknown): { service: string; operation: string } | undefined {
+export function failedCallOf(error: unknown): FailedCall | undefined {
   if (!error || typeof error !== 'object') return undefined;
-  return (error as { [CALL]?: { service: string; operation: string } })[CALL];
+  return (error as { [CALL]?: FailedCall })[CALL];
 }

@@ -130,7 +130,12 @@ export class AwsClients {
       const { connectMs, requestMs } = this.config.timeouts ?? DEFAULT_TIMEOUTS;
       this.#handler = new NodeHttpHandler({
         connectionTimeout: connectMs,
-        requestTimeout: requestMs,
+        // No byte for requestMs: the call is abandoned (the socket's inactivity timeout).
+        socketTimeout: requestMs,
+        // And no call lasts longer than ten times that, bytes or not. Without
+        // throwOnRequestTimeout the SDK only warns when a request runs over.
+        requestTimeout: 10 * requestMs,
+        throwOnRequestTimeout: true,
       });
     }
     return this.#handler;
@@ -205,7 +210,7 @@ export class AwsClients {
           else if (!(error instanceof AwsUnreachableError))
             this.regionHealth.succeeded(region, target);
           notify('error', (error as { name?: string }).name);
-          markFailedCall(error, service, operation);
+          markFailedCall(error, service, operation, { region, endpoint: target });
           throw error;
         }
       },

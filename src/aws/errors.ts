@@ -193,7 +193,12 @@ export function classifyAwsError(error: unknown): ErrorClass | undefined {
     };
   }
   if (NETWORK.has(code) || NETWORK.has(e.code ?? '')) {
-    return { kind: 'transient', reason: 'AwsUnreachable', message };
+    // Say where: which call, which region, which endpoint did not answer.
+    const call = failedCallOf(error);
+    const where = call?.endpoint
+      ? `AWS did not answer ${call.service}:${call.operation} in ${call.region} (${call.endpoint}): `
+      : '';
+    return { kind: 'transient', reason: 'AwsUnreachable', message: `${where}${message}` };
   }
   if (THROTTLING.has(code) || status === 429)
     return { kind: 'transient', reason: 'AwsThrottled', message };
