@@ -46,16 +46,22 @@ export function converge(
   return convergeObject(reconciler as Reconciler<never, never>, object, options);
 }
 
-/** Keys of the account (region) carrying an owner tag, with their tags. */
-export async function ownedKeys(kms: KMSClient, owner: string) {
+/** Keys of the account (region) carrying this owner tag (any owner: undefined), with their tags. */
+export async function ownedKeys(kms: KMSClient, owner: string | undefined) {
   const out: { keyId: string; tags: Record<string, string> }[] = [];
-  const keys = await kms.send(new ListKeysCommand({}));
-  for (const key of keys.Keys ?? []) {
-    const tags = tagsFromKms(
-      (await kms.send(new ListResourceTagsCommand({ KeyId: key.KeyId }))).Tags,
-    );
-    if (tags['seawall.dev/owner'] === owner) out.push({ keyId: key.KeyId ?? '', tags });
-  }
+  let marker: string | undefined;
+  do {
+    const keys = await kms.send(new ListKeysCommand({ Marker: marker }));
+    for (const key of keys.Keys ?? []) {
+      const tags = tagsFromKms(
+        (await kms.send(new ListResourceTagsCommand({ KeyId: key.KeyId }))).Tags,
+      );
+      const found = tags['seawall.dev/owner'];
+      if (found !== undefined && (owner === undefined || found === owner))
+        out.push({ keyId: key.KeyId ?? '', tags });
+    }
+    marker = keys.Truncated ? keys.NextMarker : undefined;
+  } while (marker);
   return out;
 }
 
