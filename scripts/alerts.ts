@@ -82,6 +82,15 @@ export const alerts: Alert[] = [
       'AccessDenied after an upgrade usually means the operator role needs the new actions (`seawall iam-policy`).',
   },
   {
+    alert: 'SeawallAwsRegionUnreachable',
+    expr: 'min by (region) (seawall_aws_region_reachable) == 0',
+    for: '5m',
+    severity: 'critical',
+    summary: 'AWS in {{ $labels.region }} does not answer Seawall',
+    description:
+      'Calls time out or cannot connect; the objects in that region show Ready=False, reason AwsUnreachable, naming the endpoint. Other regions keep reconciling. Check the network path (VPC endpoints, proxies, DNS) from the operator pod.',
+  },
+  {
     alert: 'SeawallNoLeader',
     expr: '(max(seawall_leader) < 1) or absent(seawall_leader)',
     for: '5m',
