@@ -4,7 +4,6 @@
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import {
-  DeleteBucketPolicyCommand,
   DeleteObjectCommand,
   GetBucketReplicationCommand,
   HeadBucketCommand,
