@@ -59,7 +59,7 @@ export async function serveBenchOperator(
   kubeconfig: string,
   namespace: string,
   workers: number,
-  options: Pick<OperatorOptions, 'reconcilers' | 'aws'>,
+  options: Pick<OperatorOptions, 'reconcilers' | 'classifiers' | 'instrument'>,
 ): Promise<void> {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfig);

@@ -4,6 +4,7 @@
 // AWS: SEAWALL_BENCH_ENDPOINT and SEAWALL_BENCH_CREDENTIALS (JSON) in the environment.
 import { AwsClients } from '../src/aws/clients.ts';
 import { createProtectedBucketReconciler } from '../src/kinds/protectedbucket/reconciler.ts';
+import { awsWiring } from '../src/kinds/wiring.ts';
 import type { Reconciler } from '../src/runtime/reconciler.ts';
 import { serveBenchOperator } from './lib.ts';
 
@@ -14,6 +15,6 @@ if (!kubeconfig || !namespace || !endpoint || !credentials)
   throw new Error('usage: KUBECONFIG NAMESPACE [WORKERS] with SEAWALL_BENCH_ENDPOINT/CREDENTIALS');
 const aws = new AwsClients({ endpoint, credentials, defaultRegion: 'us-east-1' });
 await serveBenchOperator(kubeconfig, namespace, Number(workers), {
-  aws,
+  ...awsWiring(aws),
   reconcilers: [createProtectedBucketReconciler({ aws }) as Reconciler<never, never>],
 });

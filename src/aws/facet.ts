@@ -3,6 +3,7 @@
 // a pure function and applies only when they differ and the policy allows it. The same
 // facets serve the operator (apply), `seawall plan` (observe + diff) and drift reports.
 import type { DriftItem } from '../api/common.ts';
+import type { FacetMode } from '../runtime/mode.ts';
 
 export interface FieldDiff {
   field: string;
@@ -25,15 +26,7 @@ export interface Facet<Ctx, Observed, Desired = Observed> {
   apply(ctx: Ctx, desired: Desired, observed: Observed): Promise<void>;
 }
 
-export type FacetMode =
-  /** Apply every difference: a new resource or a new generation of the spec. */
-  | 'converge'
-  /** A drift check with driftPolicy Correct: apply and record as Corrected. */
-  | 'correct'
-  /** A drift check with driftPolicy Report: record as Reported, never apply. */
-  | 'report'
-  /** `seawall plan`: observe and diff only. */
-  | 'plan';
+export type { FacetMode } from '../runtime/mode.ts';
 
 export interface FacetOutcome {
   facet: string;

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { AwsClients } from '../aws/clients.ts';
 import { createReconcilers } from '../kinds/index.ts';
+import { awsWiring } from '../kinds/wiring.ts';
 import { parseDuration } from '../runtime/durations.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { DEFAULT_DRIFT_INTERVAL_MS, startOperator } from '../runtime/operator.ts';
@@ -75,7 +76,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const operator = await startOperator({
     kc,
     log,
-    aws,
+    ...awsWiring(aws),
     reconcilers: createReconcilers({ aws, kc }),
     namespaces: values.namespaces ? values.namespaces.split(',').filter(Boolean) : [],
     workers: Number(values.workers),

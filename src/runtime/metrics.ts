@@ -8,7 +8,6 @@
 // values and a leader change leaves no gap; alerts take `max by (kind, namespace, name)`.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Condition, DriftItem } from '../api/common.ts';
-import type { AwsCall } from '../aws/calls.ts';
 import type { AnyObject } from './kube-objects.ts';
 import type { WorkQueueObserver } from './workqueue.ts';
 
@@ -140,7 +139,12 @@ export class Metrics {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'seawall_' });
   }
 
-  readonly observeAwsCall = (call: AwsCall): void => {
+  /** Counts one call to a cloud API (the AWS clients report each of theirs here). */
+  readonly observeAwsCall = (call: {
+    service: string;
+    operation: string;
+    outcome: string;
+  }): void => {
     this.awsCalls.inc({ service: call.service, operation: call.operation, outcome: call.outcome });
   };
 

@@ -4,8 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type * as k8s from '@kubernetes/client-node';
-import type { AwsClients } from '../aws/clients.ts';
-import { classifyAwsError } from '../aws/errors.ts';
 import { Controller } from './controller.ts';
 import type { ErrorClassifier } from './errors.ts';
 import { type HttpServer, startHttpServer } from './http.ts';
@@ -29,7 +27,11 @@ export interface OperatorOptions {
   kc: k8s.KubeConfig;
   reconcilers: Reconciler<never, never>[];
   log: Logger;
-  aws?: AwsClients;
+  /**
+   * Called once the operator's metrics and log exist, before any reconcile: connects what
+   * the reconcilers use (their AWS clients) to them. The runtime itself knows no cloud.
+   */
+  instrument?: (metrics: Metrics, log: Logger) => void;
   namespaces?: string[];
   workers?: number;
   defaultDriftIntervalMs?: number;
@@ -62,16 +64,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const identity = options.identity ?? `${hostname()}-${randomBytes(3).toString('hex')}`;
   const log = options.log.child({ identity });
   const metrics = new Metrics();
-  options.aws?.observe(metrics.observeAwsCall);
-  options.aws?.regionHealth.onChange((change) => {
-    metrics.awsRegionReachable.set({ region: change.region }, change.reachable ? 1 : 0);
-    if (change.reachable) log.info({ region: change.region }, 'AWS region answers again');
-    else
-      log.error(
-        { region: change.region, endpoint: change.endpoint, error: change.error },
-        'AWS region does not answer: calls to it are paused for a cool-down',
-      );
-  });
+  options.instrument?.(metrics, log);
   const objects = kubeObjects(options.kc);
   const controllers = options.reconcilers.map(
     (reconciler) =>
@@ -81,7 +74,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
         reconciler,
         log,
         metrics,
-        classifiers: options.classifiers ?? [classifyAwsError],
+        classifiers: options.classifiers ?? [],
         namespaces: options.namespaces ?? [],
         workers: options.workers ?? 4,
         defaultDriftIntervalMs: options.defaultDriftIntervalMs ?? DEFAULT_DRIFT_INTERVAL_MS,

@@ -4,11 +4,11 @@
 // write; `seawall plan` and the tests call it directly.
 import type { Awaiting, Condition, DriftItem, DriftStatus, SeawallObject } from '../api/common.ts';
 import { Annotations } from '../api/common.ts';
-import type { FacetMode } from '../aws/facet.ts';
 import { findCondition, type Summary, summarize } from './conditions.ts';
 import { parseDuration, withJitter } from './durations.ts';
 import { classifyError, type ErrorClass, type ErrorClassifier } from './errors.ts';
 import type { Logger } from './logger.ts';
+import type { FacetMode } from './mode.ts';
 import {
   type AwaitingOutcome,
   awaitingOutcome,

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { DriftItem, SeawallObject } from '../api/common.ts';
 import type { KindDefinition } from '../api/kinds.ts';
-import type { FacetMode } from '../aws/facet.ts';
+import type { FacetMode } from './mode.ts';
 
 export interface EventRecorder {
   normal(reason: string, message: string): void;

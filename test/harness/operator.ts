@@ -3,6 +3,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { AwsClients } from '../../src/aws/clients.ts';
 import { classifyAwsError } from '../../src/aws/errors.ts';
+import { awsWiring } from '../../src/kinds/wiring.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { type Operator, type OperatorOptions, startOperator } from '../../src/runtime/operator.ts';
 import type { ReconcileDeps } from '../../src/runtime/reconcile-once.ts';
@@ -16,12 +17,14 @@ export interface TestOperatorOptions extends Partial<OperatorOptions> {
 }
 
 export async function startTestOperator(options: TestOperatorOptions): Promise<Operator> {
-  const { namespace, ...rest } = options;
+  const { namespace, aws, ...rest } = options;
   return startOperator({
     log: silentLogger(),
     workers: 2,
     defaultDriftIntervalMs: 60_000,
     queue: { baseBackoffMs: 200, maxBackoffMs: 5000 },
+    classifiers: [classifyAwsError],
+    ...(aws ? awsWiring(aws) : {}),
     ...rest,
     namespaces: [namespace],
   });
