@@ -27,7 +27,7 @@ const IMPORT =
   /^\s*(?:import|export)\s+(type\s+)?(?:(\{[^}]*\}|\*\s+as\s+\w+|\w+(?:\s*,\s*\{[^}]*\})?)\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]/gm;
 
 /** Relative imports of a file (src-relative paths), and whether each is type-only. */
-export function importsOf(file: string): Edge[] {
+function importsOf(file: string): Edge[] {
   const text = readFileSync(file, 'utf8');
   const edges: Edge[] = [];
   for (const m of text.matchAll(IMPORT)) {

@@ -145,37 +145,84 @@ export const Lifecycle = Type.Object(
   },
 );
 
-export const Backup = Type.Object(
-  {
-    bucketName: BucketName('Name of the backup bucket Seawall creates in the backup region.'),
-    region: Region('Region of the backup bucket; must differ from the source region.'),
-    storageClass: Type.Optional({
-      ...StorageClass,
-      description: 'Storage class of replicas (default STANDARD).',
-      default: 'STANDARD',
-    }),
-    encryption: Type.Optional(KeySpec),
-    deleteMarkerReplication: Type.Optional(
-      Type.Boolean({
-        description: 'Replicate delete markers to the backup (default true).',
-        default: true,
-      }),
-    ),
-    replicationTimeControl: Type.Optional(
-      Type.Boolean({
+export const ObjectLock = withRules(
+  Type.Object(
+    {
+      mode: StringEnum(['GOVERNANCE', 'COMPLIANCE'] as const, {
         description:
-          'S3 Replication Time Control (15-minute SLA) with its metrics (default false).',
-        default: false,
+          'GOVERNANCE: only a principal allowed s3:BypassGovernanceRetention may delete or overwrite a version inside its retention; COMPLIANCE: nobody can, not even the account root.',
       }),
-    ),
-    verifyInterval: Type.Optional(
-      Duration(
-        'How often Seawall proves replication works end to end by writing a probe object under .seawall/ and finding its replica in the backup, encrypted with the backup key (default 24h). It is also proven before the first Ready and after any change to the replication path.',
-        '24h',
+      days: Type.Optional(
+        Type.Integer({
+          description: 'Retention in days (or give years).',
+          minimum: 1,
+          maximum: 36500,
+        }),
       ),
-    ),
-  },
-  { description: 'A backup bucket in another region, filled by S3 replication.' },
+      years: Type.Optional(
+        Type.Integer({
+          description: 'Retention in years (or give days).',
+          minimum: 1,
+          maximum: 100,
+        }),
+      ),
+    },
+    {
+      description:
+        'S3 Object Lock on the backup bucket with this default retention: every replica is kept, neither deleted nor overwritten, for the retention period. Object Lock cannot be turned off once on.',
+    },
+  ),
+  [
+    {
+      rule: 'has(self.days) != has(self.years)',
+      message: 'give the retention in days or in years: exactly one of the two',
+      jsonSchema: { oneOf: [{ required: ['days'] }, { required: ['years'] }] },
+    },
+  ],
+);
+
+export const Backup = withRules(
+  Type.Object(
+    {
+      bucketName: BucketName('Name of the backup bucket Seawall creates in the backup region.'),
+      region: Region('Region of the backup bucket; must differ from the source region.'),
+      storageClass: Type.Optional({
+        ...StorageClass,
+        description: 'Storage class of replicas (default STANDARD).',
+        default: 'STANDARD',
+      }),
+      encryption: Type.Optional(KeySpec),
+      deleteMarkerReplication: Type.Optional(
+        Type.Boolean({
+          description: 'Replicate delete markers to the backup (default true).',
+          default: true,
+        }),
+      ),
+      replicationTimeControl: Type.Optional(
+        Type.Boolean({
+          description:
+            'S3 Replication Time Control (15-minute SLA) with its metrics (default false).',
+          default: false,
+        }),
+      ),
+      verifyInterval: Type.Optional(
+        Duration(
+          'How often Seawall proves replication works end to end by writing a probe object under .seawall/ and finding its replica in the backup, encrypted with the backup key (default 24h). It is also proven before the first Ready and after any change to the replication path.',
+          '24h',
+        ),
+      ),
+      objectLock: Type.Optional(ObjectLock),
+    },
+    { description: 'A backup bucket in another region, filled by S3 replication.' },
+  ),
+  [
+    {
+      rule: '!has(oldSelf.objectLock) || has(self.objectLock)',
+      message:
+        'objectLock cannot be removed: S3 Object Lock stays on once enabled on the backup bucket (its retention can change)',
+      fieldPath: '.objectLock',
+    },
+  ],
 );
 
 export const ProtectedBucketSpec = withRules(

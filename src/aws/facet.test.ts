@@ -8,6 +8,7 @@ interface Ctx {
 
 const versioning: Facet<Ctx, { Status: string }> = {
   name: 'bucket.versioning',
+  calls: [],
   resource: () => 's3://b',
   observe: async (ctx) => ctx.held,
   desired: () => ({ Status: 'Enabled' }),

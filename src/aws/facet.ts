@@ -14,6 +14,11 @@ export interface FieldDiff {
 export interface Facet<Ctx, Observed, Desired = Observed> {
   /** Stable name, `<resource>.<facet>`: shows in drift items, metrics and plan output. */
   readonly name: string;
+  /**
+   * The SDK operations observe and apply call (`s3:GetBucketVersioning`): what the facet
+   * needs the operator's IAM policy to allow. A unit test holds each list to the code.
+   */
+  readonly calls: readonly string[];
   /** The AWS resource the facet reads and writes (ARN or s3://bucket). */
   resource(ctx: Ctx): string;
   /** Read calls only. */
@@ -28,8 +33,10 @@ export interface Facet<Ctx, Observed, Desired = Observed> {
 
 export type { FacetMode } from '../runtime/mode.ts';
 
-export interface FacetOutcome {
+export interface FacetOutcome<Observed = unknown> {
   facet: string;
+  /** What observe read: later steps use it instead of reading again. */
+  observed: Observed;
   resource: string;
   diffs: FieldDiff[];
   applied: boolean;
@@ -51,7 +58,7 @@ export async function runFacet<Ctx, O, D>(
   ctx: Ctx,
   mode: FacetMode,
   now: Date,
-): Promise<FacetOutcome> {
+): Promise<FacetOutcome<O>> {
   const observed = await facet.observe(ctx);
   const desired = facet.desired(ctx);
   const diffs = facet.diff(desired, observed);
@@ -70,7 +77,7 @@ export async function runFacet<Ctx, O, D>(
           detectedAt: now.toISOString(),
         }))
       : [];
-  return { facet: facet.name, resource, diffs, applied: apply, drift };
+  return { facet: facet.name, observed, resource, diffs, applied: apply, drift };
 }
 
 /** Compares two values as JSON semantics: key order never matters; array order does. */

@@ -276,7 +276,7 @@ export const sdkCalls: SdkCall[] = [
     "operation": "CreateRole",
     "files": [
       "src/aws/glue/role.ts",
-      "src/aws/iam/replication-role.ts"
+      "src/aws/iam/role.ts"
     ]
   },
   {
@@ -284,7 +284,7 @@ export const sdkCalls: SdkCall[] = [
     "operation": "DeleteRole",
     "files": [
       "src/aws/glue/role.ts",
-      "src/aws/iam/replication-role.ts"
+      "src/aws/iam/role.ts"
     ]
   },
   {
@@ -292,7 +292,7 @@ export const sdkCalls: SdkCall[] = [
     "operation": "DeleteRolePolicy",
     "files": [
       "src/aws/glue/role.ts",
-      "src/aws/iam/replication-role.ts"
+      "src/aws/iam/role.ts"
     ]
   },
   {
@@ -300,7 +300,7 @@ export const sdkCalls: SdkCall[] = [
     "operation": "GetRole",
     "files": [
       "src/aws/glue/role.ts",
-      "src/aws/iam/replication-role.ts"
+      "src/aws/iam/role.ts"
     ]
   },
   {
@@ -308,7 +308,7 @@ export const sdkCalls: SdkCall[] = [
     "operation": "GetRolePolicy",
     "files": [
       "src/aws/glue/role.ts",
-      "src/aws/iam/replication-role.ts"
+      "src/aws/iam/role.ts"
     ]
   },
   {
@@ -316,28 +316,28 @@ export const sdkCalls: SdkCall[] = [
     "operation": "PutRolePolicy",
     "files": [
       "src/aws/glue/role.ts",
-      "src/aws/iam/replication-role.ts"
+      "src/aws/iam/role.ts"
     ]
   },
   {
     "service": "iam",
     "operation": "TagRole",
     "files": [
-      "src/aws/iam/replication-role.ts"
+      "src/aws/iam/role.ts"
     ]
   },
   {
     "service": "iam",
     "operation": "UntagRole",
     "files": [
-      "src/aws/iam/replication-role.ts"
+      "src/aws/iam/role.ts"
     ]
   },
   {
     "service": "iam",
     "operation": "UpdateAssumeRolePolicy",
     "files": [
-      "src/aws/iam/replication-role.ts"
+      "src/aws/iam/role.ts"
     ]
   },
   {
@@ -585,6 +585,13 @@ export const sdkCalls: SdkCall[] = [
   },
   {
     "service": "s3",
+    "operation": "GetObjectLockConfiguration",
+    "files": [
+      "src/aws/s3/object-lock.ts"
+    ]
+  },
+  {
+    "service": "s3",
     "operation": "GetPublicAccessBlock",
     "files": [
       "src/aws/s3/public-access-block.ts"
@@ -684,6 +691,13 @@ export const sdkCalls: SdkCall[] = [
       "src/aws/glue/script.ts",
       "src/aws/s3/replication-probe.ts",
       "src/dq/engine/store.ts"
+    ]
+  },
+  {
+    "service": "s3",
+    "operation": "PutObjectLockConfiguration",
+    "files": [
+      "src/aws/s3/object-lock.ts"
     ]
   },
   {
@@ -837,6 +851,7 @@ export const iamPolicy: PolicyDocument = {
         "s3:DeleteBucketPolicy",
         "s3:DeleteObject",
         "s3:DeleteObjectVersion",
+        "s3:GetBucketObjectLockConfiguration",
         "s3:GetBucketOwnershipControls",
         "s3:GetBucketPolicy",
         "s3:GetBucketPublicAccessBlock",
@@ -850,6 +865,7 @@ export const iamPolicy: PolicyDocument = {
         "s3:ListAllMyBuckets",
         "s3:ListBucket",
         "s3:ListBucketVersions",
+        "s3:PutBucketObjectLockConfiguration",
         "s3:PutBucketOwnershipControls",
         "s3:PutBucketPolicy",
         "s3:PutBucketPublicAccessBlock",

@@ -89,6 +89,8 @@ const EXCEPTIONS: Record<string, ActionRule> = {
   's3:DeleteBucketLifecycle': { actions: ['s3:PutLifecycleConfiguration'] },
   's3:DeleteBucketTagging': { actions: ['s3:PutBucketTagging'] },
   's3:GetBucketLocation': { actions: ['s3:GetBucketLocation'] },
+  's3:GetObjectLockConfiguration': { actions: ['s3:GetBucketObjectLockConfiguration'] },
+  's3:PutObjectLockConfiguration': { actions: ['s3:PutBucketObjectLockConfiguration'] },
   's3:ListBuckets': { actions: ['s3:ListAllMyBuckets'] },
   // With a VersionId (removing Seawall's replication probes on deletion).
   's3:DeleteObject': { actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'] },

@@ -88,6 +88,17 @@ export interface OwnershipCheck {
 }
 
 /**
+ * ADR 5, in one place: a resource is ours (its owner tag, or status records it), may be
+ * adopted (no owner tag, and the spec says adoptExisting), or the object stalls — NotOwned
+ * (made by a person or another tool) or OwnedByAnother (another Seawall object's; never
+ * adopted: two owners of one AWS field would fight).
+ */
+export function decideOwnership(check: OwnershipCheck & { recorded?: boolean }): 'ours' | 'adopt' {
+  if (check.recorded) return 'ours';
+  return assertOwnedOrAdoptable(check) ? 'adopt' : 'ours';
+}
+
+/**
  * Throws StalledError unless the resource is ours or may be adopted. A resource owned by
  * another Seawall resource is never adopted: two owners of one AWS field would fight.
  * Returns true when the resource is being adopted (its tags must be written).

@@ -1,28 +1,77 @@
-// What every kind's reconcile steps share: running a facet under the request's mode and
-// handing its drift to the controller, recording a resource that went missing, and the
-// KMS key Seawall creates and keeps (find-or-create, alias, state, tags, rotation).
+// What every kind's reconcile steps share: the AWS resource lifecycle (src/aws/lifecycle)
+// under the request's mode — the create journal, adoption, a missing resource recorded as
+// drift or a creation listed by `seawall plan` — and facets and facet chains run under the
+// request's mode, their drift handed to the controller.
 import type { DriftItem, PendingCreation } from '../api/common.ts';
-import { type Facet, type FacetMode, type FacetOutcome, runFacet } from '../aws/facet.ts';
-import { aliasFacet } from '../aws/kms/alias.ts';
+import type { FacetChain } from '../aws/chain.ts';
 import {
-  type EnsuredKey,
-  type EnsureKeyOptions,
-  ensureKey,
-  type KeyTarget,
-  keyTags,
-} from '../aws/kms/key.ts';
-import { keyStateFacet } from '../aws/kms/key-state.ts';
-import { rotationFacet } from '../aws/kms/rotation.ts';
-import { keyTagsFacet } from '../aws/kms/tags.ts';
+  type Facet,
+  type FacetMode,
+  type FacetOutcome,
+  renderValue,
+  runFacet,
+} from '../aws/facet.ts';
+import {
+  type Ensured,
+  ensure,
+  type Inspected,
+  inspect,
+  type ManagedResource,
+} from '../aws/lifecycle.ts';
 import { type TagMap, tagChanges } from '../aws/ownership.ts';
 import type { ReconcileRequest } from '../runtime/reconciler.ts';
 
-/** A resource is missing and the mode forbids creating it (report, plan): stop here. */
+/**
+ * A resource is missing and the mode forbids creating it (a drift check under Report):
+ * recorded as drift; the steps after it cannot run. Kinds end the reconcile with its
+ * message (see `endsAtMissing`).
+ */
 export class MissingResource extends Error {}
 
-export interface ManagedKeyOptions extends EnsureKeyOptions {
-  rotation: { enabled: boolean; periodInDays: number };
+/** The reconcile's result when a step found a resource missing; rethrows anything else. */
+export function endsAtMissing(error: unknown): { message: string } {
+  if (error instanceof MissingResource) return { message: error.message };
+  throw error;
 }
+
+/** A facet's outcome; `observed` is undefined for a resource `seawall plan` would create. */
+export type StepOutcome<O> = Omit<FacetOutcome<O>, 'observed'> & { observed: O | undefined };
+
+/** What a chain's facets did, by facet. */
+export class ChainOutcome {
+  readonly #outcomes = new Map<string, StepOutcome<unknown>>();
+
+  set(name: string, outcome: StepOutcome<unknown>): void {
+    this.#outcomes.set(name, outcome);
+  }
+
+  /** The outcome of one facet of the chain (undefined if its link did not run). */
+  of<Ctx, O, D>(facet: Facet<Ctx, O, D>): StepOutcome<O> | undefined {
+    return this.#outcomes.get(facet.name) as StepOutcome<O> | undefined;
+  }
+
+  /** The facets that wrote to AWS. */
+  get applied(): string[] {
+    return [...this.#outcomes.values()].filter((o) => o.applied).map((o) => o.facet);
+  }
+}
+
+export interface EnsureOptions<Found> {
+  owner: string;
+  /** The tags it carries: the spec's and the owner tag (and any the resource adds). */
+  tags: TagMap;
+  /** spec.adoptExisting. */
+  adopt?: boolean;
+  /** Status records it as ours (its owner tag is then not required). */
+  recorded?: boolean;
+  /** Journal the create in status.pendingCreations first (ADR 8): buckets and keys. */
+  journal?: boolean;
+  /** Its read and ownership, made earlier (see `inspect`). */
+  inspected?: Inspected<Found>;
+}
+
+/** The outcome of `ensure` once MissingResource has been thrown: the resource, or its stand-in. */
+export type Present<Found> = Exclude<Ensured<Found>, { state: 'missing' }>;
 
 export class ReconcileSteps<Spec, Status> {
   readonly request: ReconcileRequest<Spec, Status>;
@@ -43,23 +92,140 @@ export class ReconcileSteps<Spec, Status> {
   /** Facets that wrote to AWS in this reconcile (`<facet> <resource>`). */
   readonly applied: string[] = [];
 
+  /** Resources `seawall plan` would create: their facets say what they would be set to. */
+  readonly #planned = new Set<string>();
+
   /** Runs a facet, records its drift, and hands back its outcome and what it observed. */
-  async facet<Ctx, O, D>(
-    facet: Facet<Ctx, O, D>,
-    ctx: Ctx,
-  ): Promise<FacetOutcome & { observed: O }> {
-    let observed: O | undefined;
-    const watched: Facet<Ctx, O, D> = {
-      ...facet,
-      observe: async (c) => {
-        observed = await facet.observe(c);
-        return observed;
-      },
-    };
-    const outcome = await runFacet(watched, ctx, this.mode, this.request.now);
+  async facet<Ctx, O, D>(facet: Facet<Ctx, O, D>, ctx: Ctx): Promise<StepOutcome<O>> {
+    const resource = facet.resource(ctx);
+    if (this.#planned.has(resource)) return this.#plannedFacet(facet, ctx, resource);
+    const outcome = await runFacet(facet, ctx, this.mode, this.request.now);
     if (outcome.drift.length > 0) this.request.recordDrift(outcome.drift);
     if (outcome.applied) this.applied.push(`${outcome.facet} ${outcome.resource}`);
-    return { ...outcome, observed: observed as O };
+    return outcome;
+  }
+
+  /** Runs a chain's links in order (the first error stops it). */
+  async chain<In>(chain: FacetChain<In>, input: In): Promise<ChainOutcome> {
+    const outcome = new ChainOutcome();
+    for (const link of chain) {
+      if (link.when && !link.when(input)) continue;
+      outcome.set(link.facet.name, await this.facet(link.facet, link.context(input)));
+    }
+    return outcome;
+  }
+
+  /**
+   * A facet of a resource that does not exist yet, in `seawall plan`: nothing to read;
+   * what it would be set to is listed with the creation.
+   */
+  #plannedFacet<Ctx, O, D>(facet: Facet<Ctx, O, D>, ctx: Ctx, resource: string): StepOutcome<O> {
+    const desired = facet.desired(ctx);
+    const item: DriftItem = {
+      resource,
+      facet: facet.name,
+      field: PLANNED_FIELD,
+      expected: renderValue(desired),
+      observed: '<absent>',
+      action: 'Reported',
+      detectedAt: this.request.now.toISOString(),
+    };
+    this.request.recordDrift([item]);
+    return {
+      facet: facet.name,
+      resource,
+      observed: undefined,
+      diffs: [{ field: PLANNED_FIELD, expected: desired, observed: undefined }],
+      applied: false,
+      drift: [item],
+    };
+  }
+
+  /** Reads a resource and decides ownership, without writing (see lifecycle `inspect`). */
+  inspect<Ref, Found>(
+    resource: ManagedResource<Ref, Found>,
+    ref: Ref,
+    options: Pick<EnsureOptions<Found>, 'owner' | 'adopt' | 'recorded' | 'journal'>,
+  ): Promise<Inspected<Found>> {
+    return inspect(resource, ref, {
+      owner: options.owner,
+      adopt: options.adopt === true,
+      recorded: this.#recorded(resource, ref, options),
+    });
+  }
+
+  /**
+   * The resource, there and ours (found, adopted or created), or — under a mode that may
+   * not create it — recorded as missing (MissingResource is thrown) or, in `seawall plan`,
+   * listed as a creation and stood in for by a placeholder.
+   */
+  async ensure<Ref, Found>(
+    resource: ManagedResource<Ref, Found>,
+    ref: Ref,
+    options: EnsureOptions<Found>,
+  ): Promise<Present<Found>> {
+    const journalKey = resource.identify(ref);
+    const ensured = await ensure(
+      resource,
+      ref,
+      {
+        owner: options.owner,
+        tags: options.tags,
+        mode: this.mode,
+        adopt: options.adopt === true,
+        recorded: this.#recorded(resource, ref, options),
+        ...(options.journal
+          ? {
+              journal: {
+                beforeCreate: () => this.beforeCreate(journalKey),
+                created: (id: string) => this.createdAs(journalKey, id),
+              },
+            }
+          : {}),
+      },
+      options.inspected,
+    );
+    const name = (found?: Found) => resource.resourceName(ref, found);
+    switch (ensured.state) {
+      case 'existing':
+        return ensured;
+      case 'created':
+        this.request.log.info({ resource: name(ensured.found) }, `created ${journalKey}`);
+        this.recordMissing(name(ensured.found), `${resource.facetName}.exists`);
+        return ensured;
+      case 'adopted':
+        this.adopted(name(ensured.found), `${resource.facetName}.tags`, ensured.tags, options.tags);
+        return ensured;
+      case 'planned': {
+        const placeholderName = name(ensured.found);
+        this.#planned.add(placeholderName);
+        this.request.recordDrift([
+          {
+            resource: placeholderName,
+            facet: `${resource.facetName}.exists`,
+            field: 'exists',
+            expected: renderValue({ create: resource.type, ...ensured.planned }),
+            observed: 'false',
+            action: 'Reported',
+            detectedAt: this.request.now.toISOString(),
+          },
+        ]);
+        return ensured;
+      }
+      case 'missing':
+        this.recordMissing(name(), `${resource.facetName}.exists`);
+        throw new MissingResource(`${journalKey} does not exist`);
+    }
+  }
+
+  /** Ours by record: status names it, or a journalled create of it was interrupted. */
+  #recorded<Ref, Found>(
+    resource: ManagedResource<Ref, Found>,
+    ref: Ref,
+    options: { recorded?: boolean; journal?: boolean },
+  ): boolean {
+    if (options.recorded) return true;
+    return options.journal === true && this.pendingCreation(resource.identify(ref)) !== undefined;
   }
 
   // The create journal (status.pendingCreations): an entry is written — and persisted —
@@ -127,12 +293,10 @@ export class ReconcileSteps<Spec, Status> {
     );
   }
 
-  /** A resource that should exist is missing: drift in a check, a creation otherwise. */
-  missing(resource: string, facet: string): void {
-    this.recordMissing(resource, facet);
-    if (!this.mayCreate) throw new MissingResource(`${resource} does not exist`);
-  }
-
+  /**
+   * A resource that should exist was not there: drift in a drift check (Corrected: it was
+   * just recreated; Reported: the mode forbids it). A first creation is no drift.
+   */
   recordMissing(resource: string, facet: string): void {
     if (this.mode === 'converge') return;
     const item: DriftItem = {
@@ -146,74 +310,7 @@ export class ReconcileSteps<Spec, Status> {
     };
     this.request.recordDrift([item]);
   }
-
-  /**
-   * A KMS key Seawall creates and keeps: found by alias or by the ARN status recorded
-   * (created only when the mode allows), then its alias, state, tags and rotation.
-   * Its policy is the caller's step: the grants differ per kind.
-   */
-  async managedKey(target: KeyTarget, options: ManagedKeyOptions): Promise<EnsuredKey> {
-    if (!this.mayCreate && !options.knownKeyArn) {
-      // Without a recorded key a check cannot tell "missing" from "never made".
-      throw new MissingResource(`KMS key ${target.alias} in ${target.region} is not recorded yet`);
-    }
-    const journalKey = `KMS key for ${target.alias} in ${target.region}`;
-    const pending = this.pendingCreation(journalKey);
-    const ensured = await ensureKey(target, {
-      ...options,
-      knownKeyArn: options.knownKeyArn ?? pending?.id,
-      ...(!options.knownKeyArn && pending?.id
-        ? { knownKeyCreatedAt: new Date(pending.startedAt) }
-        : {}),
-      propagationBoundMs: this.request.propagationTimeoutMs,
-      mayCreate: this.mayCreate,
-      // Journalled but no id: the process died (or a call failed) between CreateKey and
-      // recording it. Only then is the region's key list searched.
-      interrupted: pending !== undefined && pending.id === undefined,
-      journal: {
-        beforeCreate: () => this.beforeCreate(journalKey),
-        created: (keyArn) => this.createdAs(journalKey, keyArn),
-      },
-    });
-    if (ensured.created) this.request.log.info({ keyArn: ensured.metadata.Arn }, 'created KMS key');
-    if (ensured.adopted) {
-      this.adopted(
-        ensured.metadata.Arn,
-        'key.tags',
-        ensured.tags,
-        keyTags(options.tags, target.owner, target.alias),
-      );
-    }
-    const { kms, alias, owner } = target;
-    const { KeyId: keyId, Arn: keyArn } = ensured.metadata;
-    await this.facet(aliasFacet, {
-      kms,
-      alias,
-      keyArn,
-      keyId,
-      observedTarget: ensured.aliasTarget,
-    });
-    // Tags before anything else changes the key: the operator's IAM policy lets it change
-    // only keys that carry the owner tag (an adopted key gets it here).
-    await this.facet(keyTagsFacet, {
-      kms,
-      keyId,
-      keyArn,
-      alias,
-      owner,
-      tags: options.tags,
-      knownTags: ensured.tags,
-    });
-    await this.facet(keyStateFacet, {
-      kms,
-      keyId,
-      keyArn,
-      observedState: ensured.metadata.KeyState,
-    });
-    await this.facet(rotationFacet, { kms, keyId, keyArn, ...options.rotation });
-    // The caller records the ARN in status as soon as this returns; until then (a facet
-    // above failing, e.g. a key not yet visible) the journal entry keeps the id.
-    this.recorded(journalKey);
-    return ensured;
-  }
 }
+
+/** The field `seawall plan` lists a new resource's facet values under. */
+export const PLANNED_FIELD = 'value at creation';

@@ -180,6 +180,12 @@ export async function readTrail(
 }
 
 export const trailFacet: Facet<TrailCtx, ObservedTrail, TrailSettings> = {
+  calls: [
+    'cloudtrail:CreateTrail',
+    'cloudtrail:GetTrail',
+    'cloudtrail:ListTags',
+    'cloudtrail:UpdateTrail',
+  ],
   name: 'trail.settings',
   resource: (ctx) => ctx.arn,
   async observe(ctx) {
@@ -250,6 +256,7 @@ export const eventSelectorsFacet: Facet<
   NormalizedSelector[] | undefined,
   NormalizedSelector[]
 > = {
+  calls: ['cloudtrail:GetEventSelectors', 'cloudtrail:PutEventSelectors'],
   name: 'trail.eventSelectors',
   resource: (ctx) => ctx.arn,
   async observe(ctx) {
@@ -281,6 +288,7 @@ export const eventSelectorsFacet: Facet<
 };
 
 export const loggingFacet: Facet<TrailCtx, { IsLogging?: boolean }, { IsLogging: boolean }> = {
+  calls: ['cloudtrail:GetTrailStatus', 'cloudtrail:StartLogging'],
   name: 'trail.logging',
   resource: (ctx) => ctx.arn,
   async observe(ctx) {

@@ -230,6 +230,11 @@ export function alarmArn(partition: string, region: string, accountId: string, n
 }
 
 export const alarmFacet: Facet<AlarmCtx, MetricAlarm | undefined, AlarmDefinition> = {
+  calls: [
+    'cloudwatch:DescribeAlarms',
+    'cloudwatch:ListTagsForResource',
+    'cloudwatch:PutMetricAlarm',
+  ],
   name: 'alarm.definition',
   resource: (ctx) =>
     alarmArn(ctx.partition, ctx.alarms.region, ctx.accountId, ctx.definition.AlarmName),
@@ -267,6 +272,7 @@ export function staleAlarms(alarms: MetricAlarm[], wanted: Set<string>): MetricA
 }
 
 export const staleAlarmsFacet: Facet<StaleAlarmsCtx, MetricAlarm[], Set<string>> = {
+  calls: ['cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
   name: 'alarm.removed',
   resource: (ctx) => `cloudwatch:${ctx.alarms.region}:${ctx.alarms.prefix}*`,
   observe: async (ctx) => ctx.alarms.all(),

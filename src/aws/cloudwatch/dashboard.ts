@@ -184,6 +184,7 @@ export async function readDashboard(
 }
 
 export const dashboardFacet: Facet<DashboardCtx, ObservedDashboard, DashboardBody> = {
+  calls: ['cloudwatch:GetDashboard', 'cloudwatch:PutDashboard'],
   name: 'dashboard.body',
   resource: (ctx) => ctx.seen.arn ?? `cloudwatch:dashboard/${ctx.input.name}`,
   async observe(ctx) {

@@ -43,6 +43,7 @@ export function crawlerInput(ctx: CrawlerContext) {
 }
 
 export const crawlerFacet: Facet<CrawlerContext, CrawlerState, CrawlerDefinition> = {
+  calls: ['glue:CreateCrawler', 'glue:GetCrawler', 'glue:GetTags', 'glue:UpdateCrawler'],
   name: 'glue.crawler',
   resource: (ctx) => glueArn(ctx, 'crawler', ctx.crawlerName),
   async observe(ctx) {

@@ -58,6 +58,7 @@ export function diffJob(desired: JobDefinition, observed: JobState): FieldDiff[]
 }
 
 export const jobFacet: Facet<JobContext, JobState, JobDefinition> = {
+  calls: ['glue:CreateJob', 'glue:GetJob', 'glue:GetTags', 'glue:UpdateJob'],
   name: 'glue.job',
   resource: (ctx) => glueArn(ctx, 'job', ctx.jobName),
   async observe(ctx) {

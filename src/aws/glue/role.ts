@@ -180,6 +180,7 @@ function diffRole(desired: { policy: PolicyDocument }, observed: GlueRoleState):
 }
 
 export const glueRoleFacet: Facet<GlueRoleContext, GlueRoleState, { policy: PolicyDocument }> = {
+  calls: ['iam:CreateRole', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy'],
   name: 'glue.role',
   resource: (ctx) => `iam role ${ctx.roleName}`,
   async observe(ctx) {

@@ -29,6 +29,7 @@ export function scriptKey(prefix: string, namespace: string, name: string, text:
 }
 
 export const scriptFacet: Facet<ScriptContext, ScriptState> = {
+  calls: ['s3:HeadObject', 's3:PutObject'],
   name: 'glue.script',
   resource: (ctx) => `s3://${ctx.bucket}/${ctx.key}`,
   async observe(ctx) {

@@ -105,6 +105,13 @@ export function triggerPlan(diffs: FieldDiff[]): {
 }
 
 export const triggerFacet: Facet<TriggerContext, TriggerState, TriggerDefinition> = {
+  calls: [
+    'glue:CreateTrigger',
+    'glue:DeleteTrigger',
+    'glue:GetTrigger',
+    'glue:StartTrigger',
+    'glue:UpdateTrigger',
+  ],
   name: 'glue.trigger',
   resource: (ctx) => glueArn(ctx, 'trigger', ctx.triggerName),
   async observe(ctx) {

@@ -29,6 +29,7 @@ export function diffWorkflow(desired: WorkflowDefinition, observed: WorkflowStat
 }
 
 export const workflowFacet: Facet<WorkflowContext, WorkflowState, WorkflowDefinition> = {
+  calls: ['glue:CreateWorkflow', 'glue:GetTags', 'glue:GetWorkflow', 'glue:UpdateWorkflow'],
   name: 'glue.workflow',
   resource: (ctx) => glueArn(ctx, 'workflow', ctx.workflowName),
   async observe(ctx) {

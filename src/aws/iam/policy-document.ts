@@ -124,16 +124,3 @@ export const SEAWALL_SID_PREFIX = 'Seawall';
 export function isSeawallSid(sid: string | undefined): boolean {
   return sid?.startsWith(SEAWALL_SID_PREFIX) ?? false;
 }
-
-/**
- * Pure: Seawall's statements in an observed policy (bucket or key) versus the desired
- * ones, compared as sets of JSON values — AWS reorders and reformats what it stores.
- */
-export function diffOwnedStatements(
-  desired: PolicyStatement[],
-  observed: PolicyDocument | undefined,
-): { field: string; expected: unknown; observed: unknown }[] {
-  const { owned } = splitStatements(observed, isSeawallSid);
-  if (statementSetsEqual(owned, desired)) return [];
-  return [{ field: 'Statement', expected: desired, observed: owned }];
-}

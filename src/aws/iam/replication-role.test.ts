@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  REPLICATION_SERVICE,
   replicationKeyGrant,
   replicationPolicy,
   replicationRoleName,
-  s3TrustPolicy,
 } from './replication-role.ts';
+import { serviceTrustPolicy } from './role.ts';
 
 describe('replication role', () => {
   it.each([
@@ -17,7 +18,7 @@ describe('replication role', () => {
   });
 
   it('trusts only s3.amazonaws.com', () => {
-    expect(s3TrustPolicy().Statement).toEqual([
+    expect(serviceTrustPolicy(REPLICATION_SERVICE).Statement).toEqual([
       { Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
   });

@@ -17,6 +17,7 @@ export interface AliasState {
 }
 
 export const aliasFacet: Facet<AliasContext, AliasState> = {
+  calls: ['kms:CreateAlias', 'kms:UpdateAlias'],
   name: 'key.alias',
   resource: (ctx) => ctx.keyArn,
   observe: async (ctx) => ({ TargetKeyId: ctx.observedTarget }),

@@ -9,8 +9,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { AwaitingPropagationError } from '../../runtime/errors.ts';
+import { type CreateJournal, ensure } from '../lifecycle.ts';
 import { OWNER_TAG } from '../ownership.ts';
-import { ensureKey, KEY_ALIAS_TAG } from './key.ts';
+import { KEY_ALIAS_TAG, keyTags, kmsKey } from './key.ts';
 import {
   accountRootStatement,
   desiredKeyPolicy,
@@ -82,13 +83,33 @@ describe('key policy', () => {
   });
 });
 
-describe('ensureKey never makes a second key', () => {
+describe('the KMS key lifecycle never makes a second key', () => {
   const target = (kms: KMSClient) => ({
     kms,
     region: 'ca-central-1',
     alias: 'alias/seawall/b',
     owner: 'ns/ProtectedBucket/b',
   });
+  const owner = 'ns/ProtectedBucket/b';
+  const ensureKey = (
+    t: ReturnType<typeof target>,
+    o: {
+      description: string;
+      interrupted?: boolean;
+      tags?: Record<string, string>;
+      journal?: CreateJournal;
+    },
+  ) =>
+    ensure(
+      kmsKey,
+      { ...t, description: o.description, interrupted: o.interrupted },
+      {
+        owner,
+        tags: keyTags(o.tags, owner, t.alias),
+        mode: 'converge',
+        ...(o.journal ? { journal: o.journal } : {}),
+      },
+    );
   const notFound = () => Object.assign(new Error('not found'), { name: 'NotFoundException' });
 
   it('an interrupted create (journalled, no id): the tagged key is found and aliased, nothing created', async () => {
@@ -112,11 +133,9 @@ describe('ensureKey never makes a second key', () => {
     mock.on(CreateAliasCommand).resolves({});
     const result = await ensureKey(target(new KMSClient({ region: 'ca-central-1' })), {
       description: 'd',
-      adopt: false,
       interrupted: true,
     });
-    expect(result.metadata.KeyId).toBe('orphan');
-    expect(result.created).toBe(false);
+    expect(result.state === 'created' && result.found.metadata.KeyId).toBe('orphan');
     expect(mock.commandCalls(CreateKeyCommand)).toHaveLength(0);
     expect(mock.commandCalls(CreateAliasCommand)[0]?.args[0].input).toEqual({
       AliasName: 'alias/seawall/b',
@@ -133,7 +152,6 @@ describe('ensureKey never makes a second key', () => {
     await expect(
       ensureKey(target(new KMSClient({ region: 'ca-central-1' })), {
         description: 'd',
-        adopt: false,
         interrupted: true,
       }),
     ).rejects.toBeInstanceOf(AwaitingPropagationError);
@@ -151,12 +169,11 @@ describe('ensureKey never makes a second key', () => {
     const journal: string[] = [];
     await ensureKey(target(new KMSClient({ region: 'ca-central-1' })), {
       description: 'd',
-      adopt: false,
       journal: {
         beforeCreate: async () => {
           journal.push('intent');
         },
-        created: (arn) => {
+        created: (arn: string) => {
           journal.push(arn);
         },
       },
@@ -178,7 +195,6 @@ describe('ensureKey never makes a second key', () => {
     mock.on(CreateAliasCommand).resolves({});
     await ensureKey(target(new KMSClient({ region: 'ca-central-1' })), {
       description: 'd',
-      adopt: false,
       tags: { team: 'x' },
     });
     const input = mock.commandCalls(CreateKeyCommand)[0]?.args[0].input;

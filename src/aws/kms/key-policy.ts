@@ -4,15 +4,13 @@
 import { GetKeyPolicyCommand, type KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { isAwsError } from '../errors.ts';
 import type { Facet, FieldDiff } from '../facet.ts';
+import { diffOwnedStatements, mergeOwnedStatements } from '../iam/owned-statements.ts';
 import {
-  diffOwnedStatements,
-  isSeawallSid,
   POLICY_VERSION,
   type PolicyDocument,
   type PolicyStatement,
   parsePolicy,
   renderPolicy,
-  splitStatements,
 } from '../iam/policy-document.ts';
 
 export interface KeyPolicyContext {
@@ -58,12 +56,19 @@ export function mergeKeyPolicy(
   observed: PolicyDocument | undefined,
   statements: PolicyStatement[],
 ): PolicyDocument {
-  const { foreign } = splitStatements(observed, isSeawallSid);
-  return { Version: POLICY_VERSION, Statement: [...statements, ...foreign] };
+  // Ours first: the account-root statement leads, as in the policy KMS makes by default.
+  // Never empty: the account-root statement is always ours.
+  return (
+    mergeOwnedStatements(observed, statements, { ours: 'first' }) ?? {
+      Version: POLICY_VERSION,
+      Statement: statements,
+    }
+  );
 }
 
 export const keyPolicyFacet: Facet<KeyPolicyContext, KeyPolicyState, KeyPolicyDesired> = {
   name: 'key.policy',
+  calls: ['kms:GetKeyPolicy', 'kms:PutKeyPolicy'],
   resource: (ctx) => ctx.keyArn,
   async observe(ctx) {
     try {

@@ -21,6 +21,7 @@ export interface KeyStateState {
 }
 
 export const keyStateFacet: Facet<KeyStateContext, KeyStateState> = {
+  calls: ['kms:CancelKeyDeletion', 'kms:EnableKey'],
   name: 'key.state',
   resource: (ctx) => ctx.keyArn,
   observe: async (ctx) => ({ KeyState: ctx.observedState }),

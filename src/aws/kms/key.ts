@@ -19,11 +19,10 @@ import {
 } from '@aws-sdk/client-kms';
 import { AwaitingPropagationError, StalledError } from '../../runtime/errors.ts';
 import { isAwsError, propagationShapeOf } from '../errors.ts';
+import type { ManagedResource } from '../lifecycle.ts';
 import {
-  assertOwnedOrAdoptable,
   OWNER_TAG,
   ownershipOf,
-  ResourceMissingError,
   type TagMap,
   tagsFromKms,
   tagsToKms,
@@ -42,12 +41,10 @@ export interface KeyTarget {
   owner: string;
 }
 
-export interface EnsureKeyOptions {
+/** Which key, and what the journal and status know about it. */
+export interface KeyRef extends KeyTarget {
   description: string;
-  /** The spec's tags (the owner and alias tags are added). */
-  tags?: TagMap | undefined;
-  adopt: boolean;
-  /** The key's ARN as last recorded in status: spares the search when the alias is gone. */
+  /** The key's ARN as recorded in status (or by an interrupted create's journal entry). */
   knownKeyArn?: string | undefined;
   /**
    * The known key was created moments ago (a journalled create): when KMS does not show
@@ -55,31 +52,21 @@ export interface EnsureKeyOptions {
    */
   knownKeyCreatedAt?: Date | undefined;
   /** How long a key of ours may stay invisible before it is taken for gone (default 5 min). */
-  propagationBoundMs?: number;
-  /** false: never create a key or an alias (drift check under Report, plan); default true. */
-  mayCreate?: boolean;
+  propagationBoundMs?: number | undefined;
   /**
    * A create of this key was journalled and its id never recorded (a crash, or a failure
    * right after CreateKey): the key may exist without its alias, so look for it by its
    * tags before creating one.
    */
-  interrupted?: boolean;
-  /** The create journal: persist the intent before CreateKey, record the id after it. */
-  journal?: {
-    beforeCreate(): Promise<void>;
-    created(keyArn: string): void;
-  };
+  interrupted?: boolean | undefined;
 }
 
-export interface EnsuredKey {
+export interface FoundKey {
   metadata: KeyMetadata & { KeyId: string; Arn: string };
   /** The key's tags as read (or as created). */
   tags: TagMap;
   /** Where the alias pointed (undefined: the alias does not exist). */
   aliasTarget: string | undefined;
-  created: boolean;
-  /** An existing key taken over (spec.adoptExisting): its tags are about to be replaced. */
-  adopted?: boolean;
 }
 
 export function keyTags(tags: TagMap | undefined, owner: string, alias: string): TagMap {
@@ -170,91 +157,110 @@ export async function findKeyByOwnerTags(
 }
 
 /**
- * Returns the key for this target, creating it (tagged, then aliased) only when neither
- * the alias, nor the key recorded in status, nor a tagged key without an alias exists.
- * An alias that points at a key Seawall does not own stalls (unless adopted).
+ * A customer-managed key as a managed resource, found by its alias, or by the ARN status
+ * recorded when the alias is gone or repointed (the alias facet puts it back). Created
+ * tagged, then aliased; after an interrupted create the key without an alias is looked
+ * for first. Never deleted outright: see scheduleOwnedKeyDeletion.
  */
-export async function ensureKey(target: KeyTarget, options: EnsureKeyOptions): Promise<EnsuredKey> {
-  const byAlias = await describe(target.kms, target.alias);
+export const kmsKey: ManagedResource<KeyRef, FoundKey> = {
+  type: 'KMS key',
+  facetName: 'key',
+  calls: [
+    'kms:DescribeKey',
+    'kms:ListResourceTags',
+    'kms:ListKeys',
+    'kms:CreateKey',
+    'kms:CreateAlias',
+  ],
+  identify: (ref) => `KMS key for ${ref.alias} in ${ref.region}`,
+  resourceName: (ref, found) => found?.metadata.Arn ?? `${ref.alias} (${ref.region})`,
+  read: readKey,
+  tagsOf: (found) => found.tags,
+  recorded: (ref, found) => ref.knownKeyArn !== undefined && found.metadata.Arn === ref.knownKeyArn,
+  async create(ref, tags, journal) {
+    if (ref.interrupted) {
+      const orphan = await findKeyByOwnerTags(ref);
+      if (orphan) {
+        journal?.created(orphan.Arn);
+        await createAlias(ref, orphan.KeyId, orphan.CreationDate);
+        const found = cacheFor(ref.kms).get(orphan.KeyId) ?? {};
+        return { metadata: orphan, tags: found, aliasTarget: orphan.KeyId };
+      }
+    }
+    await journal?.beforeCreate();
+    const created = await ref.kms.send(
+      new CreateKeyCommand({
+        Description: ref.description,
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        Tags: tagsToKms(tags),
+      }),
+    );
+    const meta = created.KeyMetadata;
+    if (!meta?.KeyId || !meta.Arn) throw new Error('CreateKey returned no key id');
+    cacheFor(ref.kms).set(meta.KeyId, tags);
+    journal?.created(meta.Arn);
+    await createAlias(ref, meta.KeyId, meta.CreationDate);
+    return {
+      metadata: meta as KeyMetadata & { KeyId: string; Arn: string },
+      tags,
+      aliasTarget: meta.KeyId,
+    };
+  },
+  planned: (ref, tags) => ({
+    alias: ref.alias,
+    region: ref.region,
+    keySpec: 'SYMMETRIC_DEFAULT',
+    description: ref.description,
+    tags,
+  }),
+  placeholder: (ref) => ({
+    metadata: {
+      KeyId: `(new key for ${ref.alias})`,
+      Arn: `(new KMS key for ${ref.alias} in ${ref.region})`,
+      KeyState: 'Enabled',
+    },
+    tags: {},
+    aliasTarget: undefined,
+  }),
+};
+
+/** Reads the key by alias, or by the ARN status recorded; undefined when neither exists. */
+async function readKey(ref: KeyRef): Promise<FoundKey | undefined> {
+  const byAlias = await describe(ref.kms, ref.alias);
   const aliasTarget = byAlias?.KeyId;
   // Steady state: the alias points at the key we recorded — one DescribeKey serves both.
-  if (byAlias && (!options.knownKeyArn || byAlias.Arn === options.knownKeyArn)) {
-    const tags = await readKeyTags(target.kms, byAlias.KeyId);
-    const adopted = options.knownKeyArn
-      ? false
-      : assertOwnedOrAdoptable({
-          what: `KMS alias ${target.alias} (key ${byAlias.KeyId})`,
-          tags,
-          owner: target.owner,
-          adopt: options.adopt,
-        });
+  if (byAlias && (!ref.knownKeyArn || byAlias.Arn === ref.knownKeyArn)) {
     if (byAlias.KeyManager === 'AWS') {
-      throw new StalledError('NotOwned', `KMS alias ${target.alias} names an AWS managed key`);
+      throw new StalledError('NotOwned', `KMS alias ${ref.alias} names an AWS managed key`);
     }
-    return { metadata: byAlias, tags, aliasTarget, created: false, adopted };
+    return { metadata: byAlias, tags: await readKeyTags(ref.kms, byAlias.KeyId), aliasTarget };
   }
   // The alias is gone or repointed: our recorded key is still the key (the alias facet
   // puts the alias back).
-  if (options.knownKeyArn) {
-    const known = await describe(target.kms, options.knownKeyArn);
+  if (ref.knownKeyArn) {
+    const known = await describe(ref.kms, ref.knownKeyArn);
     if (known) {
-      const tags = await readKeyTags(target.kms, known.KeyId);
-      return { metadata: known, tags, aliasTarget, created: false };
+      return { metadata: known, tags: await readKeyTags(ref.kms, known.KeyId), aliasTarget };
     }
-    const createdAt = options.knownKeyCreatedAt;
-    const bound = options.propagationBoundMs ?? KEY_PROPAGATION_BOUND_MS;
+    const createdAt = ref.knownKeyCreatedAt;
+    const bound = ref.propagationBoundMs ?? KEY_PROPAGATION_BOUND_MS;
     if (createdAt && Date.now() - createdAt.getTime() < bound) {
       // Created by us moments ago and not visible yet: another CreateKey would make a
       // second key for the same purpose.
       throw new AwaitingPropagationError(
-        `new KMS key ${options.knownKeyArn} (for ${target.alias})`,
-        `DescribeKey: key ${options.knownKeyArn} is not visible yet`,
+        `new KMS key ${ref.knownKeyArn} (for ${ref.alias})`,
+        `DescribeKey: key ${ref.knownKeyArn} is not visible yet`,
         { since: createdAt, stallReason: 'KeyNotFound' },
       );
     }
   }
+  // The alias points elsewhere and our recorded key is gone: the alias's key, whose
+  // ownership the lifecycle decides by its tags.
   if (byAlias) {
-    // Alias exists, points elsewhere, and our recorded key is gone: treat as a new find.
-    const tags = await readKeyTags(target.kms, byAlias.KeyId);
-    const adopted = assertOwnedOrAdoptable({
-      what: `KMS alias ${target.alias} (key ${byAlias.KeyId})`,
-      tags,
-      owner: target.owner,
-      adopt: options.adopt,
-    });
-    return { metadata: byAlias, tags, aliasTarget, created: false, adopted };
+    return { metadata: byAlias, tags: await readKeyTags(ref.kms, byAlias.KeyId), aliasTarget };
   }
-  if (options.mayCreate === false) throw new ResourceMissingError(`KMS alias ${target.alias}`);
-  if (options.interrupted) {
-    const orphan = await findKeyByOwnerTags(target);
-    if (orphan) {
-      options.journal?.created(orphan.Arn);
-      await createAlias(target, orphan.KeyId, orphan.CreationDate);
-      const tags = cacheFor(target.kms).get(orphan.KeyId) ?? {};
-      return { metadata: orphan, tags, aliasTarget: orphan.KeyId, created: false };
-    }
-  }
-  await options.journal?.beforeCreate();
-  const tags = keyTags(options.tags, target.owner, target.alias);
-  const created = await target.kms.send(
-    new CreateKeyCommand({
-      Description: options.description,
-      KeyUsage: 'ENCRYPT_DECRYPT',
-      KeySpec: 'SYMMETRIC_DEFAULT',
-      Tags: tagsToKms(tags),
-    }),
-  );
-  const meta = created.KeyMetadata;
-  if (!meta?.KeyId || !meta.Arn) throw new Error('CreateKey returned no key id');
-  cacheFor(target.kms).set(meta.KeyId, tags);
-  options.journal?.created(meta.Arn);
-  await createAlias(target, meta.KeyId, meta.CreationDate);
-  return {
-    metadata: meta as KeyMetadata & { KeyId: string; Arn: string },
-    tags,
-    aliasTarget: meta.KeyId,
-    created: true,
-  };
+  return undefined;
 }
 
 async function createAlias(

@@ -49,6 +49,7 @@ export function diffRotation(desired: RotationState, observed: RotationState): F
 }
 
 export const rotationFacet: Facet<RotationContext, RotationState> = {
+  calls: ['kms:DisableKeyRotation', 'kms:EnableKeyRotation', 'kms:GetKeyRotationStatus'],
   name: 'key.rotation',
   resource: (ctx) => ctx.keyArn,
   async observe(ctx) {

@@ -17,6 +17,7 @@ export interface KeyTagsContext {
 }
 
 export const keyTagsFacet: Facet<KeyTagsContext, TagMap> = {
+  calls: ['kms:ListResourceTags', 'kms:TagResource', 'kms:UntagResource'],
   name: 'key.tags',
   resource: (ctx) => ctx.keyArn,
   observe: async (ctx) => ctx.knownTags ?? (await readKeyTags(ctx.kms, ctx.keyId)),

@@ -11,15 +11,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { isAwsError } from '../errors.ts';
 import type { Facet, FieldDiff } from '../facet.ts';
+import { diffOwnedStatements, mergeOwnedStatements } from '../iam/owned-statements.ts';
 import {
-  diffOwnedStatements,
   isSeawallSid,
-  POLICY_VERSION,
   type PolicyDocument,
   type PolicyStatement,
   parsePolicy,
   renderPolicy,
-  splitStatements,
 } from '../iam/policy-document.ts';
 import { exposureOf } from '../iam/statement-exposure.ts';
 import { type BucketTarget, bucketArn, bucketResource } from './bucket.ts';
@@ -91,20 +89,16 @@ export function mergeBucketPolicy(
   statements: PolicyStatement[],
   accountId?: string,
 ): PolicyDocument | undefined {
-  const { foreign } = splitStatements(observed, isSeawallSid);
-  const kept = accountId === undefined ? foreign : foreign.filter((s) => !exposureOf(s, accountId));
-  const all = [...kept, ...statements];
-  if (all.length === 0) return undefined;
-  return {
-    Version: POLICY_VERSION,
-    ...(observed?.Id ? { Id: observed.Id } : {}),
-    Statement: all,
-  };
+  return mergeOwnedStatements(observed, statements, {
+    ours: 'last',
+    ...(accountId === undefined ? {} : { drop: (s) => exposureOf(s, accountId) !== undefined }),
+  });
 }
 
 export const bucketPolicyFacet: Facet<BucketPolicyContext, BucketPolicyState, BucketPolicyDesired> =
   {
     name: 'bucket.policy',
+    calls: ['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'],
     resource: (ctx) => bucketResource(ctx.bucket),
     async observe(ctx) {
       try {

@@ -13,13 +13,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { StalledError } from '../../runtime/errors.ts';
 import { isAwsError } from '../errors.ts';
-import {
-  assertOwnedOrAdoptable,
-  type TagMap,
-  tagsFromKeyValue,
-  tagsToKeyValue,
-  withOwnerTag,
-} from '../ownership.ts';
+import type { ManagedResource } from '../lifecycle.ts';
+import { type TagMap, tagsFromKeyValue, tagsToKeyValue } from '../ownership.ts';
 import { SEAWALL_OBJECT_PREFIX } from './replication-probe.ts';
 
 /** Which bucket a facet works on. Kind-agnostic: ProtectedBucket and CostMonitor share it. */
@@ -128,75 +123,66 @@ export function createBucketInput(bucket: string, region: string, tags: TagMap =
   };
 }
 
-export interface EnsureBucketOptions {
-  owner: string;
-  tags?: TagMap;
-  adopt: boolean;
-  /** Presence already read (saves a call); read here when absent. */
-  presence?: BucketPresence;
-  /**
-   * Ownership already established — recorded in status, or a create of ours journalled
-   * and interrupted before it was recorded: skip the owner-tag check (the tags facet puts
-   * a missing owner tag back).
-   */
-  known?: boolean;
-  /** The create journal: persist the intent before CreateBucket. */
-  beforeCreate?: () => Promise<void>;
-}
-
-export type EnsureBucketResult = {
-  /** The bucket's tags after this step (the tags facet diffs against them). */
+/** A bucket as read: its tags (where the owner tag lives). */
+export interface FoundBucket {
   tags: TagMap;
-  created: boolean;
-  adopted: boolean;
-};
+}
 
 /**
- * Makes sure the bucket exists and is ours. A missing bucket is created in its region
- * and tagged at once; a bucket someone else holds (another account: BucketAlreadyExists;
- * this account without our tag) stalls the resource and is never touched.
+ * The bucket as a managed resource. A missing bucket is created in its region carrying
+ * its tags; a name someone else holds (another account: BucketAlreadyExists, 403, 301)
+ * stalls the resource and is never touched. Deleted only when empty (deleteBucketIfEmpty).
  */
-export async function ensureBucket(
-  target: BucketTarget,
-  options: EnsureBucketOptions,
-): Promise<EnsureBucketResult> {
-  const presence = options.presence ?? (await observeBucket(target));
-  const what = `bucket "${target.bucket}"`;
-  if (presence.exists) {
-    if (options.known) return { tags: presence.tags, created: false, adopted: false };
-    const adopted = assertOwnedOrAdoptable({
-      what,
-      tags: presence.tags,
-      owner: options.owner,
-      adopt: options.adopt,
-    });
-    if (adopted) await checkRegion(target);
-    return { tags: presence.tags, created: false, adopted };
-  }
-  const tags = withOwnerTag(options.tags, options.owner);
-  await options.beforeCreate?.();
-  try {
-    await target.s3.send(
-      new CreateBucketCommand(createBucketInput(target.bucket, target.region, tags)),
-    );
-  } catch (error) {
-    if (isAwsError(error, 'BucketAlreadyExists')) {
-      throw new StalledError(
-        'NameTaken',
-        `${what} is taken by another AWS account (bucket names are global); choose another name`,
+export const s3Bucket: ManagedResource<BucketTarget, FoundBucket> = {
+  type: 'S3 bucket',
+  facetName: 'bucket',
+  calls: [
+    's3:GetBucketTagging',
+    's3:ListBuckets',
+    's3:HeadBucket',
+    's3:CreateBucket',
+    's3:ListObjectVersions',
+    's3:DeleteBucket',
+  ],
+  identify: (target) => `S3 bucket ${target.bucket} in ${target.region}`,
+  resourceName: (target) => bucketResource(target.bucket),
+  async read(target) {
+    const presence = await observeBucket(target);
+    return presence.exists ? { tags: presence.tags } : undefined;
+  },
+  tagsOf: (found) => found.tags,
+  // S3 cannot move a bucket: an adopted one must already be in the spec's region.
+  beforeAdopt: (target) => checkRegion(target),
+  async create(target, tags, journal) {
+    await journal?.beforeCreate();
+    try {
+      await target.s3.send(
+        new CreateBucketCommand(createBucketInput(target.bucket, target.region, tags)),
       );
+    } catch (error) {
+      if (isAwsError(error, 'BucketAlreadyExists')) {
+        throw new StalledError(
+          'NameTaken',
+          `bucket "${target.bucket}" is taken by another AWS account (bucket names are global); choose another name`,
+        );
+      }
+      // Created by an earlier attempt of ours that died before reading it back (its
+      // journal entry says so). Any other account's bucket would be BucketAlreadyExists.
+      if (!isAwsError(error, 'BucketAlreadyOwnedByYou')) throw error;
+      // Its tags as they are now: the tags facet puts back what a failed create left out.
+      const now = await observeBucket(target);
+      return { tags: now.exists ? now.tags : {} };
     }
-    // Created by an earlier attempt of ours that died before reading it back (its
-    // journal entry says so). Any other account's bucket would be BucketAlreadyExists.
-    if (!isAwsError(error, 'BucketAlreadyOwnedByYou')) throw error;
-    // Its tags as they are now: the tags facet puts back what a failed create left out.
-    const now = await observeBucket(target);
-    return { tags: now.exists ? now.tags : {}, created: false, adopted: false };
-  }
-  // The tags went with CreateBucket (S3 takes them for general purpose buckets, checking
-  // s3:TagResource): the bucket is never without its owner tag.
-  return { tags, created: true, adopted: false };
-}
+    // The tags went with CreateBucket (S3 checks s3:TagResource): the bucket is never
+    // without its owner tag.
+    return { tags };
+  },
+  planned: (target, tags) => ({ region: target.region, tags }),
+  placeholder: () => ({ tags: {} }),
+  async delete(target) {
+    await deleteBucketIfEmpty(target);
+  },
+};
 
 /** An adopted bucket must already be in the spec's region: S3 cannot move a bucket. */
 async function checkRegion(target: BucketTarget): Promise<void> {

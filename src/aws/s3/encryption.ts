@@ -18,6 +18,7 @@ export interface EncryptionState {
 }
 
 export const encryptionFacet: Facet<EncryptionContext, EncryptionState> = {
+  calls: ['s3:GetBucketEncryption', 's3:PutBucketEncryption'],
   name: 'bucket.encryption',
   resource: (ctx) => bucketResource(ctx.bucket),
   async observe(ctx) {

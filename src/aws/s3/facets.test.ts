@@ -8,8 +8,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { ensure } from '../lifecycle.ts';
 import { OWNER_TAG } from '../ownership.ts';
-import { createBucketInput, ensureBucket } from './bucket.ts';
+import { createBucketInput, s3Bucket } from './bucket.ts';
 import { diffBucketPolicy, mergeBucketPolicy, tlsOnlyStatement } from './bucket-policy.ts';
 import { encryptionFacet } from './encryption.ts';
 import { desiredLifecycle, lifecycleFacet, projectRule } from './lifecycle.ts';
@@ -47,7 +48,7 @@ describe('createBucketInput', () => {
   });
 });
 
-describe('ensureBucket', () => {
+describe('the S3 bucket lifecycle', () => {
   it('BucketAlreadyExists (another account) stalls with NameTaken, nothing else sent', async () => {
     const s3 = mockClient(S3Client);
     s3.on(GetBucketTaggingCommand).rejects(Object.assign(new Error('x'), { name: 'NoSuchBucket' }));
@@ -56,9 +57,10 @@ describe('ensureBucket', () => {
     );
     const client = new S3Client({ region: 'ca-central-1' });
     await expect(
-      ensureBucket(
+      ensure(
+        s3Bucket,
         { s3: client, bucket: 'b', region: 'ca-central-1' },
-        { owner: 'o', adopt: false },
+        { owner: 'o', tags: { [OWNER_TAG]: 'o' }, mode: 'converge' },
       ),
     ).rejects.toMatchObject({ reason: 'NameTaken' });
     expect(s3.calls()).toHaveLength(2);

@@ -102,6 +102,11 @@ export function lifecycleFacetFor<C extends BucketTarget>(
   desired: (ctx: C) => LifecycleState,
 ): Facet<C, LifecycleState> {
   return {
+    calls: [
+      's3:DeleteBucketLifecycle',
+      's3:GetBucketLifecycleConfiguration',
+      's3:PutBucketLifecycleConfiguration',
+    ],
     name,
     resource: (ctx) => bucketResource(ctx.bucket),
     async observe(ctx) {

@@ -18,6 +18,7 @@ export interface OwnershipControlsState {
 }
 
 export const ownershipControlsFacet: Facet<OwnershipControlsContext, OwnershipControlsState> = {
+  calls: ['s3:GetBucketOwnershipControls', 's3:PutBucketOwnershipControls'],
   name: 'bucket.ownershipControls',
   resource: (ctx) => bucketResource(ctx.bucket),
   async observe(ctx) {

@@ -23,6 +23,7 @@ const ALL_OFF: PublicAccessBlockState = {
 };
 
 export const publicAccessBlockFacet: Facet<PublicAccessBlockContext, PublicAccessBlockState> = {
+  calls: ['s3:GetPublicAccessBlock', 's3:PutPublicAccessBlock'],
   name: 'bucket.publicAccessBlock',
   resource: (ctx) => bucketResource(ctx.bucket),
   async observe(ctx) {

@@ -150,6 +150,7 @@ export function diffReplication(
 }
 
 export const replicationFacet: Facet<ReplicationContext, ReplicationState> = {
+  calls: ['s3:DeleteBucketReplication', 's3:GetBucketReplication', 's3:PutBucketReplication'],
   name: 'replication.rule',
   resource: (ctx) => bucketResource(ctx.bucket),
   async observe(ctx) {

@@ -21,6 +21,7 @@ export interface BucketTagsContext extends BucketTarget {
 }
 
 export const bucketTagsFacet: Facet<BucketTagsContext, TagMap> = {
+  calls: ['s3:GetBucketTagging', 's3:PutBucketTagging'],
   name: 'bucket.tags',
   resource: (ctx) => bucketResource(ctx.bucket),
   async observe(ctx) {

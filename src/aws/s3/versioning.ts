@@ -16,6 +16,7 @@ export interface VersioningState {
 }
 
 export const versioningFacet: Facet<VersioningContext, VersioningState> = {
+  calls: ['s3:GetBucketVersioning', 's3:PutBucketVersioning'],
   name: 'bucket.versioning',
   resource: (ctx) => bucketResource(ctx.bucket),
   async observe(ctx) {

@@ -115,6 +115,7 @@ export async function listSubscriptions(
 
 export const subscriptionsFacet: Facet<SubscriptionsCtx, ObservedSubscription[], SubscriptionsCtx> =
   {
+    calls: ['sns:ListSubscriptionsByTopic', 'sns:Subscribe', 'sns:Unsubscribe'],
     name: 'topic.subscriptions',
     resource: (ctx) => ctx.topicArn,
     observe: (ctx) => listSubscriptions(ctx.clients, ctx.region, ctx.topicArn),

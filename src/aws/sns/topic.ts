@@ -142,6 +142,12 @@ export async function readTopic(clients: AwsClients, region: string, arn: string
 }
 
 export const topicFacet: Facet<TopicCtx, ObservedTopic, DesiredTopic> = {
+  calls: [
+    'sns:CreateTopic',
+    'sns:GetTopicAttributes',
+    'sns:ListTagsForResource',
+    'sns:SetTopicAttributes',
+  ],
   name: 'topic.attributes',
   resource: (ctx) => ctx.arn,
   async observe(ctx) {

@@ -15,7 +15,6 @@ import {
 } from '../../api/costmonitor.ts';
 import { type Account, accountOf } from '../../aws/account.ts';
 import type { AwsClients } from '../../aws/clients.ts';
-import { logRetentionFacet } from '../../aws/cloudtrail/log-retention.ts';
 import {
   cloudTrailBucketStatements,
   eventSelectorsFacet,
@@ -34,24 +33,14 @@ import {
 } from '../../aws/cloudwatch/dashboard.ts';
 import type { PolicyStatement } from '../../aws/iam/policy-document.ts';
 import { scheduleOwnedKeyDeletion } from '../../aws/kms/key.ts';
-import { keyPolicyFacet } from '../../aws/kms/key-policy.ts';
-import {
-  type BucketTarget,
-  bucketResource,
-  ensureBucket,
-  observeBucket,
-} from '../../aws/s3/bucket.ts';
-import { bucketPolicyFacet, tlsOnlyStatement } from '../../aws/s3/bucket-policy.ts';
-import { encryptionFacet } from '../../aws/s3/encryption.ts';
-import { ownershipControlsFacet } from '../../aws/s3/ownership-controls.ts';
-import { publicAccessBlockFacet } from '../../aws/s3/public-access-block.ts';
-import { bucketTagsFacet } from '../../aws/s3/tags.ts';
-import { versioningFacet } from '../../aws/s3/versioning.ts';
+import type { BucketTarget } from '../../aws/s3/bucket.ts';
 import { subscriptionsFacet } from '../../aws/sns/subscriptions.ts';
 import { topicArn, topicFacet, topicKeyGrants } from '../../aws/sns/topic.ts';
 import { removeCondition, setCondition } from '../../runtime/conditions.ts';
 import { StalledError } from '../../runtime/errors.ts';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../../runtime/reconciler.ts';
+import { keyPolicy, managedKey } from '../blocks/managed-key.ts';
+import { BLOCK_ALL_PUBLIC_ACCESS, secureBucket } from '../blocks/secure-bucket.ts';
 import {
   bucketReadyCondition,
   kubeProtectedBuckets,
@@ -180,21 +169,17 @@ class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
     grants: PolicyStatement[],
     knownKeyArn: string | undefined,
   ): Promise<string> {
-    const kms = this.aws.kms(region);
-    const ensured = await this.managedKey(
-      { kms, region, alias, owner: this.owner },
-      { description, adopt: false, knownKeyArn, rotation: { enabled: true, periodInDays: 365 } },
-    );
-    const { KeyId: keyId, Arn: keyArn } = ensured.metadata;
-    await this.facet(keyPolicyFacet, {
-      kms,
-      keyId,
-      keyArn,
-      accountId: this.account.accountId,
-      partition: this.account.partition,
-      grants,
+    const key = await managedKey(this, {
+      kms: this.aws.kms(region),
+      region,
+      alias,
+      owner: this.owner,
+      description,
+      knownKeyArn,
+      rotation: { enabled: true, periodInDays: 365 },
     });
-    return keyArn;
+    await keyPolicy(this, key, grants, this.account);
+    return key.arn;
   }
 
   /** Alert topics, one per region with alarms that notify; returns region → topic ARN. */
@@ -250,15 +235,16 @@ class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
         subscriptions: this.settings.subscriptions,
         ownsTopic: true,
       });
-      const pending = subscriptions.observed.filter((s) => s.arn === 'PendingConfirmation').length;
+      const listed = subscriptions.observed ?? [];
+      const pending = listed.filter((s) => s.arn === 'PendingConfirmation').length;
       statusTopics.push({
         region,
         arn,
         keyArn,
-        subscriptionsConfirmed: observed.exists
-          ? (observed.SubscriptionsConfirmed ?? subscriptions.observed.length - pending)
+        subscriptionsConfirmed: observed?.exists
+          ? (observed.SubscriptionsConfirmed ?? listed.length - pending)
           : 0,
-        subscriptionsPending: observed.exists ? (observed.SubscriptionsPending ?? pending) : 0,
+        subscriptionsPending: observed?.exists ? (observed.SubscriptionsPending ?? pending) : 0,
       });
     }
     await this.removeUnneededTopics(regions);
@@ -390,7 +376,6 @@ class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
     this.status.auditTrail = { ...this.status.auditTrail, name: trail.name, arn, keyArn };
     if (trail.logBucket.owned) await this.logBucket(trail, keyArn, arn);
     this.status.auditTrail.logBucket = trail.logBucket.name;
-    this.recorded(`S3 bucket ${trail.logBucket.name} in ${trail.region}`);
 
     const ctx: TrailCtx = {
       clients: this.aws,
@@ -403,12 +388,12 @@ class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
       seen: {},
     };
     const settings = await this.facet(trailFacet, ctx);
-    if (!settings.observed.exists && !settings.applied) {
+    if (!settings.observed?.exists && !settings.applied) {
       throw new MissingResource(`trail ${trail.name} does not exist`);
     }
     await this.facet(eventSelectorsFacet, ctx);
     const logging = await this.facet(loggingFacet, ctx);
-    const isLogging = logging.applied || logging.observed.IsLogging === true;
+    const isLogging = logging.applied || logging.observed?.IsLogging === true;
     const trailStatus = ctx.seen.status;
     const { latestDeliveryError: _e, latestDeliveryTime: _t, ...rest } = this.status.auditTrail;
     this.status.auditTrail = {
@@ -435,52 +420,23 @@ class Steps extends ReconcileSteps<CostMonitorSpec, CostMonitorStatus> {
       bucket: trail.logBucket.name,
       region: trail.region,
     };
-    const presence = await observeBucket(target);
-    if (!presence.exists) this.missing(bucketResource(target.bucket), 'bucket.exists');
-    const journal = `S3 bucket ${target.bucket} in ${target.region}`;
-    const ensured = await ensureBucket(target, {
+    await secureBucket(this, {
+      target,
       owner: this.owner,
-      adopt: false,
-      presence,
-      known: this.pendingCreation(journal) !== undefined,
-      beforeCreate: () => this.beforeCreate(journal),
-    });
-    if (ensured.created) this.request.log.info({ bucket: target.bucket }, 'created log bucket');
-    await this.facet(bucketTagsFacet, {
-      ...target,
-      owner: this.owner,
-      tags: undefined,
-      knownTags: ensured.tags,
-    });
-    await this.facet(encryptionFacet, { ...target, keyArn, bucketKeyEnabled: true });
-    await this.facet(versioningFacet, { ...target, versioning: 'Enabled' });
-    await this.facet(publicAccessBlockFacet, {
-      ...target,
-      publicAccessBlock: {
-        BlockPublicAcls: true,
-        IgnorePublicAcls: true,
-        BlockPublicPolicy: true,
-        RestrictPublicBuckets: true,
-      },
-    });
-    await this.facet(ownershipControlsFacet, { ...target, objectOwnership: 'BucketOwnerEnforced' });
-    await this.facet(bucketPolicyFacet, {
-      ...target,
+      keyArn,
+      bucketKeyEnabled: true,
+      versioning: 'Enabled',
+      publicAccessBlock: BLOCK_ALL_PUBLIC_ACCESS,
       accountId: this.account.accountId,
-      statements: [
-        tlsOnlyStatement(target.bucket),
-        ...cloudTrailBucketStatements(
-          this.account.partition,
-          this.account.accountId,
-          target.bucket,
-          trail.s3KeyPrefix || undefined,
-          arnOfTrail,
-        ),
-      ],
-    });
-    await this.facet(logRetentionFacet, {
-      ...target,
-      retentionDays: trail.logBucket.retentionDays,
+      enforceTLS: true,
+      statements: cloudTrailBucketStatements(
+        this.account.partition,
+        this.account.accountId,
+        target.bucket,
+        trail.s3KeyPrefix || undefined,
+        arnOfTrail,
+      ),
+      logRetentionDays: trail.logBucket.retentionDays,
     });
   }
 }

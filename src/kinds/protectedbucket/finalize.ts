@@ -11,8 +11,14 @@ import { DeleteBucketReplicationCommand } from '@aws-sdk/client-s3';
 import type { ProtectedBucket } from '../../api/protectedbucket.ts';
 import type { AwsClients } from '../../aws/clients.ts';
 import { isAwsError } from '../../aws/errors.ts';
-import { deleteReplicationRole, replicationRoleName } from '../../aws/iam/replication-role.ts';
+import {
+  REPLICATION_POLICY_NAME,
+  REPLICATION_SERVICE,
+  replicationRoleName,
+} from '../../aws/iam/replication-role.ts';
+import { serviceRole } from '../../aws/iam/role.ts';
 import { scheduleOwnedKeyDeletion } from '../../aws/kms/key.ts';
+import { retire } from '../../aws/lifecycle.ts';
 import { ownershipOf, ownerValue } from '../../aws/ownership.ts';
 import {
   type BucketTarget,
@@ -56,11 +62,7 @@ export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClient
 
   if (backup && ours.includes(primary)) await removeReplication(primary);
   if (backup) {
-    await deleteReplicationRole({
-      iam: aws.iam(),
-      roleName: replicationRoleName(settings.bucketName),
-      owner,
-    });
+    await retire(serviceRole, replicationRoleRef(aws, settings.bucketName), owner);
   }
   for (const target of ours) await deleteBucketIfEmpty(target);
 
@@ -79,6 +81,17 @@ export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClient
     });
   for (const key of keys) await scheduleOwnedKeyDeletion(key.kms, key.alias, key.arn, owner);
   request.log.info({ buckets: ours.map((b) => b.bucket) }, 'deleted AWS resources');
+}
+
+/** The replication role, as the lifecycle knows it. */
+export function replicationRoleRef(aws: AwsClients, bucketName: string) {
+  return {
+    iam: aws.iam(),
+    roleName: replicationRoleName(bucketName),
+    service: REPLICATION_SERVICE,
+    policyName: REPLICATION_POLICY_NAME,
+    description: `Seawall: replicates s3://${bucketName} to its backup`,
+  };
 }
 
 async function isOwnedBucket(target: BucketTarget, owner: string): Promise<boolean> {

@@ -1,3 +1,9 @@
+// The ProtectedBucket reconciler: ordered steps, each stopping the reconcile at its first
+// error (Flux style):
+//   bucket names (both checked before anything is created) → key → bucket (the secure-
+//   bucket chain) → backup key → backup bucket (the same chain, with Object Lock when
+//   asked) → replication role → key-policy grants → replication rule → proof that
+//   replication works (a probe object).
 import {
   type ProtectedBucket,
   type ProtectedBucketSpec,
@@ -6,48 +12,35 @@ import {
 } from '../../api/protectedbucket.ts';
 import { accountOf } from '../../aws/account.ts';
 import type { AwsClients } from '../../aws/clients.ts';
-import type { PolicyStatement } from '../../aws/iam/policy-document.ts';
 import {
-  ensureRole,
+  REPLICATION_POLICY_NAME,
+  REPLICATION_SERVICE,
   replicationKeyGrant,
   replicationPolicy,
   replicationRoleName,
-  rolePolicyFacet,
-  roleTagsFacet,
-  roleTrustPolicyFacet,
 } from '../../aws/iam/replication-role.ts';
 import { requireUsableKey } from '../../aws/kms/key.ts';
-import { keyPolicyFacet } from '../../aws/kms/key-policy.ts';
+import type { Inspected } from '../../aws/lifecycle.ts';
+import { ownerValue } from '../../aws/ownership.ts';
 import {
-  assertOwnedOrAdoptable,
-  ownerValue,
-  ResourceMissingError,
-  withOwnerTag,
-} from '../../aws/ownership.ts';
-import {
-  type BucketPresence,
   type BucketTarget,
   bucketArn,
   bucketResource,
-  ensureBucket,
-  observeBucket,
+  type FoundBucket,
 } from '../../aws/s3/bucket.ts';
-import { bucketPolicyFacet, tlsOnlyStatement } from '../../aws/s3/bucket-policy.ts';
-import { encryptionFacet } from '../../aws/s3/encryption.ts';
-import { lifecycleFacet } from '../../aws/s3/lifecycle.ts';
-import { ownershipControlsFacet } from '../../aws/s3/ownership-controls.ts';
-import { publicAccessBlockFacet } from '../../aws/s3/public-access-block.ts';
 import { replicationFacet } from '../../aws/s3/replication.ts';
 import {
   readReplica,
   sourceReplicationStatus,
   writeProbe,
 } from '../../aws/s3/replication-probe.ts';
-import { bucketTagsFacet } from '../../aws/s3/tags.ts';
 import { versioningFacet } from '../../aws/s3/versioning.ts';
 import { WaitingError } from '../../runtime/errors.ts';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../../runtime/reconciler.ts';
-import { MissingResource, ReconcileSteps } from '../steps.ts';
+import { keyPolicy, type ManagedKey, managedKey } from '../blocks/managed-key.ts';
+import { inspectBucket, secureBucket } from '../blocks/secure-bucket.ts';
+import { ensureServiceRole } from '../blocks/service-role.ts';
+import { endsAtMissing, ReconcileSteps } from '../steps.ts';
 import { finalizeProtectedBucket } from './finalize.ts';
 import {
   type BackupSettings,
@@ -73,10 +66,7 @@ export interface ProtectedBucketDeps {
 }
 
 /** A key as the later steps need it: encryption, key policy, role policy, status. */
-interface KeyOutcome {
-  arn: string;
-  id: string;
-  accountId: string;
+interface KeyOutcome extends ManagedKey {
   /** Alias for a key Seawall manages, or the key id for one given by ARN. */
   label: string;
   managed: boolean;
@@ -108,30 +98,26 @@ async function reconcileProtectedBucket(
   try {
     // Bucket names first: a name held by someone else stalls before anything is created.
     const primary = step.bucketTarget(settings.bucketName, settings.region);
-    const primaryPresence = await step.precheckBucket(primary, status.bucketArn);
-    const backupTarget = settings.backup
-      ? step.bucketTarget(settings.backup.bucketName, settings.backup.region)
-      : undefined;
-    const backupPresence = backupTarget
-      ? await step.precheckBucket(backupTarget, status.backupBucketArn)
+    const primarySeen = await step.inspectBucket(primary, status.bucketArn);
+    const backup = settings.backup;
+    const backupTarget = backup ? step.bucketTarget(backup.bucketName, backup.region) : undefined;
+    const backupSeen = backupTarget
+      ? await step.inspectBucket(backupTarget, status.backupBucketArn)
       : undefined;
 
     const key = await step.key(settings.key, settings.region, settings.bucketName, status.keyArn);
     status.keyArn = key.arn;
     status.keyAlias = key.label;
 
-    const versioning = await step.bucket(primary, primaryPresence, key, {
+    status.versioning = await step.bucket(primary, primarySeen, key, {
       versioning: settings.versioning,
-      lifecycle: true,
+      lifecycle: settings.lifecycle ?? {},
       recordedArn: status.bucketArn,
     });
     status.bucketArn = bucketArn(settings.bucketName);
-    step.recorded(bucketJournal(primary));
-    status.versioning = versioning;
 
-    const backup = settings.backup;
-    if (!backup || !backupTarget || !backupPresence) {
-      if (key.managed) await step.keyPolicy(key, settings.region, []);
+    if (!backup || !backupTarget || !backupSeen) {
+      if (key.managed) await keyPolicy(step, key, []);
       await step.replication(primary, undefined, Boolean(status.replicationRoleArn));
       delete status.backupBucketArn;
       delete status.backupKeyArn;
@@ -147,23 +133,22 @@ async function reconcileProtectedBucket(
       status.backupKeyArn,
     );
     status.backupKeyArn = backupKey.arn;
-    await step.bucket(backupTarget, backupPresence, backupKey, {
+    await step.bucket(backupTarget, backupSeen, backupKey, {
       versioning: 'Enabled',
-      lifecycle: false,
+      objectLock: backup.objectLock,
       recordedArn: status.backupBucketArn,
     });
     status.backupBucketArn = bucketArn(backup.bucketName);
-    step.recorded(bucketJournal(backupTarget));
 
     const roleArn = await step.role(settings, backup, key, backupKey);
     status.replicationRoleArn = roleArn;
     if (key.managed) {
-      await step.keyPolicy(key, settings.region, [
+      await keyPolicy(step, key, [
         replicationKeyGrant(roleArn, 'source', settings.bucketName, settings.region),
       ]);
     }
     if (backupKey.managed) {
-      await step.keyPolicy(backupKey, backup.region, [
+      await keyPolicy(step, backupKey, [
         replicationKeyGrant(roleArn, 'destination', backup.bucketName, backup.region),
       ]);
     }
@@ -181,20 +166,8 @@ async function reconcileProtectedBucket(
     );
     return await step.verifyReplication(primary, backupTarget, backupKey.arn, backup);
   } catch (error) {
-    if (error instanceof ResourceMissingError) {
-      // Gone since the last check, and the mode forbids recreating it: drift, recorded.
-      step.recordMissing(error.resource, 'resource.exists');
-    }
-    if (error instanceof MissingResource || error instanceof ResourceMissingError) {
-      return { message: error.message };
-    }
-    throw error;
+    return endsAtMissing(error);
   }
-}
-
-/** The create journal's name for a bucket. */
-function bucketJournal(target: BucketTarget): string {
-  return `S3 bucket ${target.bucket} in ${target.region}`;
 }
 
 /** The steps of one reconcile, sharing the request, the clients and the owner. */
@@ -218,6 +191,7 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
     return { s3: this.deps.aws.s3(region), bucket, region };
   }
 
+  /** A key Seawall manages (the managed-key block), or one given by ARN: used, never changed. */
   async key(
     settings: KeySettings,
     region: string,
@@ -231,153 +205,91 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
         arn: meta.Arn,
         id: meta.KeyId,
         accountId: meta.AWSAccountId ?? '',
+        kms,
         label: meta.KeyId,
         managed: false,
       };
     }
-    const ensured = await this.managedKey(
-      { kms, region, alias: settings.alias, owner: this.owner },
-      {
-        description: `Seawall: encrypts s3://${bucket} (${this.owner})`,
-        tags: this.settings.tags,
-        adopt: this.settings.adoptExisting,
-        knownKeyArn,
-        rotation: {
-          enabled: settings.rotationEnabled,
-          periodInDays: settings.rotationPeriodInDays,
-        },
+    const key = await managedKey(this, {
+      kms,
+      region,
+      alias: settings.alias,
+      owner: this.owner,
+      description: `Seawall: encrypts s3://${bucket} (${this.owner})`,
+      tags: this.settings.tags,
+      adopt: this.settings.adoptExisting,
+      knownKeyArn,
+      rotation: {
+        enabled: settings.rotationEnabled,
+        periodInDays: settings.rotationPeriodInDays,
       },
-    );
-    const { KeyId: keyId, Arn: keyArn } = ensured.metadata;
-    return {
-      arn: keyArn,
-      id: keyId,
-      accountId: ensured.metadata.AWSAccountId ?? keyArn.split(':')[4] ?? '',
-      label: settings.alias,
-      managed: true,
-    };
+    });
+    return { ...key, label: settings.alias, managed: true };
   }
 
   /**
-   * Reads the bucket's presence and tags; stalls on a bucket that is not ours. No writes.
-   * A bucket recorded in status is ours even if someone removed its owner tag: that is
-   * tag drift, which the tags facet puts back.
+   * Reads the bucket and decides ownership; stalls on a bucket that is not ours. No
+   * writes. A bucket recorded in status is ours even if someone removed its owner tag:
+   * that is tag drift, which the tags facet puts back.
    */
-  async precheckBucket(
-    target: BucketTarget,
-    recordedArn: string | undefined,
-  ): Promise<BucketPresence> {
-    const presence = await observeBucket(target);
-    const ours =
-      recordedArn === bucketArn(target.bucket) ||
-      this.pendingCreation(bucketJournal(target)) !== undefined;
-    if (presence.exists && !ours) {
-      assertOwnedOrAdoptable({
-        what: `bucket "${target.bucket}"`,
-        tags: presence.tags,
-        owner: this.owner,
-        adopt: this.settings.adoptExisting,
-      });
-    }
-    return presence;
+  inspectBucket(target: BucketTarget, recordedArn: string | undefined) {
+    return inspectBucket(this, {
+      target,
+      owner: this.owner,
+      adopt: this.settings.adoptExisting,
+      recorded: recordedArn === bucketArn(target.bucket),
+    });
   }
 
-  /** The bucket and its facets; returns the versioning status S3 holds afterwards. */
+  /** The bucket and its protections; returns the versioning status S3 holds afterwards. */
   async bucket(
     target: BucketTarget,
-    presence: BucketPresence,
+    inspected: Inspected<FoundBucket>,
     key: KeyOutcome,
     options: {
       versioning: 'Enabled' | 'Suspended';
-      lifecycle: boolean;
+      lifecycle?: ProtectedBucketSettings['lifecycle'];
+      objectLock?: BackupSettings['objectLock'];
       recordedArn: string | undefined;
     },
   ): Promise<string> {
-    if (!presence.exists) this.missing(bucketResource(target.bucket), 'bucket.exists');
-    const ensured = await ensureBucket(target, {
-      owner: this.owner,
-      tags: this.settings.tags,
-      adopt: this.settings.adoptExisting,
-      presence,
-      known:
-        options.recordedArn === bucketArn(target.bucket) ||
-        this.pendingCreation(bucketJournal(target)) !== undefined,
-      beforeCreate: () => this.beforeCreate(bucketJournal(target)),
-    });
-    if (ensured.created) this.request.log.info({ bucket: target.bucket }, 'created bucket');
-    if (ensured.adopted) {
-      this.adopted(
-        bucketResource(target.bucket),
-        'bucket.tags',
-        ensured.tags,
-        withOwnerTag(this.settings.tags, this.owner),
-      );
-    }
-    await this.facet(bucketTagsFacet, {
-      ...target,
-      owner: this.owner,
-      tags: this.settings.tags,
-      knownTags: ensured.tags,
-    });
-    await this.facet(encryptionFacet, {
-      ...target,
-      keyArn: key.arn,
-      bucketKeyEnabled: this.settings.bucketKeyEnabled,
-    });
-    const versioning = await this.facet(versioningFacet, {
-      ...target,
-      versioning: options.versioning,
-    });
-    await this.facet(publicAccessBlockFacet, {
-      ...target,
-      publicAccessBlock: this.settings.publicAccessBlock,
-    });
-    await this.facet(ownershipControlsFacet, { ...target, objectOwnership: 'BucketOwnerEnforced' });
-    await this.facet(bucketPolicyFacet, {
-      ...target,
-      accountId: (await accountOf(this.deps.aws)).accountId,
-      statements: this.settings.enforceTLS ? [tlsOnlyStatement(target.bucket)] : [],
-    });
-    if (options.lifecycle) {
-      await this.facet(lifecycleFacet, { ...target, lifecycle: this.settings.lifecycle });
-    }
+    const outcome = await secureBucket(
+      this,
+      {
+        target,
+        owner: this.owner,
+        tags: this.settings.tags,
+        adopt: this.settings.adoptExisting,
+        recorded: options.recordedArn === bucketArn(target.bucket),
+        keyArn: key.arn,
+        bucketKeyEnabled: this.settings.bucketKeyEnabled,
+        versioning: options.versioning,
+        publicAccessBlock: this.settings.publicAccessBlock,
+        accountId: (await accountOf(this.deps.aws)).accountId,
+        enforceTLS: this.settings.enforceTLS,
+        lifecycle: options.lifecycle,
+        objectLock: options.objectLock,
+      },
+      inspected,
+    );
     // What S3 holds now: the spec's value, unless a drift was only reported.
-    const left = versioning.applied ? undefined : versioning.diffs[0];
-    return left ? String(left.observed) : options.versioning;
+    const versioning = outcome.of(versioningFacet);
+    const left = versioning?.applied ? undefined : versioning?.diffs[0];
+    return left?.observed !== undefined ? String(left.observed) : options.versioning;
   }
 
-  async role(
+  /** The replication role (a service role of S3): its ARN. */
+  role(
     settings: ProtectedBucketSettings,
     backup: BackupSettings,
     key: KeyOutcome,
     backupKey: KeyOutcome,
   ): Promise<string> {
-    const iam = this.deps.aws.iam();
-    const roleName = replicationRoleName(settings.bucketName);
-    const target = { iam, roleName, owner: this.owner };
-    if (!this.mayCreate && !this.request.status.replicationRoleArn) {
-      throw new MissingResource(`IAM role ${roleName} is not recorded yet`);
-    }
-    const ensured = await ensureRole(target, {
-      tags: settings.tags,
-      adopt: settings.adoptExisting,
-      description: `Seawall: replicates s3://${settings.bucketName} to s3://${backup.bucketName}`,
-      knownArn: this.request.status.replicationRoleArn,
-      mayCreate: this.mayCreate,
-    });
-    if (ensured.adopted) {
-      this.adopted(
-        ensured.role.Arn,
-        'role.tags',
-        ensured.tags,
-        withOwnerTag(settings.tags, this.owner),
-      );
-    }
-    const ctx = {
-      ...target,
-      roleArn: ensured.role.Arn,
-      role: ensured.role,
-      tags: settings.tags,
+    return ensureServiceRole(this, {
+      iam: this.deps.aws.iam(),
+      roleName: replicationRoleName(settings.bucketName),
+      service: REPLICATION_SERVICE,
+      policyName: REPLICATION_POLICY_NAME,
       policy: replicationPolicy({
         sourceBucket: settings.bucketName,
         sourceRegion: settings.region,
@@ -386,20 +298,11 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
         destinationRegion: backup.region,
         destinationKeyArn: backupKey.arn,
       }),
-    };
-    await this.facet(roleTrustPolicyFacet, ctx);
-    await this.facet(rolePolicyFacet, ctx);
-    await this.facet(roleTagsFacet, ctx);
-    return ensured.role.Arn;
-  }
-
-  async keyPolicy(key: KeyOutcome, region: string, grants: PolicyStatement[]): Promise<void> {
-    await this.facet(keyPolicyFacet, {
-      kms: this.deps.aws.kms(region),
-      keyId: key.id,
-      keyArn: key.arn,
-      accountId: key.accountId,
-      grants,
+      description: `Seawall: replicates s3://${settings.bucketName} to s3://${backup.bucketName}`,
+      owner: this.owner,
+      tags: settings.tags,
+      adopt: settings.adoptExisting,
+      knownArn: this.request.status.replicationRoleArn,
     });
   }
 

@@ -4,6 +4,7 @@
 import type { ProtectedBucket, ProtectedBucketSpec } from '../../api/protectedbucket.ts';
 import type { TagMap } from '../../aws/ownership.ts';
 import type { NoncurrentVersionLifecycle } from '../../aws/s3/lifecycle.ts';
+import type { DefaultRetention } from '../../aws/s3/object-lock.ts';
 import type { PublicAccessBlockState } from '../../aws/s3/public-access-block.ts';
 import type { VersioningStatus } from '../../aws/s3/versioning.ts';
 import { parseDuration } from '../../runtime/durations.ts';
@@ -24,6 +25,8 @@ export interface BackupSettings {
   deleteMarkerReplication: boolean;
   replicationTimeControl: boolean;
   verifyIntervalMs: number;
+  /** S3 Object Lock on the backup bucket, with this default retention. */
+  objectLock: DefaultRetention | undefined;
 }
 
 export interface ProtectedBucketSettings {
@@ -89,6 +92,13 @@ export function resolveSettings(object: ProtectedBucket): ProtectedBucketSetting
           verifyIntervalMs: backup.verifyInterval
             ? parseDuration(backup.verifyInterval)
             : DEFAULT_VERIFY_INTERVAL_MS,
+          objectLock: backup.objectLock
+            ? {
+                mode: backup.objectLock.mode,
+                days: backup.objectLock.days,
+                years: backup.objectLock.years,
+              }
+            : undefined,
         }
       : undefined,
     adoptExisting: spec.adoptExisting ?? false,

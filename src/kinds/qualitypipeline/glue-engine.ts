@@ -41,7 +41,7 @@ import {
 import { scriptFacet, scriptKey } from '../../aws/glue/script.ts';
 import { triggerFacet } from '../../aws/glue/trigger.ts';
 import { workflowFacet } from '../../aws/glue/workflow.ts';
-import { ROLE_PATH } from '../../aws/iam/replication-role.ts';
+import { ROLE_PATH } from '../../aws/iam/role.ts';
 import { ownershipOf, ownerValue } from '../../aws/ownership.ts';
 import type { ResultsDocument } from '../../dq/index.ts';
 import { StalledError, WaitingError } from '../../runtime/errors.ts';
