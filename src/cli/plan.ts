@@ -10,10 +10,17 @@
 import * as k8s from '@kubernetes/client-node';
 import type { DriftItem, SeawallObject } from '../api/common.ts';
 import { toOpenApi } from '../api/crd.ts';
+import type { ProtectedBucket } from '../api/protectedbucket.ts';
 import { applyDefaults, kindOf } from '../api/validate.ts';
 import { AwsClients, PlanWriteBlockedError } from '../aws/clients.ts';
 import { classifyAwsError } from '../aws/errors.ts';
 import { createReconcilers } from '../kinds/index.ts';
+import {
+  kubeProtectedBuckets,
+  PLANNED_ANNOTATION,
+  type ProtectedBucketReader,
+} from '../kinds/protectedbucket/reference.ts';
+import { PLANNED_FIELD } from '../kinds/steps.ts';
 import { kubeObjects } from '../runtime/kube-objects.ts';
 import { silentLogger } from '../runtime/logger.ts';
 import { type BaseStatus, type PolicySpec, reconcileOnce } from '../runtime/reconcile-once.ts';
@@ -49,6 +56,11 @@ changing anything: only read calls are made; every other call is refused and rep
 AWS credentials come from the SDK's default chain; AWS_ENDPOINT_URL points at an emulator.
 Exit code: 0 no changes, 2 changes pending, 1 an error (invalid files, a failed read).`;
 
+/**
+ * create: an AWS resource that would be created (field `exists`; `expected` says what it
+ * would be), or — field `value at creation` — what one of its facets would be set to.
+ * update: a field that would change. call: a write refused before it left the process.
+ */
 export type ChangeAction = 'create' | 'update' | 'call';
 
 export interface PlannedChange {
@@ -83,15 +95,25 @@ export interface PlanDeps {
   reconcilers: Reconciler<never, never>[];
   /** The status Seawall recorded for an object, when a cluster is given. */
   liveStatus?: (r: LoadedResource) => Promise<Record<string, unknown> | undefined>;
-  /** Hint appended to errors when no cluster was given. */
+  /** No cluster was given: status and references outside the files cannot be read. */
   offline?: boolean;
   now?: () => Date;
+  /** A ProtectedBucket was planned: what it would record (dependents in the files use it). */
+  onPlanned?: (r: LoadedResource, object: SeawallObject<unknown, unknown>) => void;
+  /** References this resource's plan could not resolve (cleared before each resource). */
+  unresolved?: string[];
 }
 
 /** Drift items found in plan mode are the pending changes. */
 export function changesFromDrift(items: DriftItem[]): PlannedChange[] {
+  const created = new Set(
+    items.filter((d) => d.field === 'exists' && d.observed === 'false').map((d) => d.resource),
+  );
   return items.map((d) => ({
-    action: d.field === 'exists' && d.expected === 'true' ? 'create' : 'update',
+    action:
+      created.has(d.resource) && (d.field === 'exists' || d.field === PLANNED_FIELD)
+        ? 'create'
+        : 'update',
     resource: d.resource,
     facet: d.facet,
     field: d.field,
@@ -108,14 +130,49 @@ function changeFromBlocked(e: PlanWriteBlockedError): PlannedChange {
   };
 }
 
-/** Plans each resource in turn (one read-only AwsClients for all). */
+/**
+ * Plans each resource (one read-only AwsClients for all), ProtectedBuckets first so that a
+ * bucketRef to one in the same files resolves to what it would be; listed in file order.
+ */
 export async function planResources(
   resources: LoadedResource[],
   deps: PlanDeps,
 ): Promise<ResourcePlan[]> {
-  const plans: ResourcePlan[] = [];
-  for (const r of resources) plans.push(await planResource(r, deps));
+  const order = [...resources.keys()].sort(
+    (a, b) => kindRank(resources[a]) - kindRank(resources[b]) || a - b,
+  );
+  const plans: ResourcePlan[] = new Array(resources.length);
+  for (const i of order) {
+    const r = resources[i] as LoadedResource;
+    if (deps.unresolved) deps.unresolved.length = 0;
+    plans[i] = await planResource(r, deps);
+  }
   return plans;
+}
+
+function kindRank(r: LoadedResource | undefined): number {
+  return r?.kind === 'ProtectedBucket' ? 0 : 1;
+}
+
+/**
+ * Reads a ProtectedBucket from the files being planned (as its plan says it would be),
+ * then from the cluster when one is given. Offline, a reference outside the files is
+ * recorded as unresolved, so the plan can say what it could not check.
+ */
+export function planBucketReader(
+  planned: Map<string, ProtectedBucket>,
+  cluster: ProtectedBucketReader | undefined,
+  unresolved: string[],
+): ProtectedBucketReader {
+  return {
+    async get(namespace, name) {
+      const inFiles = planned.get(`${namespace}/${name}`);
+      if (inFiles) return inFiles;
+      if (cluster) return cluster.get(namespace, name);
+      unresolved.push(`ProtectedBucket ${namespace}/${name}`);
+      return undefined;
+    },
+  };
 }
 
 async function planResource(r: LoadedResource, deps: PlanDeps): Promise<ResourcePlan> {
@@ -180,11 +237,24 @@ async function planResource(r: LoadedResource, deps: PlanDeps): Promise<Resource
     defaultDriftIntervalMs: 600_000,
     plan: true,
   });
+  if (r.kind === 'ProtectedBucket') {
+    deps.onPlanned?.(r, {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        annotations: { ...object.metadata.annotations, [PLANNED_ANNOTATION]: 'true' },
+      },
+      status: result.status,
+    } as SeawallObject<unknown, unknown>);
+  }
   const changes = [
     ...changesFromDrift(result.drift),
     ...deps.aws.blockedWrites.map(changeFromBlocked),
   ];
   const isNew = !status;
+  const unresolved = deps.unresolved?.length
+    ? ` (offline: ${[...new Set(deps.unresolved)].join(', ')} is not in the given files and no cluster was given to read it from: pass --kubeconfig, or plan it together with this file)`
+    : '';
   if (result.outcome === 'paused')
     return {
       ...base,
@@ -207,7 +277,13 @@ async function planResource(r: LoadedResource, deps: PlanDeps): Promise<Resource
     };
   }
   if (result.outcome === 'waiting')
-    return { ...base, state: 'waiting', isNew, message: result.error?.message ?? '', changes };
+    return {
+      ...base,
+      state: 'waiting',
+      isNew,
+      message: `${result.error?.message ?? ''}${unresolved}`,
+      changes,
+    };
   const ready = result.status.conditions?.find((c) => c.type === 'Ready');
   const note = ready && ready.message !== 'AWS matches the spec' ? ready.message : undefined;
   return {
@@ -266,9 +342,13 @@ function colours(enabled: boolean): Colours {
   };
 }
 
-export function renderPlan(plans: ResourcePlan[], colour = false): string {
+/** What a plan without a cluster cannot know. */
+export const OFFLINE_NOTE =
+  "No cluster given (--kubeconfig): Seawall's recorded status was not read, so every resource is planned as if new to Seawall (AWS resources found are checked for ownership by their tags), and bucketRefs resolve only to ProtectedBuckets in the given files.";
+
+export function renderPlan(plans: ResourcePlan[], colour = false, offline = false): string {
   const c = colours(colour);
-  const lines: string[] = [];
+  const lines: string[] = offline ? [c.dim(OFFLINE_NOTE), ''] : [];
   for (const p of plans) {
     const head = `${c.bold(`${p.kind} ${p.namespace}/${p.name}`)} ${c.dim(`(${p.file}:${p.line})`)}`;
     switch (p.state) {
@@ -299,8 +379,11 @@ export function renderPlan(plans: ResourcePlan[], colour = false): string {
       if (ch.operation) {
         const sign = ch.action === 'create' ? c.add('+') : c.change('~');
         lines.push(`  ${sign} ${ch.resource}: would call ${ch.operation}`);
+      } else if (ch.action === 'create' && ch.field === PLANNED_FIELD) {
+        lines.push(`      ${c.dim(`with ${ch.facet}:`)} ${c.add(ch.expected ?? '')}`);
       } else if (ch.action === 'create') {
-        lines.push(`  ${c.add('+')} ${ch.resource} ${c.dim(`[${ch.facet}]`)}: will be created`);
+        const what = ch.expected && ch.expected !== 'true' ? ` ${c.dim(ch.expected)}` : '';
+        lines.push(`  ${c.add('+')} ${ch.resource}: will be created${what}`);
       } else {
         lines.push(
           `  ${c.change('~')} ${ch.resource} ${c.dim(`[${ch.facet}]`)} ${ch.field}: ${c.error(ch.observed ?? '')} -> ${c.add(ch.expected ?? '')}`,
@@ -352,11 +435,21 @@ export async function planCommand(argv: string[]): Promise<number> {
     defaultRegion: values['aws-region'] ?? process.env.AWS_REGION ?? 'us-east-1',
     readOnly: true,
   });
-  const reconcilers = createReconcilers({ aws, kc });
+  const planned = new Map<string, ProtectedBucket>();
+  const unresolved: string[] = [];
+  const buckets = planBucketReader(
+    planned,
+    objects ? kubeProtectedBuckets(kc) : undefined,
+    unresolved,
+  );
+  const reconcilers = createReconcilers({ aws, kc, buckets });
   const plans = await planResources(loaded.resources, {
     aws,
     reconcilers,
     offline: !objects,
+    unresolved,
+    onPlanned: (r, object) =>
+      planned.set(`${r.namespace ?? 'default'}/${r.name}`, object as ProtectedBucket),
     ...(objects
       ? {
           liveStatus: async (r: LoadedResource) => {
@@ -373,6 +466,7 @@ export async function planCommand(argv: string[]): Promise<number> {
       JSON.stringify(
         {
           exitCode: exitCodeOf(plans),
+          ...(objects ? {} : { offline: OFFLINE_NOTE }),
           resources: plans.map((p) => ({
             ...p,
             changes: p.changes.map((ch) => ({ ...ch })),
@@ -384,7 +478,7 @@ export async function planCommand(argv: string[]): Promise<number> {
     );
   } else {
     const colour = !values['no-color'] && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
-    console.log(renderPlan(plans, colour));
+    console.log(renderPlan(plans, colour, !objects));
   }
   return exitCodeOf(plans);
 }

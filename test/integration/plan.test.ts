@@ -11,7 +11,7 @@ import { API_VERSION, GROUP, VERSION } from '../../src/api/common.ts';
 import type { ProtectedBucketSpec } from '../../src/api/protectedbucket.ts';
 import { CallLog } from '../../src/aws/calls.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
-import { changesFromDrift, planResources } from '../../src/cli/plan.ts';
+import { changesFromDrift, type PlannedChange, planResources } from '../../src/cli/plan.ts';
 import { loadResources } from '../../src/cli/validate.ts';
 import { createProtectedBucketReconciler } from '../../src/kinds/protectedbucket/reconciler.ts';
 import type { Reconciler } from '../../src/runtime/reconciler.ts';
@@ -202,4 +202,123 @@ describe('seawall plan', () => {
     expect(out.resources[0]?.state).toBe('changes');
     expect(out.resources[0]?.changes).toMatchObject([{ field: 'Status', observed: 'Suspended' }]);
   });
+
+  it('lists what a new ProtectedBucket would create: its buckets and keys, with their settings', async () => {
+    const name = uniqueName('pb');
+    const bucketName = uniqueName('sw-plan-create');
+    const backupName = uniqueName('sw-plan-backup');
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(
+      file,
+      manifest(namespace, name, {
+        bucketName,
+        region: REGION,
+        backup: {
+          bucketName: backupName,
+          region: 'us-west-2',
+          objectLock: { mode: 'GOVERNANCE', days: 7 },
+        },
+      }),
+    );
+    const log = new CallLog();
+    const aws = readOnlyClients(log);
+    const [plan] = await planResources(loadResources([file]).resources, {
+      aws,
+      reconcilers: [createProtectedBucketReconciler({ aws }) as Reconciler<never, never>],
+    });
+    expect(plan?.state, plan?.message).toBe('changes');
+    const created = (plan?.changes ?? []).filter((c) => c.field === 'exists');
+    expect(created.every((c) => c.action === 'create')).toBe(true);
+    expect(created.map((c) => JSON.parse(c.expected ?? '{}').create).sort()).toEqual([
+      'IAM role',
+      'KMS key',
+      'KMS key',
+      'S3 bucket',
+      'S3 bucket',
+    ]);
+    const bucket = created.find((c) => c.resource === `s3://${bucketName}`);
+    expect(JSON.parse(bucket?.expected ?? '{}')).toMatchObject({ region: REGION });
+    // What each new resource's facets would be set to comes with it, never as an update.
+    const settings = (plan?.changes ?? []).filter((c) => c.resource === `s3://${backupName}`);
+    expect(settings.map((c) => c.facet)).toEqual(
+      expect.arrayContaining(['bucket.exists', 'bucket.versioning', 'bucket.objectLock']),
+    );
+    expect(settings.every((c) => c.action === 'create')).toBe(true);
+    const lock = settings.find((c) => c.facet === 'bucket.objectLock');
+    expect(JSON.parse(lock?.expected ?? '{}')).toMatchObject({ Mode: 'GOVERNANCE', Days: 7 });
+    // The bucket's encryption names the key that would be created for it.
+    const encryption = (plan?.changes ?? []).find(
+      (c) => c.resource === `s3://${bucketName}` && c.facet === 'bucket.encryption',
+    );
+    expect(encryption?.expected).toContain('(new KMS key for alias/seawall/');
+    expect(log.writes()).toEqual([]);
+    expect(aws.blockedWrites).toEqual([]);
+  });
+
+  it('offline, plans the example platform: bucketRefs resolve to the ProtectedBucket in the same files', () => {
+    const run = spawnSync(
+      join(repoRoot, 'node_modules/.bin/node'),
+      ['src/cli/main.ts', 'plan', '-f', 'examples/vancouver', '-o', 'json'],
+      { cwd: repoRoot, encoding: 'utf8', env: planEnv() },
+    );
+    expect(run.status, run.stdout + run.stderr).toBe(2);
+    const out = JSON.parse(run.stdout) as {
+      offline?: string;
+      resources: { kind: string; state: string; message?: string; changes: PlannedChange[] }[];
+    };
+    expect(out.offline).toContain('No cluster given');
+    expect(
+      out.resources.map((r) => [r.kind, r.state]),
+      out.resources.map((r) => r.message).join('\n'),
+    ).toEqual(
+      out.resources.map((r) => [r.kind, 'changes']),
+    );
+    for (const r of out.resources) expect(r.message ?? '').not.toContain('does not exist yet');
+    // The embedded pipelines create nothing in AWS; the bucket and the monitor do.
+    for (const r of out.resources.filter((x) => x.kind !== 'QualityPipeline')) {
+      expect(r.changes.some((c) => c.action === 'create')).toBe(true);
+    }
+  });
+
+  it('offline, a bucketRef outside the files is named as what the plan could not check', () => {
+    const file = join(dir, 'lonely-pipeline.yaml');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: API_VERSION,
+        kind: 'QualityPipeline',
+        metadata: { name: 'lonely', namespace },
+        spec: {
+          source: { bucketRef: { name: 'not-in-these-files' }, prefix: 'in/', format: 'csv' },
+          trusted: { prefix: 'trusted/' },
+          quarantine: { prefix: 'quarantine/' },
+          schedule: 'cron(0 6 ? * MON *)',
+          rules: 'Rules = [ RowCount > 0 ]',
+        },
+      }),
+    );
+    const run = spawnSync(
+      join(repoRoot, 'node_modules/.bin/node'),
+      ['src/cli/main.ts', 'plan', '-f', file, '-o', 'json'],
+      { cwd: repoRoot, encoding: 'utf8', env: planEnv() },
+    );
+    const out = JSON.parse(run.stdout) as { resources: { state: string; message?: string }[] };
+    expect(out.resources[0]?.state, run.stderr).toBe('waiting');
+    expect(out.resources[0]?.message).toContain(
+      `offline: ProtectedBucket ${namespace}/not-in-these-files is not in the given files`,
+    );
+    expect(out.resources[0]?.message).toContain('--kubeconfig');
+  });
+
+  function planEnv(): NodeJS.ProcessEnv {
+    const { KUBECONFIG: _, ...env } = process.env;
+    return {
+      ...env,
+      AWS_ENDPOINT_URL: account.endpoint,
+      AWS_ACCESS_KEY_ID: account.operator.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: account.operator.credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: account.operator.credentials.sessionToken ?? '',
+      AWS_REGION: REGION,
+    };
+  }
 });

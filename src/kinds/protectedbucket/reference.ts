@@ -27,8 +27,16 @@ export function kubeProtectedBuckets(kc: k8s.KubeConfig): ProtectedBucketReader 
   };
 }
 
+/**
+ * On a ProtectedBucket `seawall plan` planned from its files: what its status would
+ * record. Its bucket may not exist yet — a dependent plans as if it did.
+ */
+export const PLANNED_ANNOTATION = 'seawall.dev/planned';
+
 /** What a dependent uses of a ProtectedBucket. */
 export interface UsableBucket {
+  /** Only planned (`seawall plan`): the bucket may not exist yet. */
+  planned?: boolean;
   name: string;
   bucketName: string;
   region: string;
@@ -60,6 +68,7 @@ export function usability(name: string, pb: ProtectedBucket | undefined): Bucket
   return {
     usable: true,
     bucket: {
+      ...(pb.metadata.annotations?.[PLANNED_ANNOTATION] === 'true' ? { planned: true } : {}),
       name,
       bucketName: pb.spec.bucketName,
       region: pb.spec.region,
