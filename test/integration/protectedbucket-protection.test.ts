@@ -2,11 +2,17 @@
 // - a statement someone adds that opens the bucket to the public or to another account is
 //   drift, named by its Sid, and is gone once Seawall restores its own statements (S3
 //   refuses a public policy under Block Public Access, which Seawall turns back on first);
+// - a backup under Object Lock keeps every replica for its retention;
 // - Ready means the data is protected: a probe object proves replication end to end, and
 //   a path broken by something Seawall does not own is drift, named, and not Ready.
 import {
+  DeleteObjectCommand,
   GetBucketPolicyCommand,
+  GetObjectLockConfigurationCommand,
+  GetObjectRetentionCommand,
+  ListObjectVersionsCommand,
   PutBucketPolicyCommand,
+  PutObjectCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -170,5 +176,63 @@ describe('ProtectedBucket protection', () => {
     );
     const readyCondition = check.status.conditions?.find((c) => c.type === 'Ready');
     expect(readyCondition).toMatchObject({ status: 'False', reason: 'ReplicationFailed' });
+  });
+
+  it('a backup under Object Lock keeps every replica: inside the retention it cannot be deleted, only versioned over', async () => {
+    const bucket = uniqueName('sw-locked');
+    const backup = `${bucket}-bk`;
+    const spec: ProtectedBucketSpec = {
+      bucketName: bucket,
+      region: REGION,
+      backup: {
+        bucketName: backup,
+        region: BACKUP_REGION,
+        verifyInterval: '1s',
+        objectLock: { mode: 'GOVERNANCE', days: 1 },
+      },
+    };
+    const reconciler = createProtectedBucketReconciler({ aws: account.operator.clients });
+    const ready = await converge(reconciler, pbObject(NS, uniqueName('pb'), spec));
+    expect(ready.outcome, ready.error?.message).toBe('ready');
+    expect(ready.status.replication).toMatchObject({ state: 'Verified' });
+
+    const backupS3 = account.admin.clients.s3(BACKUP_REGION);
+    const lock = await backupS3.send(new GetObjectLockConfigurationCommand({ Bucket: backup }));
+    expect(lock.ObjectLockConfiguration).toMatchObject({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } },
+    });
+
+    // The replica of Seawall's probe is a replica like any other: the backup locked it.
+    const versions = await backupS3.send(new ListObjectVersionsCommand({ Bucket: backup }));
+    const replica = versions.Versions?.[0];
+    expect(replica?.Key).toBeDefined();
+    const retention = await backupS3.send(
+      new GetObjectRetentionCommand({
+        Bucket: backup,
+        Key: replica?.Key,
+        VersionId: replica?.VersionId,
+      }),
+    );
+    expect(retention.Retention?.Mode).toBe('GOVERNANCE');
+
+    // Not even the account's administrator deletes it inside the retention (no bypass).
+    await expect(
+      backupS3.send(
+        new DeleteObjectCommand({
+          Bucket: backup,
+          Key: replica?.Key,
+          VersionId: replica?.VersionId,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    // An overwrite is a new version; the locked one is still there.
+    await backupS3.send(new PutObjectCommand({ Bucket: backup, Key: replica?.Key, Body: 'x' }));
+    const after = await backupS3.send(new ListObjectVersionsCommand({ Bucket: backup }));
+    expect(after.Versions?.map((v) => v.VersionId)).toContain(replica?.VersionId);
+
+    // A steady check leaves the lock as it is: no drift, no write.
+    const check = await reconcile(reconciler, ready.object);
+    expect(check.drift.filter((d) => d.facet === 'bucket.objectLock')).toEqual([]);
   });
 });

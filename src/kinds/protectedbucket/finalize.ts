@@ -28,7 +28,8 @@ import {
   observeBucket,
 } from '../../aws/s3/bucket.ts';
 import { removeSeawallObjects } from '../../aws/s3/replication-probe.ts';
-import { StalledError } from '../../runtime/errors.ts';
+import type { DefaultRetention } from '../../aws/s3/object-lock.ts';
+import { StalledError, WaitingError } from '../../runtime/errors.ts';
 import type { PbRequest } from './reconciler.ts';
 import { resolveSettings } from './settings.ts';
 
@@ -58,7 +59,22 @@ export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClient
 
   for (const target of ours) await requireEmpty(target);
   // Empty but for Seawall's own replication probes: those go (nothing else is touched).
-  for (const target of ours) await removeSeawallObjects(target);
+  // The backup first: under Object Lock its probe replicas stay until their retention
+  // ends, and the deletion waits for that before it changes anything else.
+  for (const target of [...ours].reverse()) {
+    try {
+      await removeSeawallObjects(target);
+    } catch (error) {
+      if (target === backup && settings.backup?.objectLock && isAwsError(error, 'AccessDenied')) {
+        throw new WaitingError(
+          'RetentionActive',
+          `backup bucket "${target.bucket}" has S3 Object Lock: its replicas of Seawall's probe objects cannot be deleted inside their retention (${describeRetention(settings.backup.objectLock)}); the deletion completes once it has passed, or set deletionPolicy: Retain`,
+          RETENTION_POLL_MS,
+        );
+      }
+      throw error;
+    }
+  }
 
   if (backup && ours.includes(primary)) await removeReplication(primary);
   if (backup) {
@@ -92,6 +108,14 @@ export function replicationRoleRef(aws: AwsClients, bucketName: string) {
     policyName: REPLICATION_POLICY_NAME,
     description: `Seawall: replicates s3://${bucketName} to its backup`,
   };
+}
+
+/** How often a deletion waiting for an Object Lock retention to pass looks again. */
+const RETENTION_POLL_MS = 60 * 60_000;
+
+function describeRetention(retention: DefaultRetention): string {
+  const period = retention.years ? `${retention.years} year(s)` : `${retention.days} day(s)`;
+  return `${retention.mode}, ${period}`;
 }
 
 async function isOwnedBucket(target: BucketTarget, owner: string): Promise<boolean> {
