@@ -142,4 +142,43 @@ describe('seawall validate agrees with the API server', () => {
       expect(refusal?.message).toMatch(/immutable/);
     },
   );
+
+  it("a backup's Object Lock cannot be removed once set (S3 never turns it off); its retention can change", async () => {
+    const def = kindByName('ProtectedBucket');
+    if (!def) throw new Error('no kind ProtectedBucket');
+    const name = 'pb-object-lock-removed';
+    const backup = { bucketName: 'agree-locked-backup', region: 'us-west-2' };
+    const spec = {
+      bucketName: 'agree-locked',
+      region: 'ca-central-1',
+      backup: { ...backup, objectLock: { mode: 'GOVERNANCE', days: 30 } },
+    };
+    const target = { group: GROUP, version: VERSION, namespace, plural: def.plural };
+    const created = (await custom.createNamespacedCustomObject({
+      ...target,
+      body: { apiVersion: API_VERSION, kind: 'ProtectedBucket', metadata: { name }, spec },
+    })) as { metadata: { resourceVersion: string } };
+    const replace = (next: Record<string, unknown>) =>
+      custom.replaceNamespacedCustomObject({
+        ...target,
+        name,
+        dryRun: 'All',
+        body: {
+          apiVersion: API_VERSION,
+          kind: 'ProtectedBucket',
+          metadata: { name, resourceVersion: created.metadata.resourceVersion },
+          spec: next,
+        },
+      });
+    // A longer retention, or COMPLIANCE: accepted.
+    await replace({ ...spec, backup: { ...backup, objectLock: { mode: 'COMPLIANCE', days: 90 } } });
+    let refusal: Refusal | undefined;
+    try {
+      await replace({ ...spec, backup });
+    } catch (error) {
+      refusal = refusalOf(error);
+    }
+    expect(refusal?.fields, refusal?.message).toEqual(['spec.backup.objectLock']);
+    expect(refusal?.message).toContain('objectLock cannot be removed');
+  });
 });

@@ -49,6 +49,46 @@ export const cases: Case[] = [
     driftPolicy: 'Report',
     driftCheckInterval: '5m',
   }),
+  pb('pb-object-lock', {
+    backup: {
+      bucketName: 'agree-raw-backup',
+      region: 'us-west-2',
+      objectLock: { mode: 'COMPLIANCE', years: 7 },
+    },
+  }),
+  pb(
+    'pb-object-lock-days-and-years',
+    {
+      backup: {
+        bucketName: 'agree-raw-backup',
+        region: 'us-west-2',
+        objectLock: { mode: 'GOVERNANCE', days: 30, years: 1 },
+      },
+    },
+    'spec.backup.objectLock',
+  ),
+  pb(
+    'pb-object-lock-no-period',
+    {
+      backup: {
+        bucketName: 'agree-raw-backup',
+        region: 'us-west-2',
+        objectLock: { mode: 'GOVERNANCE' },
+      },
+    },
+    'spec.backup.objectLock',
+  ),
+  pb(
+    'pb-object-lock-bad-mode',
+    {
+      backup: {
+        bucketName: 'agree-raw-backup',
+        region: 'us-west-2',
+        objectLock: { mode: 'LEGAL_HOLD', days: 1 },
+      },
+    },
+    'spec.backup.objectLock.mode',
+  ),
   pb('pb-bad-name-pattern', { bucketName: 'Raw_Data' }, 'spec.bucketName'),
   pb('pb-adjacent-periods', { bucketName: 'raw..data' }, 'spec.bucketName'),
   pb('pb-ip-name', { bucketName: '192.168.1.10' }, 'spec.bucketName'),
