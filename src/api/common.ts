@@ -96,6 +96,25 @@ export const DriftAction = StringEnum(['Corrected', 'Reported'] as const, {
     'What Seawall did: Corrected (put AWS back to the spec) or Reported (driftPolicy Report: recorded only).',
 });
 
+export const DriftCause = Type.Object(
+  {
+    eventName: Type.String({ description: 'The AWS API call, e.g. PutBucketEncryption.' }),
+    eventTime: Type.String({ description: 'When it was made (RFC 3339).', format: 'date-time' }),
+    principal: Type.String({
+      description: "Who made it: the caller's ARN as CloudTrail recorded it.",
+    }),
+    sourceAddress: Type.Optional(
+      Type.String({ description: 'Where the call came from (an IP address or an AWS service).' }),
+    ),
+    eventId: Type.Optional(Type.String({ description: 'The CloudTrail event id.' })),
+  },
+  {
+    description:
+      'The AWS API call that made the change, as CloudTrail told it (event-driven drift detection).',
+  },
+);
+export type DriftCause = Static<typeof DriftCause>;
+
 export const DriftItem = Type.Object(
   {
     resource: Type.String({
@@ -109,6 +128,7 @@ export const DriftItem = Type.Object(
     observed: Type.String({ description: 'What AWS held (JSON or text).' }),
     action: DriftAction,
     detectedAt: Type.String({ description: 'When it was found (RFC 3339).', format: 'date-time' }),
+    causedBy: Type.Optional(DriftCause),
   },
   { description: 'One field found out of line with the spec.' },
 );
@@ -124,6 +144,13 @@ export const DriftStatus = Type.Object(
     ),
     count: Type.Optional(
       Type.Integer({ description: 'Number of items out of line at the last check.', minimum: 0 }),
+    ),
+    lastCorrectedTime: Type.Optional(
+      Type.String({
+        description:
+          'When Seawall last put drift back (its items are in history once a later check finds none).',
+        format: 'date-time',
+      }),
     ),
     items: Type.Optional(
       Type.Array(DriftItem, {

@@ -7,7 +7,9 @@ import { BucketName, Region } from './aws-names.ts';
 import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
 import {
   ageColumn,
+  driftColumn,
   type KindDefinition,
+  lastCorrectedColumn,
   readyColumn,
   statusColumn,
   wide,
@@ -647,11 +649,7 @@ export const costMonitorKind: KindDefinition = {
       jsonPath: '.status.auditTrail.state',
       description: 'Whether the audit trail is logging.',
     }),
-    wide({
-      name: 'Drift',
-      type: 'integer',
-      jsonPath: '.status.drift.count',
-      description: 'Items out of line at the last check.',
-    }),
+    wide(driftColumn),
+    wide(lastCorrectedColumn),
   ],
 };

@@ -35,6 +35,22 @@ export const statusColumn: PrinterColumn = {
   description: 'The Ready condition message: what Seawall did, is doing or needs from you.',
 };
 
+/** Drift at the last check; a corrected item is gone from it one check later. */
+export const driftColumn: PrinterColumn = {
+  name: 'Drift',
+  type: 'integer',
+  jsonPath: '.status.drift.count',
+  description: 'Items out of line at the last check.',
+};
+
+/** When drift was last put back: stays after the corrected items leave the Drift count. */
+export const lastCorrectedColumn: PrinterColumn = {
+  name: 'Corrected',
+  type: 'date',
+  jsonPath: '.status.drift.lastCorrectedTime',
+  description: 'When Seawall last corrected drift (see status.drift.history for what).',
+};
+
 /** Secondary columns: shown by `kubectl get -o wide` only. */
 export function wide(column: PrinterColumn): PrinterColumn {
   return { ...column, priority: 1 };

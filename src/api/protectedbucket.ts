@@ -6,7 +6,9 @@ import { AwsTags, BucketName, Region } from './aws-names.ts';
 import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
 import {
   ageColumn,
+  driftColumn,
   type KindDefinition,
+  lastCorrectedColumn,
   readyColumn,
   statusColumn,
   wide,
@@ -378,12 +380,8 @@ export const protectedBucketKind: KindDefinition = {
   printerColumns: [
     { name: 'Bucket', type: 'string', jsonPath: '.spec.bucketName', description: 'Bucket name.' },
     { name: 'Region', type: 'string', jsonPath: '.spec.region', description: 'Bucket region.' },
-    {
-      name: 'Drift',
-      type: 'integer',
-      jsonPath: '.status.drift.count',
-      description: 'Items out of line at the last check.',
-    },
+    driftColumn,
+    lastCorrectedColumn,
     readyColumn,
     statusColumn,
     ageColumn,

@@ -14,7 +14,9 @@ import { BucketName } from './aws-names.ts';
 import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
 import {
   ageColumn,
+  driftColumn,
   type KindDefinition,
+  lastCorrectedColumn,
   readyColumn,
   statusColumn,
   wide,
@@ -588,6 +590,8 @@ export const qualityPipelineKind: KindDefinition = {
     readyColumn,
     statusColumn,
     ageColumn,
+    wide(driftColumn),
+    wide(lastCorrectedColumn),
     wide({
       name: 'Engine',
       type: 'string',

@@ -312,4 +312,18 @@ describe('nextDriftStatus', () => {
     expect(status.history?.[0]?.field).toBe(`f${DRIFT_HISTORY_LIMIT + 9}`);
     expect(status.count).toBe(1);
   });
+
+  it('keeps when drift was last corrected after the corrected items leave the count', () => {
+    const later = new Date(now.getTime() + 600_000);
+    const corrected = nextDriftStatus(undefined, [driftItem('Status')], now);
+    expect(corrected.lastCorrectedTime).toBe(now.toISOString());
+    const clean = nextDriftStatus(corrected, [], later);
+    expect([clean.count, clean.lastCorrectedTime]).toEqual([0, now.toISOString()]);
+    const reported = nextDriftStatus(
+      clean,
+      [{ ...driftItem('Status'), action: 'Reported' }],
+      later,
+    );
+    expect(reported.lastCorrectedTime).toBe(now.toISOString());
+  });
 });

@@ -328,9 +328,12 @@ export function nextDriftStatus(
   now: Date,
 ): DriftStatus {
   const history = [...items, ...(previous?.history ?? [])].slice(0, DRIFT_HISTORY_LIMIT);
+  const corrected = items.some((d) => d.action === 'Corrected');
+  const lastCorrectedTime = corrected ? now.toISOString() : previous?.lastCorrectedTime;
   return {
     lastCheckTime: now.toISOString(),
     count: items.length,
+    ...(lastCorrectedTime ? { lastCorrectedTime } : {}),
     items: items.slice(0, DRIFT_ITEMS_LIMIT),
     ...(history.length > 0 ? { history } : {}),
   };
