@@ -54,15 +54,26 @@ describe('kubectl get', () => {
       conditions: [
         { ...readyCondition(false), reason: 'NotOwned', message: 'bucket x is not Seawall’s' },
       ],
-      drift: { count: 0 },
+      // Corrected an hour ago; the last check found nothing.
+      drift: { count: 0, lastCorrectedTime: new Date(Date.now() - 3_600_000).toISOString() },
     });
     const narrow = await kubectlGet(namespace, 'pb', name);
-    expect(narrow.header).toEqual(['NAME', 'BUCKET', 'REGION', 'DRIFT', 'READY', 'STATUS', 'AGE']);
-    expect(narrow.row.slice(0, 6)).toEqual([
+    expect(narrow.header).toEqual([
+      'NAME',
+      'BUCKET',
+      'REGION',
+      'DRIFT',
+      'CORRECTED',
+      'READY',
+      'STATUS',
+      'AGE',
+    ]);
+    expect(narrow.row.slice(0, 7)).toEqual([
       name,
       `${name}-b`,
       'ca-central-1',
       '0',
+      '60m',
       'False',
       'bucket x is not Seawall’s',
     ]);
@@ -72,6 +83,7 @@ describe('kubectl get', () => {
       'BUCKET',
       'REGION',
       'DRIFT',
+      'CORRECTED',
       'READY',
       'STATUS',
       'AGE',
@@ -108,7 +120,15 @@ describe('kubectl get', () => {
     expect(narrow.row).toContain('2026-12-07T02:00:00Z');
     expect(narrow.row).toContain('Next run at 2026-12-07T02:00:00.000Z');
     const wide = await kubectlGet(namespace, 'qp', name, '-o', 'wide');
-    expect(wide.header.slice(7)).toEqual(['ENGINE', 'SCHEDULE', 'STATE', 'TRUSTED', 'QUARANTINED']);
+    expect(wide.header.slice(7)).toEqual([
+      'DRIFT',
+      'CORRECTED',
+      'ENGINE',
+      'SCHEDULE',
+      'STATE',
+      'TRUSTED',
+      'QUARANTINED',
+    ]);
   });
 
   it('keeps conditions a map by type: two Ready conditions are refused', async () => {
