@@ -88,10 +88,13 @@ export interface PlanDeps {
   now?: () => Date;
 }
 
-/** Drift items found in plan mode are the pending changes. */
+/**
+ * Drift items found in plan mode are the pending changes. A resource that does not exist
+ * (`exists`, observed `false`) is a creation: the lifecycle's item says what it would be.
+ */
 export function changesFromDrift(items: DriftItem[]): PlannedChange[] {
   return items.map((d) => ({
-    action: d.field === 'exists' && d.expected === 'true' ? 'create' : 'update',
+    action: d.field === 'exists' && d.observed === 'false' ? 'create' : 'update',
     resource: d.resource,
     facet: d.facet,
     field: d.field,
@@ -300,7 +303,10 @@ export function renderPlan(plans: ResourcePlan[], colour = false): string {
         const sign = ch.action === 'create' ? c.add('+') : c.change('~');
         lines.push(`  ${sign} ${ch.resource}: would call ${ch.operation}`);
       } else if (ch.action === 'create') {
-        lines.push(`  ${c.add('+')} ${ch.resource} ${c.dim(`[${ch.facet}]`)}: will be created`);
+        const what = ch.expected && ch.expected !== 'true' ? ` ${c.dim(ch.expected)}` : '';
+        lines.push(
+          `  ${c.add('+')} ${ch.resource} ${c.dim(`[${ch.facet}]`)}: will be created${what}`,
+        );
       } else {
         lines.push(
           `  ${c.change('~')} ${ch.resource} ${c.dim(`[${ch.facet}]`)} ${ch.field}: ${c.error(ch.observed ?? '')} -> ${c.add(ch.expected ?? '')}`,
