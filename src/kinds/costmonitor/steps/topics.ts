@@ -8,12 +8,13 @@ import type { AwsClients } from '../../../aws/clients.ts';
 import { scheduleOwnedKeyDeletion } from '../../../aws/kms/key.ts';
 import { retire } from '../../../aws/lifecycle.ts';
 import { withOwnerTag } from '../../../aws/ownership.ts';
-import { subscriptionsFacet } from '../../../aws/sns/subscriptions.ts';
+import { PENDING, subscriptionsFacet } from '../../../aws/sns/subscriptions.ts';
 import {
   ownedTopicChain,
   snsTopic,
   subscriptionCounts,
   topicArn,
+  topicArnParts,
   topicKeyGrants,
 } from '../../../aws/sns/topic.ts';
 import { StalledError } from '../../../runtime/errors.ts';
@@ -30,10 +31,11 @@ export async function alertTopics(
   const regions = topicRegions(steps.settings, buckets);
   const topics = new Map<string, string>();
   const statusTopics: TopicStatus[] = [];
+  const spec = steps.settings.topic;
   for (const region of regions) {
-    const topic = await (steps.settings.topic.owned
-      ? ownedTopic(steps, region)
-      : existingTopic(steps, region));
+    const topic = spec.owned
+      ? await ownedTopic(steps, region, spec.name)
+      : await existingTopic(steps, region, spec.arns);
     topics.set(region, topic.arn);
     statusTopics.push(topic);
   }
@@ -44,9 +46,12 @@ export async function alertTopics(
 }
 
 /** A topic the user owns: only the spec's subscriptions are added to it. */
-async function existingTopic(steps: CostMonitorSteps, region: string): Promise<TopicStatus> {
-  const { topic } = steps.settings;
-  const arn = topic.owned ? undefined : topic.arns.find((a) => a.split(':')[3] === region);
+async function existingTopic(
+  steps: CostMonitorSteps,
+  region: string,
+  arns: string[],
+): Promise<TopicStatus> {
+  const arn = arns.find((a) => topicArnParts(a).region === region);
   if (!arn) {
     throw new StalledError(
       'TopicMissing',
@@ -63,9 +68,11 @@ async function existingTopic(steps: CostMonitorSteps, region: string): Promise<T
 }
 
 /** A topic Seawall creates and owns: its key, the topic, its attributes and subscriptions. */
-async function ownedTopic(steps: CostMonitorSteps, region: string): Promise<TopicStatus> {
-  const { topic } = steps.settings;
-  const name = topic.owned ? topic.name : '';
+async function ownedTopic(
+  steps: CostMonitorSteps,
+  region: string,
+  name: string,
+): Promise<TopicStatus> {
   const { partition, accountId } = steps.account;
   const arn = topicArn(partition, region, accountId, name);
   // Recorded with a key: a topic Seawall made (an existing topic has none in status).
@@ -99,7 +106,7 @@ async function ownedTopic(steps: CostMonitorSteps, region: string): Promise<Topi
   });
   // The counts SNS keeps, as read; a topic created (or planned) now has had none yet.
   const listed = outcome.of(subscriptionsFacet)?.observed ?? [];
-  const pendingListed = listed.filter((s) => s.arn === 'PendingConfirmation').length;
+  const pendingListed = listed.filter((s) => s.arn === PENDING).length;
   const read = ensured.state === 'existing' || ensured.state === 'adopted';
   const counts = subscriptionCounts(ensured.found.attributes);
   return {
