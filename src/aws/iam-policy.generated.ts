@@ -15,7 +15,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "cloudtrail",
     "operation": "DeleteTrail",
     "files": [
-      "src/kinds/costmonitor/finalize.ts"
+      "src/aws/cloudtrail/trail.ts"
     ]
   },
   {
@@ -725,7 +725,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "sns",
     "operation": "DeleteTopic",
     "files": [
-      "src/kinds/costmonitor/finalize.ts"
+      "src/aws/sns/topic.ts"
     ]
   },
   {

@@ -54,6 +54,8 @@ export interface LifecycleOptions {
   mode: FacetMode;
   /** spec.adoptExisting: an unowned resource may be taken over. */
   adopt?: boolean;
+  /** What the NotOwned message tells a person to do (a kind without adoptExisting). */
+  remedy?: string;
   /** Recorded as ours by the caller (status, or a journalled create that was interrupted). */
   recorded?: boolean;
   /** Journal the create call (buckets, keys: see ADR 8). */
@@ -88,7 +90,7 @@ export function mayWrite(mode: FacetMode): boolean {
 export async function inspect<Ref, Found>(
   resource: ManagedResource<Ref, Found>,
   ref: Ref,
-  options: Pick<LifecycleOptions, 'owner' | 'adopt' | 'recorded'>,
+  options: Pick<LifecycleOptions, 'owner' | 'adopt' | 'recorded' | 'remedy'>,
 ): Promise<Inspected<Found>> {
   const found = await resource.read(ref);
   if (found === undefined) return { exists: false };
@@ -99,6 +101,7 @@ export async function inspect<Ref, Found>(
     owner: options.owner,
     adopt: options.adopt === true,
     recorded: options.recorded === true || resource.recorded?.(ref, found) === true,
+    remedy: options.remedy,
   });
   if (decision === 'adopt') await resource.beforeAdopt?.(ref, found);
   return { exists: true, found, tags, decision };

@@ -85,6 +85,11 @@ export interface OwnershipCheck {
   owner: string;
   /** spec.adoptExisting: take over an unowned resource (never one owned by another Seawall resource). */
   adopt: boolean;
+  /**
+   * What to do about an unowned resource, for a kind without spec.adoptExisting (default:
+   * set adoptExisting or choose another name).
+   */
+  remedy?: string | undefined;
 }
 
 /**
@@ -115,7 +120,7 @@ export function assertOwnedOrAdoptable(check: OwnershipCheck): boolean {
   if (check.adopt) return true;
   throw new StalledError(
     'NotOwned',
-    `${check.what} already exists and was not created by Seawall (no ${OWNER_TAG} tag); it was left untouched. Set spec.adoptExisting: true to take it over, or choose another name`,
+    `${check.what} already exists and was not created by Seawall (no ${OWNER_TAG} tag); it was left untouched. ${check.remedy ?? 'Set spec.adoptExisting: true to take it over, or choose another name'}`,
   );
 }
 

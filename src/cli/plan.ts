@@ -104,7 +104,10 @@ export interface PlanDeps {
   unresolved?: string[];
 }
 
-/** Drift items found in plan mode are the pending changes. */
+/**
+ * Drift items found in plan mode are the pending changes. A resource that does not exist
+ * (`exists`, observed `false`) is a creation: the lifecycle's item says what it would be.
+ */
 export function changesFromDrift(items: DriftItem[]): PlannedChange[] {
   const created = new Set(
     items.filter((d) => d.field === 'exists' && d.observed === 'false').map((d) => d.resource),
@@ -383,7 +386,9 @@ export function renderPlan(plans: ResourcePlan[], colour = false, offline = fals
         lines.push(`      ${c.dim(`with ${ch.facet}:`)} ${c.add(ch.expected ?? '')}`);
       } else if (ch.action === 'create') {
         const what = ch.expected && ch.expected !== 'true' ? ` ${c.dim(ch.expected)}` : '';
-        lines.push(`  ${c.add('+')} ${ch.resource}: will be created${what}`);
+        lines.push(
+          `  ${c.add('+')} ${ch.resource} ${c.dim(`[${ch.facet}]`)}: will be created${what}`,
+        );
       } else {
         lines.push(
           `  ${c.change('~')} ${ch.resource} ${c.dim(`[${ch.facet}]`)} ${ch.field}: ${c.error(ch.observed ?? '')} -> ${c.add(ch.expected ?? '')}`,

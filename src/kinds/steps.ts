@@ -62,6 +62,8 @@ export interface EnsureOptions<Found> {
   tags: TagMap;
   /** spec.adoptExisting. */
   adopt?: boolean;
+  /** What the NotOwned message tells a person to do, for a kind without adoptExisting. */
+  remedy?: string;
   /** Status records it as ours (its owner tag is then not required). */
   recorded?: boolean;
   /** Journal the create in status.pendingCreations first (ADR 8): buckets and keys. */
@@ -145,12 +147,13 @@ export class ReconcileSteps<Spec, Status> {
   inspect<Ref, Found>(
     resource: ManagedResource<Ref, Found>,
     ref: Ref,
-    options: Pick<EnsureOptions<Found>, 'owner' | 'adopt' | 'recorded' | 'journal'>,
+    options: Pick<EnsureOptions<Found>, 'owner' | 'adopt' | 'recorded' | 'journal' | 'remedy'>,
   ): Promise<Inspected<Found>> {
     return inspect(resource, ref, {
       owner: options.owner,
       adopt: options.adopt === true,
       recorded: this.#recorded(resource, ref, options),
+      ...(options.remedy ? { remedy: options.remedy } : {}),
     });
   }
 
@@ -174,6 +177,7 @@ export class ReconcileSteps<Spec, Status> {
         mode: this.mode,
         adopt: options.adopt === true,
         recorded: this.#recorded(resource, ref, options),
+        ...(options.remedy ? { remedy: options.remedy } : {}),
         ...(options.journal
           ? {
               journal: {

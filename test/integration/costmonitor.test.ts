@@ -1,6 +1,7 @@
 // CostMonitor against the real local stack (moto): everything created as specified and
 // read back with the SDK, a steady-state check with zero writes, drift corrected (trail
-// stopped, alarm threshold changed, dashboard edited), alarm states and estimated charges
+// stopped, alarm threshold changed, dashboard edited; an alarm and the dashboard deleted by
+// hand made again, or only recorded under Report), alarm states and estimated charges
 // in status, waiting for a ProtectedBucket, and deletion under Retain and Delete.
 import {
   GetEventSelectorsCommand,
@@ -10,6 +11,8 @@ import {
   StopLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
 import {
+  DeleteAlarmsCommand,
+  DeleteDashboardsCommand,
   DescribeAlarmsCommand,
   GetDashboardCommand,
   ListTagsForResourceCommand as ListAlarmTagsCommand,
@@ -444,6 +447,56 @@ describe('CostMonitor reconciler against moto', () => {
       .cloudtrail(REGION)
       .send(new GetTrailStatusCommand({ Name: trailName }));
     expect(status.IsLogging).toBe(false);
+  });
+
+  it('a resource deleted by hand is drift: made again under Correct, recorded under Report', async () => {
+    const name = uniqueName('cm');
+    const spec: CostMonitorSpec = {
+      region: REGION,
+      billing: { thresholds: [{ name: 'hard', amountUSD: 50 }] },
+      dashboard: {},
+    };
+    const first = await converge(deps(), costMonitor(NS, name, spec));
+    expect(first.result.outcome).toBe('ready');
+    const alarmName = `seawall/${NS}/${name}/billing/hard`;
+    const dashboardName = `seawall-${NS}-${name}`;
+    const cloudwatch = account.admin.clients.cloudwatch(BILLING);
+    const deleteBoth = async () => {
+      await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [alarmName] }));
+      await cloudwatch.send(new DeleteDashboardsCommand({ DashboardNames: [dashboardName] }));
+    };
+    await deleteBoth();
+    const corrected = await reconcile(deps(), first.next);
+    expect(corrected.result.outcome).toBe('ready');
+    expect(
+      corrected.result.drift.map((d) => [d.facet, d.field, d.expected, d.observed, d.action]),
+    ).toEqual([
+      ['alarm.exists', 'exists', 'true', 'false', 'Corrected'],
+      ['dashboard.exists', 'exists', 'true', 'false', 'Corrected'],
+    ]);
+    const [alarm] =
+      (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] })))
+        .MetricAlarms ?? [];
+    const tags = await cloudwatch.send(new ListAlarmTagsCommand({ ResourceARN: alarm?.AlarmArn }));
+    expect(tags.Tags).toContainEqual({
+      Key: 'seawall.dev/owner',
+      Value: `${NS}/CostMonitor/${name}`,
+    });
+    await cloudwatch.send(new GetDashboardCommand({ DashboardName: dashboardName }));
+
+    // Under Report: recorded, nothing written, and the reconcile stops at the first one.
+    await deleteBoth();
+    const reporting = { ...corrected.next, spec: { ...spec, driftPolicy: 'Report' as const } };
+    log.clear();
+    const reported = await reconcile(deps(), reporting);
+    expect(reported.result.outcome).toBe('drifted');
+    expect(log.writes()).toEqual([]);
+    expect(reported.result.drift.map((d) => [d.facet, d.action])).toEqual([
+      ['alarm.exists', 'Reported'],
+    ]);
+    expect(reported.result.status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+    });
   });
 
   it('shows alarm states set with SetAlarmState and charges put with PutMetricData', async () => {

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   cloudTrailBucketStatements,
   desiredSelectors,
-  diffTrail,
   normalizeSelectors,
   settingsOf,
   type TrailSettings,
   trailArn,
   trailKeyGrants,
+  trailRequest,
+  trailSettingsFacet,
 } from './trail.ts';
 
 const arn = trailArn('aws', 'ca-central-1', '123456789012', 'audit');
@@ -20,9 +21,8 @@ const desired: TrailSettings = {
   KmsKeyId: 'arn:aws:kms:ca-central-1:123456789012:key/k',
 };
 
-describe('diffTrail', () => {
-  it.each<[string, Parameters<typeof settingsOf>[0] | undefined, string[]]>([
-    ['a missing trail', undefined, ['Trail']],
+describe('trail settings', () => {
+  it.each<[string, Parameters<typeof settingsOf>[0], string[]]>([
     ['the same trail', { Name: 'audit', ...desired }, []],
     [
       'log validation turned off',
@@ -33,8 +33,18 @@ describe('diffTrail', () => {
     ['encryption removed', { ...desired, KmsKeyId: undefined }, ['KmsKeyId']],
     ['a prefix added', { ...desired, S3KeyPrefix: 'x' }, ['S3KeyPrefix']],
   ])('%s', (_what, trail, fields) => {
-    const observed = trail ? { exists: true, settings: settingsOf(trail) } : { exists: false };
-    expect(diffTrail(desired, observed).map((d) => d.field)).toEqual(fields);
+    const diffs = trailSettingsFacet.diff(desired, settingsOf(trail));
+    expect(diffs.map((d) => d.field)).toEqual(fields);
+  });
+
+  it.each([
+    ['no prefix: none sent', '', undefined],
+    ['a prefix', 'audit', 'audit'],
+  ])('asks CloudTrail for them by its request names (%s)', (_what, prefix, sent) => {
+    const request = trailRequest('audit', { ...desired, S3KeyPrefix: prefix });
+    expect(request).toMatchObject({ Name: 'audit', EnableLogFileValidation: true });
+    expect(request).not.toHaveProperty('LogFileValidationEnabled');
+    expect(request.S3KeyPrefix).toBe(sent);
   });
 });
 

@@ -1,26 +1,29 @@
 // The audit trail: one CloudTrail trail, multi-region with log-file validation by
 // default, encrypted with a key whose policy lets CloudTrail encrypt for this trail only,
-// delivering to a log bucket. Three facets: the trail's settings, its event selectors,
-// and its logging state (a trail stopped by hand is started again).
+// delivering to a log bucket. The trail is a ManagedResource whose read is the snapshot
+// its facets share (GetTrail, GetTrailStatus, and its tags when status does not record
+// it); its chain: the trail's settings, its event selectors, and its logging state (a
+// trail stopped by hand is started again).
 import {
+  type CloudTrailClient,
   CreateTrailCommand,
+  DeleteTrailCommand,
   type EventSelector,
   GetEventSelectorsCommand,
   GetTrailCommand,
   GetTrailStatusCommand,
-  type GetTrailStatusCommandOutput,
   ListTagsCommand,
   PutEventSelectorsCommand,
   StartLoggingCommand,
   type Trail,
   UpdateTrailCommand,
 } from '@aws-sdk/client-cloudtrail';
-import { OWNER_TAG } from '../../api/common.ts';
-import { StalledError } from '../../runtime/errors.ts';
-import type { AwsClients } from '../clients.ts';
+import { type FacetChain, link } from '../chain.ts';
 import { isAwsError } from '../errors.ts';
-import { diffFields, type Facet, type FieldDiff, jsonEqual } from '../facet.ts';
+import { diffFields, type Facet, jsonEqual } from '../facet.ts';
 import type { PolicyStatement } from '../iam/policy-document.ts';
+import type { ManagedResource } from '../lifecycle.ts';
+import { type TagMap, tagsFromKeyValue, tagsToKeyValue } from '../ownership.ts';
 
 export function trailArn(partition: string, region: string, accountId: string, name: string) {
   return `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
@@ -122,18 +125,6 @@ export function cloudTrailBucketStatements(
   ];
 }
 
-export interface TrailCtx {
-  clients: AwsClients;
-  region: string;
-  name: string;
-  arn: string;
-  owner: string;
-  settings: TrailSettings;
-  managementEvents: 'All' | 'ReadOnly' | 'WriteOnly';
-  /** Filled by observe: what status shows. */
-  seen: { trail?: Trail; status?: GetTrailStatusCommandOutput };
-}
-
 /** The trail fields Seawall owns. */
 export interface TrailSettings {
   S3BucketName: string;
@@ -142,11 +133,6 @@ export interface TrailSettings {
   IncludeGlobalServiceEvents: boolean;
   LogFileValidationEnabled: boolean;
   KmsKeyId: string;
-}
-
-export interface ObservedTrail {
-  exists: boolean;
-  settings?: Partial<TrailSettings>;
 }
 
 /** Pure: a trail as GetTrail returns it, in the shape Seawall compares. */
@@ -161,63 +147,131 @@ export function settingsOf(trail: Trail): Partial<TrailSettings> {
   };
 }
 
-export function diffTrail(desired: TrailSettings, observed: ObservedTrail): FieldDiff[] {
-  if (!observed.exists) return [{ field: 'Trail', expected: 'created', observed: undefined }];
-  return diffFields(desired, observed.settings);
+/** Pure: the CreateTrail / UpdateTrail request for these settings. */
+export function trailRequest(name: string, settings: TrailSettings) {
+  const { S3KeyPrefix, LogFileValidationEnabled, ...rest } = settings;
+  return {
+    Name: name,
+    ...rest,
+    EnableLogFileValidation: LogFileValidationEnabled,
+    ...(S3KeyPrefix ? { S3KeyPrefix } : {}),
+  };
 }
 
-export async function readTrail(
-  clients: AwsClients,
-  region: string,
-  name: string,
-): Promise<Trail | undefined> {
+/** Which trail, and the settings it is created with. */
+export interface TrailRef {
+  /** The client of the trail's home region. */
+  cloudtrail: CloudTrailClient;
+  region: string;
+  name: string;
+  arn: string;
+  /** What it is created with; none for a trail being deleted. */
+  settings?: TrailSettings | undefined;
+  /**
+   * Status records this trail: ours by record, its tags are not read. Never set for a
+   * trail being deleted: `retire` must see the owner tag.
+   */
+  recorded?: boolean;
+}
+
+/**
+ * What one read of a trail says, shared by its facets (nothing reads it again): the trail
+ * (GetTrail, or CreateTrail's answer), its status (GetTrailStatus) and its tags.
+ */
+export interface TrailSnapshot {
+  trail: Trail;
+  status: { IsLogging?: boolean; LatestDeliveryError?: string; LatestDeliveryTime?: Date };
+  /** Its tags (empty when status records it: they were not read). */
+  tags: TagMap;
+}
+
+function isTrailNotFound(error: unknown): boolean {
+  return isAwsError(error, 'TrailNotFoundException');
+}
+
+async function getTrail(ref: TrailRef): Promise<Trail | undefined> {
   try {
-    return (await clients.cloudtrail(region).send(new GetTrailCommand({ Name: name }))).Trail;
+    return (await ref.cloudtrail.send(new GetTrailCommand({ Name: ref.name }))).Trail;
   } catch (error) {
-    if (isAwsError(error, 'TrailNotFoundException')) return undefined;
+    if (isTrailNotFound(error)) return undefined;
     throw error;
   }
 }
 
-export const trailFacet: Facet<TrailCtx, ObservedTrail, TrailSettings> = {
+export const cloudTrail: ManagedResource<TrailRef, TrailSnapshot> = {
+  type: 'CloudTrail trail',
+  facetName: 'trail',
   calls: [
-    'cloudtrail:CreateTrail',
     'cloudtrail:GetTrail',
+    'cloudtrail:GetTrailStatus',
     'cloudtrail:ListTags',
-    'cloudtrail:UpdateTrail',
+    'cloudtrail:CreateTrail',
+    'cloudtrail:DeleteTrail',
   ],
-  name: 'trail.settings',
-  resource: (ctx) => ctx.arn,
-  async observe(ctx) {
-    const trail = await readTrail(ctx.clients, ctx.region, ctx.name);
-    if (!trail) return { exists: false };
-    ctx.seen.trail = trail;
-    return { exists: true, settings: settingsOf(trail) };
+  identify: (ref) => `CloudTrail trail ${ref.name} in ${ref.region}`,
+  resourceName: (ref) => ref.arn,
+  async read(ref) {
+    const trail = await getTrail(ref);
+    if (!trail) return undefined;
+    const status = await ref.cloudtrail.send(new GetTrailStatusCommand({ Name: ref.name }));
+    if (ref.recorded) return { trail, status, tags: {} };
+    const tags = await ref.cloudtrail.send(
+      new ListTagsCommand({ ResourceIdList: [trail.TrailARN ?? ref.arn] }),
+    );
+    return { trail, status, tags: tagsFromKeyValue(tags.ResourceTagList?.[0]?.TagsList) };
   },
-  desired: (ctx) => ctx.settings,
-  diff: diffTrail,
-  async apply(ctx, desired, observed) {
-    const cloudtrail = ctx.clients.cloudtrail(ctx.region);
-    const { S3KeyPrefix, ...rest } = desired;
-    const input = {
-      Name: ctx.name,
-      ...rest,
-      EnableLogFileValidation: desired.LogFileValidationEnabled,
-      ...(S3KeyPrefix ? { S3KeyPrefix } : {}),
-    };
-    const { LogFileValidationEnabled: _v, ...request } = input;
-    if (!observed.exists) {
-      await cloudtrail.send(
-        new CreateTrailCommand({
-          ...request,
-          TagsList: [{ Key: OWNER_TAG, Value: ctx.owner }],
-        }),
-      );
-      return;
+  tagsOf: (found) => found.tags,
+  recorded: (ref) => ref.recorded === true,
+  async create(ref, tags) {
+    if (!ref.settings) throw new Error(`${ref.name}: a trail is created from its settings`);
+    const trail = await ref.cloudtrail.send(
+      new CreateTrailCommand({
+        ...trailRequest(ref.name, ref.settings),
+        TagsList: tagsToKeyValue(tags),
+      }),
+    );
+    // A new trail does not log until StartLogging (the logging facet's): nothing to read.
+    return { trail, status: { IsLogging: false }, tags };
+  },
+  planned: (ref, tags) => ({ region: ref.region, tags }),
+  placeholder: (ref) => ({
+    trail: { Name: ref.name, TrailARN: ref.arn },
+    status: {},
+    tags: {},
+  }),
+  async delete(ref) {
+    try {
+      // By name: moto's DeleteTrail ignores an ARN (AWS takes both).
+      await ref.cloudtrail.send(new DeleteTrailCommand({ Name: ref.name }));
+    } catch (error) {
+      if (!isTrailNotFound(error)) throw error;
     }
-    await assertTrailOwned(ctx.clients, ctx.region, ctx.arn, ctx.owner);
-    await cloudtrail.send(
-      new UpdateTrailCommand({ ...request, ...(S3KeyPrefix ? {} : { S3KeyPrefix: '' }) }),
+  },
+};
+
+/** What the trail's facets work on: the snapshot, and what the spec asks. */
+export interface TrailContext {
+  cloudtrail: CloudTrailClient;
+  name: string;
+  arn: string;
+  settings: TrailSettings;
+  managementEvents: 'All' | 'ReadOnly' | 'WriteOnly';
+  snapshot: TrailSnapshot;
+}
+
+/** trail.settings: bucket, prefix, regions, global events, validation, key. */
+export const trailSettingsFacet: Facet<TrailContext, Partial<TrailSettings>, TrailSettings> = {
+  name: 'trail.settings',
+  calls: ['cloudtrail:UpdateTrail'],
+  resource: (ctx) => ctx.arn,
+  observe: async (ctx) => settingsOf(ctx.snapshot.trail),
+  desired: (ctx) => ctx.settings,
+  diff: (desired, observed) => diffFields(desired, observed),
+  async apply(ctx, desired) {
+    const request = trailRequest(ctx.name, desired);
+    // An empty prefix is how UpdateTrail removes one.
+    await ctx.cloudtrail.send(
+      new UpdateTrailCommand({ ...request, S3KeyPrefix: request.S3KeyPrefix ?? '' }),
     );
   },
 };
@@ -251,26 +305,25 @@ export function normalizeSelectors(selectors: EventSelector[] | undefined): Norm
   }));
 }
 
+/** trail.eventSelectors: read on its own (the snapshot does not hold them). */
 export const eventSelectorsFacet: Facet<
-  TrailCtx,
+  TrailContext,
   NormalizedSelector[] | undefined,
   NormalizedSelector[]
 > = {
-  calls: ['cloudtrail:GetEventSelectors', 'cloudtrail:PutEventSelectors'],
   name: 'trail.eventSelectors',
+  calls: ['cloudtrail:GetEventSelectors', 'cloudtrail:PutEventSelectors'],
   resource: (ctx) => ctx.arn,
   async observe(ctx) {
     try {
-      const out = await ctx.clients
-        .cloudtrail(ctx.region)
-        .send(new GetEventSelectorsCommand({ TrailName: ctx.name }));
+      const out = await ctx.cloudtrail.send(new GetEventSelectorsCommand({ TrailName: ctx.name }));
       if (out.AdvancedEventSelectors && out.AdvancedEventSelectors.length > 0) {
         // Advanced selectors replace basic ones; Seawall sets basic ones again.
         return [];
       }
       return normalizeSelectors(out.EventSelectors);
     } catch (error) {
-      if (isAwsError(error, 'TrailNotFoundException')) return undefined;
+      if (isTrailNotFound(error)) return undefined;
       throw error;
     }
   },
@@ -278,7 +331,7 @@ export const eventSelectorsFacet: Facet<
   diff: (desired, observed) =>
     jsonEqual(desired, observed) ? [] : [{ field: 'EventSelectors', expected: desired, observed }],
   async apply(ctx, desired) {
-    await ctx.clients.cloudtrail(ctx.region).send(
+    await ctx.cloudtrail.send(
       new PutEventSelectorsCommand({
         TrailName: ctx.name,
         EventSelectors: desired.map((s) => ({ ...s, ExcludeManagementEventSources: [] })),
@@ -287,44 +340,22 @@ export const eventSelectorsFacet: Facet<
   },
 };
 
-export const loggingFacet: Facet<TrailCtx, { IsLogging?: boolean }, { IsLogging: boolean }> = {
-  calls: ['cloudtrail:GetTrailStatus', 'cloudtrail:StartLogging'],
+/** trail.logging: a trail that is not logging (stopped by hand, or new) is started. */
+export const loggingFacet: Facet<TrailContext, { IsLogging: boolean }, { IsLogging: boolean }> = {
   name: 'trail.logging',
+  calls: ['cloudtrail:StartLogging'],
   resource: (ctx) => ctx.arn,
-  async observe(ctx) {
-    try {
-      const status = await ctx.clients
-        .cloudtrail(ctx.region)
-        .send(new GetTrailStatusCommand({ Name: ctx.name }));
-      ctx.seen.status = status;
-      return { IsLogging: status.IsLogging ?? false };
-    } catch (error) {
-      if (isAwsError(error, 'TrailNotFoundException')) return {};
-      throw error;
-    }
-  },
+  observe: async (ctx) => ({ IsLogging: ctx.snapshot.status.IsLogging ?? false }),
   desired: () => ({ IsLogging: true }),
   diff: (desired, observed) => diffFields(desired, observed),
   async apply(ctx) {
-    await ctx.clients.cloudtrail(ctx.region).send(new StartLoggingCommand({ Name: ctx.name }));
+    await ctx.cloudtrail.send(new StartLoggingCommand({ Name: ctx.name }));
   },
 };
 
-export async function trailOwner(
-  clients: AwsClients,
-  region: string,
-  arn: string,
-): Promise<string | undefined> {
-  const out = await clients.cloudtrail(region).send(new ListTagsCommand({ ResourceIdList: [arn] }));
-  return out.ResourceTagList?.[0]?.TagsList?.find((t) => t.Key === OWNER_TAG)?.Value;
-}
-
-async function assertTrailOwned(clients: AwsClients, region: string, arn: string, owner: string) {
-  const found = await trailOwner(clients, region, arn);
-  if (found !== owner) {
-    throw new StalledError(
-      'NotOwned',
-      `trail ${arn} exists but is ${found ? `owned by ${found}` : 'not tagged as created by Seawall'}; Seawall will not change it. Pick another auditTrail.name.`,
-    );
-  }
-}
+/** The facets of a trail, in order. */
+export const trailChain: FacetChain<TrailContext> = [
+  link(trailSettingsFacet, (ctx) => ctx),
+  link(eventSelectorsFacet, (ctx) => ctx),
+  link(loggingFacet, (ctx) => ctx),
+];

@@ -3,10 +3,12 @@
 //
 // Every alarm of one CostMonitor shares a name prefix (`seawall/<namespace>/<name>/`; a
 // `/` cannot occur in a Kubernetes name, so one monitor's prefix never matches another's).
-// One DescribeAlarms per region reads all of them: each alarm's facet and the facet that
-// removes alarms the spec no longer lists share that read, and status shows the states it
-// returned. Ownership (the owner tag) is read only before a write.
+// One DescribeAlarms per region reads all of them into a snapshot (RegionAlarms): each
+// alarm's lifecycle read, the facet that removes alarms the spec no longer lists, and
+// status (the states it returned) share it. An alarm is a ManagedResource: ownership is
+// the lifecycle's, from its tags — read only for an alarm status does not record yet.
 import {
+  type CloudWatchClient,
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
   type DescribeAlarmsCommandOutput,
@@ -14,10 +16,10 @@ import {
   type MetricAlarm,
   PutMetricAlarmCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { OWNER_TAG } from '../../api/common.ts';
-import { StalledError } from '../../runtime/errors.ts';
-import type { AwsClients } from '../clients.ts';
+import { isAwsError } from '../errors.ts';
 import { diffFields, type Facet, type FieldDiff } from '../facet.ts';
+import { type ManagedResource, retire } from '../lifecycle.ts';
+import { type TagMap, tagsFromKeyValue, tagsToKeyValue } from '../ownership.ts';
 
 export const GIB = 1024 ** 3;
 /** S3 storage metrics are published once a day. */
@@ -166,116 +168,175 @@ export function definitionOf(alarm: MetricAlarm): Partial<AlarmDefinition> {
   };
 }
 
-/** Pure: a missing alarm is one difference; otherwise every definition field. */
+/** Pure: every definition field that differs (the state never counts). */
 export function diffAlarm(
   desired: AlarmDefinition,
-  observed: MetricAlarm | undefined,
+  observed: Partial<AlarmDefinition>,
 ): FieldDiff[] {
-  if (!observed) return [{ field: 'Alarm', expected: 'created', observed: undefined }];
   const { AlarmName: _name, ...wanted } = desired;
-  const { AlarmName: _observedName, ...found } = definitionOf(observed);
+  const { AlarmName: _observedName, ...found } = observed;
   return diffFields(wanted, found);
 }
 
 /**
- * The alarms of one CostMonitor in one region, read once per reconcile however many
- * facets ask. Reads only.
+ * The alarms of one CostMonitor in one region: one DescribeAlarms (all pages) under its
+ * prefix, read once per reconcile and shared by everything that asks. A value: it does
+ * not change when an alarm is created or deleted afterwards.
  */
-export class RegionAlarms {
+export interface RegionAlarms {
+  /** The client of this region. */
+  readonly cloudwatch: CloudWatchClient;
   readonly region: string;
   readonly prefix: string;
-  readonly #clients: AwsClients;
-  #read: Promise<MetricAlarm[]> | undefined;
-
-  constructor(clients: AwsClients, region: string, prefix: string) {
-    this.#clients = clients;
-    this.region = region;
-    this.prefix = prefix;
-  }
-
-  all(): Promise<MetricAlarm[]> {
-    this.#read ??= this.#describe();
-    return this.#read;
-  }
-
-  async #describe(): Promise<MetricAlarm[]> {
-    const found: MetricAlarm[] = [];
-    let NextToken: string | undefined;
-    do {
-      const page: DescribeAlarmsCommandOutput = await this.#clients.cloudwatch(this.region).send(
-        new DescribeAlarmsCommand({
-          AlarmNamePrefix: this.prefix,
-          AlarmTypes: ['MetricAlarm'],
-          NextToken,
-        }),
-      );
-      found.push(...(page.MetricAlarms ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
-    return found;
-  }
+  readonly alarms: readonly MetricAlarm[];
 }
 
-export interface AlarmCtx {
-  clients: AwsClients;
-  alarms: RegionAlarms;
-  definition: AlarmDefinition;
-  owner: string;
-  accountId: string;
-  partition: string;
+export async function readRegionAlarms(
+  cloudwatch: CloudWatchClient,
+  region: string,
+  prefix: string,
+): Promise<RegionAlarms> {
+  const alarms: MetricAlarm[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page: DescribeAlarmsCommandOutput = await cloudwatch.send(
+      new DescribeAlarmsCommand({
+        AlarmNamePrefix: prefix,
+        AlarmTypes: ['MetricAlarm'],
+        NextToken,
+      }),
+    );
+    alarms.push(...(page.MetricAlarms ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return { cloudwatch, region, prefix, alarms };
 }
 
 export function alarmArn(partition: string, region: string, accountId: string, name: string) {
   return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${name}`;
 }
 
-export const alarmFacet: Facet<AlarmCtx, MetricAlarm | undefined, AlarmDefinition> = {
+/** Which alarm, found in its region's snapshot, and what it is created with. */
+export interface AlarmRef {
+  alarms: RegionAlarms;
+  name: string;
+  /** Its ARN (what drift items and plan name it by). */
+  arn: string;
+  /** The definition it is created with; an alarm only being removed has none. */
+  definition?: AlarmDefinition | undefined;
+  /**
+   * Status records this alarm: ours by record, its tags are not read (one call per alarm
+   * per check saved). Never set for an alarm being removed: `retire` must see the tag.
+   */
+  recorded?: boolean;
+}
+
+export interface FoundAlarm {
+  /** As DescribeAlarms returned it, or as PutMetricAlarm created it. */
+  alarm: MetricAlarm;
+  /** Its tags (empty when status records it: they were not read). */
+  tags: TagMap;
+}
+
+export const cloudWatchAlarm: ManagedResource<AlarmRef, FoundAlarm> = {
+  type: 'CloudWatch alarm',
+  facetName: 'alarm',
   calls: [
     'cloudwatch:DescribeAlarms',
     'cloudwatch:ListTagsForResource',
     'cloudwatch:PutMetricAlarm',
+    'cloudwatch:DeleteAlarms',
   ],
-  name: 'alarm.definition',
-  resource: (ctx) =>
-    alarmArn(ctx.partition, ctx.alarms.region, ctx.accountId, ctx.definition.AlarmName),
-  async observe(ctx) {
-    return (await ctx.alarms.all()).find((a) => a.AlarmName === ctx.definition.AlarmName);
+  identify: (ref) => `CloudWatch alarm ${ref.name} in ${ref.alarms.region}`,
+  resourceName: (ref) => ref.arn,
+  async read(ref) {
+    const alarm = ref.alarms.alarms.find((a) => a.AlarmName === ref.name);
+    if (!alarm) return undefined;
+    if (ref.recorded) return { alarm, tags: {} };
+    try {
+      const { Tags } = await ref.alarms.cloudwatch.send(
+        new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn ?? ref.arn }),
+      );
+      return { alarm, tags: tagsFromKeyValue(Tags) };
+    } catch (error) {
+      // Deleted since the region was read.
+      if (isAwsError(error, 'ResourceNotFound', 'ResourceNotFoundException')) return undefined;
+      throw error;
+    }
   },
+  tagsOf: (found) => found.tags,
+  recorded: (ref) => ref.recorded === true,
+  async create(ref, tags) {
+    if (!ref.definition) throw new Error(`${ref.name}: an alarm is created from its definition`);
+    // Tags are taken only when PutMetricAlarm creates the alarm: they go in this call.
+    await ref.alarms.cloudwatch.send(
+      new PutMetricAlarmCommand({ ...ref.definition, Tags: tagsToKeyValue(tags) }),
+    );
+    return { alarm: { ...ref.definition, AlarmArn: ref.arn }, tags };
+  },
+  planned: (ref, tags) => ({ region: ref.alarms.region, tags }),
+  placeholder: (ref) => ({ alarm: { AlarmName: ref.name, AlarmArn: ref.arn }, tags: {} }),
+  async delete(ref) {
+    try {
+      await ref.alarms.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [ref.name] }));
+    } catch (error) {
+      // Gone meanwhile.
+      if (!isAwsError(error, 'ResourceNotFound', 'ResourceNotFoundException')) throw error;
+    }
+  },
+};
+
+/** What an alarm's definition facet works on: the alarm as the lifecycle found it. */
+export interface AlarmContext {
+  cloudwatch: CloudWatchClient;
+  arn: string;
+  definition: AlarmDefinition;
+  found: FoundAlarm;
+}
+
+/** alarm.definition: every field Seawall sets, from the region's one DescribeAlarms. */
+export const alarmDefinitionFacet: Facet<
+  AlarmContext,
+  Partial<AlarmDefinition>,
+  AlarmDefinition
+> = {
+  name: 'alarm.definition',
+  calls: ['cloudwatch:PutMetricAlarm'],
+  resource: (ctx) => ctx.arn,
+  observe: async (ctx) => definitionOf(ctx.found.alarm),
   desired: (ctx) => ctx.definition,
   diff: diffAlarm,
-  async apply(ctx, desired, observed) {
-    const cloudwatch = ctx.clients.cloudwatch(ctx.alarms.region);
-    if (observed?.AlarmArn) {
-      await assertAlarmOwned(ctx.clients, ctx.alarms.region, observed.AlarmArn, ctx.owner);
-    }
-    // PutMetricAlarm replaces the whole definition; tags are only taken on creation.
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        ...desired,
-        ...(observed ? {} : { Tags: [{ Key: OWNER_TAG, Value: ctx.owner }] }),
-      }),
-    );
+  async apply(ctx, desired) {
+    // PutMetricAlarm replaces the whole definition (the tags stay as they are).
+    await ctx.cloudwatch.send(new PutMetricAlarmCommand(desired));
   },
 };
 
 export interface StaleAlarmsCtx {
-  clients: AwsClients;
   alarms: RegionAlarms;
   /** Names the spec still asks for in this region. */
-  wanted: Set<string>;
+  wanted: string[];
   owner: string;
 }
 
 /** Pure: alarms under this monitor's prefix that the spec no longer lists. */
-export function staleAlarms(alarms: MetricAlarm[], wanted: Set<string>): MetricAlarm[] {
-  return alarms.filter((a) => a.AlarmName && !wanted.has(a.AlarmName));
+export function staleAlarms(
+  alarms: readonly MetricAlarm[],
+  wanted: readonly string[],
+): MetricAlarm[] {
+  const keep = new Set(wanted);
+  return alarms.filter((a) => a.AlarmName && !keep.has(a.AlarmName));
 }
 
-export const staleAlarmsFacet: Facet<StaleAlarmsCtx, MetricAlarm[], Set<string>> = {
-  calls: ['cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+/**
+ * alarm.removed: alarms under the prefix that the spec no longer lists go — through the
+ * lifecycle's `retire`, so only one carrying this owner's tag is deleted.
+ */
+export const staleAlarmsFacet: Facet<StaleAlarmsCtx, readonly MetricAlarm[], string[]> = {
   name: 'alarm.removed',
+  calls: ['cloudwatch:ListTagsForResource', 'cloudwatch:DeleteAlarms'],
   resource: (ctx) => `cloudwatch:${ctx.alarms.region}:${ctx.alarms.prefix}*`,
-  observe: async (ctx) => ctx.alarms.all(),
+  observe: async (ctx) => ctx.alarms.alarms,
   desired: (ctx) => ctx.wanted,
   diff: (wanted, observed) =>
     staleAlarms(observed, wanted).map((a) => ({
@@ -284,55 +345,19 @@ export const staleAlarmsFacet: Facet<StaleAlarmsCtx, MetricAlarm[], Set<string>>
       observed: 'present',
     })),
   async apply(ctx, wanted, observed) {
-    const owned: string[] = [];
-    for (const alarm of staleAlarms(observed, wanted)) {
-      if (!alarm.AlarmArn || !alarm.AlarmName) continue;
-      // Never delete an alarm someone else made under our prefix.
-      if ((await alarmOwner(ctx.clients, ctx.alarms.region, alarm.AlarmArn)) === ctx.owner) {
-        owned.push(alarm.AlarmName);
-      }
-    }
-    if (owned.length > 0) {
-      await ctx.clients
-        .cloudwatch(ctx.alarms.region)
-        .send(new DeleteAlarmsCommand({ AlarmNames: owned }));
-    }
+    await retireAlarms(ctx.alarms, staleAlarms(observed, wanted), ctx.owner);
   },
 };
 
-export async function alarmOwner(
-  clients: AwsClients,
-  region: string,
-  arn: string,
-): Promise<string | undefined> {
-  const { Tags = [] } = await clients
-    .cloudwatch(region)
-    .send(new ListTagsForResourceCommand({ ResourceARN: arn }));
-  return Tags.find((t) => t.Key === OWNER_TAG)?.Value;
-}
-
-async function assertAlarmOwned(clients: AwsClients, region: string, arn: string, owner: string) {
-  const found = await alarmOwner(clients, region, arn);
-  if (found !== owner) {
-    throw new StalledError(
-      'NotOwned',
-      `alarm ${arn} exists but is ${found ? `owned by ${found}` : 'not tagged as created by Seawall'}; Seawall will not change it.`,
-    );
-  }
-}
-
-/** Deletes every alarm under the prefix that carries this owner's tag (clean-up). */
-export async function deleteOwnedAlarms(
-  clients: AwsClients,
-  region: string,
-  prefix: string,
+/** Deletes each of `alarms` that carries this owner's tag; leaves any other. */
+export async function retireAlarms(
+  region: RegionAlarms,
+  alarms: readonly MetricAlarm[],
   owner: string,
 ): Promise<void> {
-  const alarms = new RegionAlarms(clients, region, prefix);
-  const nothingWanted = new Set<string>();
-  await staleAlarmsFacet.apply(
-    { clients, alarms, wanted: nothingWanted, owner },
-    nothingWanted,
-    await alarms.all(),
-  );
+  for (const alarm of alarms) {
+    if (!alarm.AlarmName) continue;
+    const ref = { alarms: region, name: alarm.AlarmName, arn: alarm.AlarmArn ?? alarm.AlarmName };
+    await retire(cloudWatchAlarm, ref, owner);
+  }
 }

@@ -1,9 +1,7 @@
 // The latest month-to-date estimated charges, for status. AWS publishes
 // AWS/Billing EstimatedCharges (Currency=USD) only in us-east-1, a few times a day, and
 // only once "Receive Billing Alerts" is enabled in the account's billing preferences.
-import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import type { AwsClients } from '../clients.ts';
-import { BILLING_REGION } from './alarms.ts';
+import { type CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 
 export interface EstimatedCharges {
   amountUSD: number;
@@ -13,11 +11,12 @@ export interface EstimatedCharges {
 /** Looks back two days: long enough to span the gaps between billing datapoints. */
 export const BILLING_LOOKBACK_MS = 2 * 86_400_000;
 
+/** `cloudwatch`: a client of BILLING_REGION, the only region with billing metrics. */
 export async function readEstimatedCharges(
-  clients: AwsClients,
+  cloudwatch: CloudWatchClient,
   now: Date,
 ): Promise<EstimatedCharges | undefined> {
-  const { Datapoints = [] } = await clients.cloudwatch(BILLING_REGION).send(
+  const { Datapoints = [] } = await cloudwatch.send(
     new GetMetricStatisticsCommand({
       Namespace: 'AWS/Billing',
       MetricName: 'EstimatedCharges',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dashboardBody, dashboardOwned, diffDashboard, ownerMarker } from './dashboard.ts';
+import { decideOwnership } from '../ownership.ts';
+import {
+  dashboardBody,
+  diffDashboard,
+  type FoundDashboard,
+  markerTags,
+  ownerMarker,
+} from './dashboard.ts';
 
 const input = {
   name: 'seawall-ns-cm',
@@ -60,32 +67,62 @@ describe('diffDashboard', () => {
         : v,
     ),
   ) as unknown;
+  const found = (body: unknown): FoundDashboard => ({ raw: JSON.stringify(body), body });
 
-  it.each<[string, { exists: boolean; body?: unknown; raw?: string }, string[]]>([
-    ['a missing dashboard', { exists: false }, ['Dashboard']],
-    ['the same body', { exists: true, body: desired }, []],
-    ['the same body, keys in another order', { exists: true, body: reordered }, []],
-    ['an edited body', { exists: true, body: { widgets: [] } }, ['DashboardBody']],
-    ['a body that is not JSON', { exists: true, raw: '{oops' }, ['DashboardBody']],
+  it.each<[string, FoundDashboard, string[]]>([
+    ['the same body', found(desired), []],
+    ['the same body, keys in another order', found(reordered), []],
+    ['an edited body', found({ widgets: [] }), ['DashboardBody']],
+    ['a body that is not JSON', { raw: '{oops', body: undefined }, ['DashboardBody']],
   ])('%s', (_what, observed, fields) => {
     expect(diffDashboard(desired, observed).map((d) => d.field)).toEqual(fields);
   });
 });
 
-describe('dashboardOwned', () => {
+// The owner marker is the dashboard's owner tag: the lifecycle's one ownership decision
+// (ADR 5) gives its answers.
+describe('a dashboard’s owner, from its marker', () => {
   const owner = 'ns/CostMonitor/cm';
-  it.each<[string, { exists: boolean; raw?: string }, boolean, boolean]>([
-    ['absent: Seawall may create it', { exists: false }, false, true],
-    ['carries our marker', { exists: true, raw: `... ${ownerMarker(owner)} ...` }, false, true],
+  const raw = (markdown: string) =>
+    JSON.stringify({ widgets: [{ type: 'text', properties: { markdown } }] });
+  const decide = (body: string, recorded = false) => {
+    try {
+      return decideOwnership({
+        what: 'dashboard',
+        tags: markerTags(body),
+        owner,
+        adopt: false,
+        recorded,
+      });
+    } catch (error) {
+      return (error as { reason?: string }).reason;
+    }
+  };
+
+  it.each<[string, string, boolean, string | undefined]>([
+    ['carries our marker', JSON.stringify(dashboardBody(input)), false, 'ours'],
     [
       'carries another owner',
-      { exists: true, raw: ownerMarker('ns/CostMonitor/other') },
+      raw(`(${ownerMarker('ns/CostMonitor/other')})`),
       false,
-      false,
+      'OwnedByAnother',
     ],
-    ['a person made it', { exists: true, raw: '{"widgets":[]}' }, false, false],
-    ['marker deleted, but status says Seawall made it', { exists: true, raw: '{}' }, true, true],
-  ])('%s', (_what, observed, createdBefore, owned) => {
-    expect(dashboardOwned(observed, owner, createdBefore)).toBe(owned);
+    [
+      'names an owner whose name starts like ours',
+      raw(ownerMarker(`${owner}-2`)),
+      false,
+      'OwnedByAnother',
+    ],
+    ['a person made it', '{"widgets":[]}', false, 'NotOwned'],
+    ['marker deleted, but status says Seawall made it', '{}', true, 'ours'],
+  ])('%s', (_what, body, recorded, answer) => {
+    expect(decide(body, recorded)).toBe(answer);
+  });
+
+  it('reads the owner out of the banner', () => {
+    expect(markerTags(JSON.stringify(dashboardBody(input)))).toEqual({
+      'seawall.dev/owner': owner,
+    });
+    expect(markerTags('no marker')).toEqual({});
   });
 });

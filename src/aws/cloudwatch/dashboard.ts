@@ -4,19 +4,22 @@
 //
 // Dashboards cannot be tagged, so ownership is written into the dashboard itself: the
 // first widget is a text widget naming the owner (`seawall.dev/owner: ...`), which also
-// tells a person in the console where to make changes. Seawall changes or deletes a
-// dashboard only when that marker names it — or when status says Seawall created it
-// (someone may have deleted the marker widget: that is drift, not a change of owner).
+// tells a person in the console where to make changes. That marker is the dashboard's
+// owner tag as the lifecycle sees it (`tagsOf`): ADR 5's answers follow from it — ours,
+// another Seawall object's, or nobody's. Status that names the dashboard makes it ours
+// too (someone may have deleted the marker widget: that is drift, not a change of owner);
+// deletion (`retire`) asks for the marker.
 import {
+  type CloudWatchClient,
   DeleteDashboardsCommand,
   GetDashboardCommand,
   PutDashboardCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { OWNER_TAG } from '../../api/common.ts';
-import { StalledError } from '../../runtime/errors.ts';
-import type { AwsClients } from '../clients.ts';
 import { isAwsError } from '../errors.ts';
 import { type Facet, type FieldDiff, jsonEqual } from '../facet.ts';
+import type { ManagedResource } from '../lifecycle.ts';
+import type { TagMap } from '../ownership.ts';
 import { BILLING_METRIC_PERIOD, BILLING_REGION, S3_METRIC_PERIOD } from './alarms.ts';
 import { QUALITY_DIMENSION, QUALITY_METRIC, QUALITY_NAMESPACE } from './quality-metric.ts';
 
@@ -48,6 +51,15 @@ export interface DashboardBody {
 
 export function ownerMarker(owner: string): string {
   return `${OWNER_TAG}: ${owner}`;
+}
+
+/**
+ * Pure: the owner a dashboard body names in its marker, as a tag map (empty without one).
+ * An owner is `<namespace>/<kind>/<name>`: no blanks, no parentheses.
+ */
+export function markerTags(raw: string): TagMap {
+  const found = raw.match(/seawall\.dev\/owner: ([^\s()"\\]+)/);
+  return found?.[1] ? { [OWNER_TAG]: found[1] } : {};
 }
 
 const HALF = 12;
@@ -127,81 +139,107 @@ export function dashboardBody(input: DashboardInput): DashboardBody {
   };
 }
 
-export interface DashboardCtx {
-  clients: AwsClients;
-  input: DashboardInput;
-  /** Status says Seawall created a dashboard of this name. */
-  createdBefore: boolean;
-  /** Filled by observe: what status shows. */
-  seen: { arn?: string };
+export function dashboardArn(partition: string, accountId: string, name: string): string {
+  return `arn:${partition}:cloudwatch::${accountId}:dashboard/${name}`;
 }
 
-export interface ObservedDashboard {
-  exists: boolean;
-  body?: unknown;
-  raw?: string;
+/** Which dashboard (dashboards are global), and the body it is created with. */
+export interface DashboardRef {
+  /** The client of DASHBOARD_API_REGION. */
+  cloudwatch: CloudWatchClient;
+  name: string;
+  arn: string;
+  /** The body it is created with (its banner names the owner); none for one being deleted. */
+  body?: DashboardBody | undefined;
+  /** Status says Seawall created a dashboard of this name: ours, marker or not. */
+  recorded?: boolean;
+}
+
+export interface FoundDashboard {
+  /** The body as GetDashboard returned it. */
+  raw: string;
+  /** The body parsed; undefined when it is not JSON. */
+  body: unknown;
 }
 
 /** Pure: the body as JSON semantics; a body that is not JSON differs from anything. */
-export function diffDashboard(desired: DashboardBody, observed: ObservedDashboard): FieldDiff[] {
-  if (!observed.exists) return [{ field: 'Dashboard', expected: 'created', observed: undefined }];
+export function diffDashboard(desired: DashboardBody, observed: FoundDashboard): FieldDiff[] {
   return jsonEqual(desired, observed.body)
     ? []
     : [{ field: 'DashboardBody', expected: desired, observed: observed.body ?? observed.raw }];
 }
 
-/** Pure: may Seawall write or delete this dashboard? */
-export function dashboardOwned(
-  observed: ObservedDashboard,
-  owner: string,
-  createdBefore: boolean,
-): boolean {
-  if (!observed.exists) return true;
-  return createdBefore || (observed.raw ?? '').includes(ownerMarker(owner));
-}
-
-export async function readDashboard(
-  clients: AwsClients,
-  name: string,
-): Promise<ObservedDashboard & { arn?: string }> {
+function parseBody(raw: string): unknown {
   try {
-    const out = await clients
-      .cloudwatch(DASHBOARD_API_REGION)
-      .send(new GetDashboardCommand({ DashboardName: name }));
-    const raw = out.DashboardBody ?? '';
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      body = undefined;
-    }
-    return { exists: true, raw, body, ...(out.DashboardArn ? { arn: out.DashboardArn } : {}) };
-  } catch (error) {
-    if (isAwsError(error, 'ResourceNotFound', 'ResourceNotFoundException'))
-      return { exists: false };
-    throw error;
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
   }
 }
 
-export const dashboardFacet: Facet<DashboardCtx, ObservedDashboard, DashboardBody> = {
-  calls: ['cloudwatch:GetDashboard', 'cloudwatch:PutDashboard'],
-  name: 'dashboard.body',
-  resource: (ctx) => ctx.seen.arn ?? `cloudwatch:dashboard/${ctx.input.name}`,
-  async observe(ctx) {
-    const found = await readDashboard(ctx.clients, ctx.input.name);
-    if (found.arn) ctx.seen.arn = found.arn;
-    return found;
+export const cloudWatchDashboard: ManagedResource<DashboardRef, FoundDashboard> = {
+  type: 'CloudWatch dashboard',
+  facetName: 'dashboard',
+  calls: ['cloudwatch:GetDashboard', 'cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
+  identify: (ref) => `CloudWatch dashboard ${ref.name}`,
+  resourceName: (ref) => ref.arn,
+  async read(ref) {
+    try {
+      const out = await ref.cloudwatch.send(new GetDashboardCommand({ DashboardName: ref.name }));
+      const raw = out.DashboardBody ?? '';
+      return { raw, body: parseBody(raw) };
+    } catch (error) {
+      if (isAwsError(error, 'ResourceNotFound', 'ResourceNotFoundException')) return undefined;
+      throw error;
+    }
   },
+  tagsOf: (found) => markerTags(found.raw),
+  recorded: (ref) => ref.recorded === true,
+  async create(ref, tags) {
+    if (!ref.body) throw new Error(`${ref.name}: a dashboard is created with its body`);
+    const raw = JSON.stringify(ref.body);
+    // The banner is the owner tag: a body without it would not be recognised as ours.
+    if (tags[OWNER_TAG] && !raw.includes(ownerMarker(tags[OWNER_TAG]))) {
+      throw new Error(`${ref.name}: the body does not name its owner ${tags[OWNER_TAG]}`);
+    }
+    await ref.cloudwatch.send(
+      new PutDashboardCommand({ DashboardName: ref.name, DashboardBody: raw }),
+    );
+    return { raw, body: ref.body };
+  },
+  planned: (ref, tags) => ({
+    widgets: ref.body?.widgets.length ?? 0,
+    ownerMarker: tags[OWNER_TAG] ? ownerMarker(tags[OWNER_TAG]) : undefined,
+  }),
+  placeholder: () => ({ raw: '', body: undefined }),
+  async delete(ref) {
+    try {
+      await ref.cloudwatch.send(new DeleteDashboardsCommand({ DashboardNames: [ref.name] }));
+    } catch (error) {
+      // Gone meanwhile.
+      if (!isAwsError(error, 'ResourceNotFound', 'ResourceNotFoundException')) throw error;
+    }
+  },
+};
+
+/** What the body facet works on: the dashboard as the lifecycle read (or created) it. */
+export interface DashboardContext {
+  cloudwatch: CloudWatchClient;
+  arn: string;
+  input: DashboardInput;
+  found: FoundDashboard;
+}
+
+/** dashboard.body: the whole body, built from the spec. */
+export const dashboardBodyFacet: Facet<DashboardContext, FoundDashboard, DashboardBody> = {
+  name: 'dashboard.body',
+  calls: ['cloudwatch:PutDashboard'],
+  resource: (ctx) => ctx.arn,
+  observe: async (ctx) => ctx.found,
   desired: (ctx) => dashboardBody(ctx.input),
   diff: diffDashboard,
-  async apply(ctx, desired, observed) {
-    if (!dashboardOwned(observed, ctx.input.owner, ctx.createdBefore)) {
-      throw new StalledError(
-        'NotOwned',
-        `CloudWatch dashboard ${ctx.input.name} exists and was not created by Seawall for ${ctx.input.owner}; Seawall will not overwrite it. Pick another dashboard.name.`,
-      );
-    }
-    await ctx.clients.cloudwatch(DASHBOARD_API_REGION).send(
+  async apply(ctx, desired) {
+    await ctx.cloudwatch.send(
       new PutDashboardCommand({
         DashboardName: ctx.input.name,
         DashboardBody: JSON.stringify(desired),
@@ -209,17 +247,3 @@ export const dashboardFacet: Facet<DashboardCtx, ObservedDashboard, DashboardBod
     );
   },
 };
-
-/** Clean-up: deletes the dashboard only when Seawall owns it. */
-export async function deleteOwnedDashboard(
-  clients: AwsClients,
-  name: string,
-  owner: string,
-  createdBefore: boolean,
-): Promise<void> {
-  const observed = await readDashboard(clients, name);
-  if (!observed.exists || !dashboardOwned(observed, owner, createdBefore)) return;
-  await clients
-    .cloudwatch(DASHBOARD_API_REGION)
-    .send(new DeleteDashboardsCommand({ DashboardNames: [name] }));
-}

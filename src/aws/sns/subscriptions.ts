@@ -8,10 +8,10 @@
 // resends the confirmation — so a pending one counts as present.
 import {
   ListSubscriptionsByTopicCommand,
+  type SNSClient,
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import type { AwsClients } from '../clients.ts';
 import { isAwsError } from '../errors.ts';
 import type { Facet, FieldDiff } from '../facet.ts';
 
@@ -25,11 +25,18 @@ export interface ObservedSubscription extends SubscriptionSpec {
 }
 
 export interface SubscriptionsCtx {
-  clients: AwsClients;
-  region: string;
+  /** The client of the topic's region. */
+  sns: SNSClient;
   topicArn: string;
   subscriptions: SubscriptionSpec[];
   /** True for a topic Seawall created: it also removes subscriptions not in the spec. */
+  ownsTopic: boolean;
+}
+
+/** What the spec asks of a topic's subscriptions. */
+export interface DesiredSubscriptions {
+  subscriptions: SubscriptionSpec[];
+  /** The list is Seawall's (a topic it created): others are removed. */
   ownsTopic: boolean;
 }
 
@@ -64,7 +71,7 @@ function dedupe(list: SubscriptionSpec[]): SubscriptionSpec[] {
 
 /** Pure: the plan as drift fields, one per subscription. */
 export function diffSubscriptions(
-  desired: SubscriptionsCtx,
+  desired: DesiredSubscriptions,
   observed: ObservedSubscription[],
 ): FieldDiff[] {
   const { add, remove } = planSubscriptions(desired.subscriptions, observed, desired.ownsTopic);
@@ -83,17 +90,16 @@ export function diffSubscriptions(
 }
 
 export async function listSubscriptions(
-  clients: AwsClients,
-  region: string,
+  sns: SNSClient,
   topicArn: string,
 ): Promise<ObservedSubscription[]> {
   const found: ObservedSubscription[] = [];
   let NextToken: string | undefined;
   try {
     do {
-      const page = await clients
-        .sns(region)
-        .send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+      const page = await sns.send(
+        new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }),
+      );
       for (const s of page.Subscriptions ?? []) {
         if (s.Protocol && s.Endpoint && s.SubscriptionArn) {
           found.push({
@@ -106,36 +112,39 @@ export async function listSubscriptions(
       NextToken = page.NextToken;
     } while (NextToken);
   } catch (error) {
-    // Not there yet (plan, or the topic step has not run): nothing is subscribed.
+    // Gone since the topic was read: nothing is subscribed.
     if (isAwsError(error, 'NotFound', 'NotFoundException')) return [];
     throw error;
   }
   return found;
 }
 
-export const subscriptionsFacet: Facet<SubscriptionsCtx, ObservedSubscription[], SubscriptionsCtx> =
-  {
-    calls: ['sns:ListSubscriptionsByTopic', 'sns:Subscribe', 'sns:Unsubscribe'],
-    name: 'topic.subscriptions',
-    resource: (ctx) => ctx.topicArn,
-    observe: (ctx) => listSubscriptions(ctx.clients, ctx.region, ctx.topicArn),
-    desired: (ctx) => ctx,
-    diff: diffSubscriptions,
-    async apply(ctx, desired, observed) {
-      const sns = ctx.clients.sns(ctx.region);
-      const { add, remove } = planSubscriptions(desired.subscriptions, observed, ctx.ownsTopic);
-      for (const s of add) {
-        await sns.send(
-          new SubscribeCommand({
-            TopicArn: ctx.topicArn,
-            Protocol: s.protocol,
-            Endpoint: s.endpoint,
-            ReturnSubscriptionArn: true,
-          }),
-        );
-      }
-      for (const s of remove) {
-        await sns.send(new UnsubscribeCommand({ SubscriptionArn: s.arn }));
-      }
-    },
-  };
+export const subscriptionsFacet: Facet<
+  SubscriptionsCtx,
+  ObservedSubscription[],
+  DesiredSubscriptions
+> = {
+  calls: ['sns:ListSubscriptionsByTopic', 'sns:Subscribe', 'sns:Unsubscribe'],
+  name: 'topic.subscriptions',
+  resource: (ctx) => ctx.topicArn,
+  observe: (ctx) => listSubscriptions(ctx.sns, ctx.topicArn),
+  desired: (ctx) => ({ subscriptions: ctx.subscriptions, ownsTopic: ctx.ownsTopic }),
+  diff: diffSubscriptions,
+  async apply(ctx, desired, observed) {
+    const sns = ctx.sns;
+    const { add, remove } = planSubscriptions(desired.subscriptions, observed, desired.ownsTopic);
+    for (const s of add) {
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn: ctx.topicArn,
+          Protocol: s.protocol,
+          Endpoint: s.endpoint,
+          ReturnSubscriptionArn: true,
+        }),
+      );
+    }
+    for (const s of remove) {
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: s.arn }));
+    }
+  },
+};

@@ -2,15 +2,21 @@
 // publish to it; without a key policy that lets cloudwatch.amazonaws.com use the key,
 // an encrypted topic silently drops every alarm (CloudWatch cannot encrypt the message),
 // so the key policy is part of what Seawall owns and corrects.
+//
+// The topic is a ManagedResource (read: GetTopicAttributes and its tags; created with its
+// attributes and the owner tag in one CreateTopic; deleted with DeleteTopic, which takes
+// its subscriptions with it). Its facets: the attributes Seawall owns (key, display name,
+// policy), answered by the lifecycle's GetTopicAttributes, and the subscription list
+// (subscriptions.ts).
 import {
   CreateTopicCommand,
+  DeleteTopicCommand,
   GetTopicAttributesCommand,
   ListTagsForResourceCommand,
   SetTopicAttributesCommand,
+  type SNSClient,
 } from '@aws-sdk/client-sns';
-import { OWNER_TAG } from '../../api/common.ts';
-import { StalledError } from '../../runtime/errors.ts';
-import type { AwsClients } from '../clients.ts';
+import { type FacetChain, link } from '../chain.ts';
 import { isAwsError } from '../errors.ts';
 import { diffFields, type Facet, type FieldDiff } from '../facet.ts';
 import {
@@ -19,9 +25,21 @@ import {
   parsePolicy,
   statementSetsEqual,
 } from '../iam/policy-document.ts';
+import type { ManagedResource } from '../lifecycle.ts';
+import { type TagMap, tagsFromKeyValue, tagsToKeyValue } from '../ownership.ts';
+import { type SubscriptionSpec, subscriptionsFacet } from './subscriptions.ts';
+
+/** What a person sees as the sender of e-mail notifications. */
+export const TOPIC_DISPLAY_NAME = 'Seawall alerts';
 
 export function topicArn(partition: string, region: string, accountId: string, name: string) {
   return `arn:${partition}:sns:${region}:${accountId}:${name}`;
+}
+
+/** A topic ARN's parts: `arn:<partition>:sns:<region>:<account>:<name>`. */
+export function topicArnParts(arn: string): { region: string; accountId: string; name: string } {
+  const [, , , region = '', accountId = '', name = ''] = arn.split(':');
+  return { region, accountId, name };
 }
 
 /**
@@ -78,144 +96,209 @@ export function topicPolicy(arn: string, accountId: string): PolicyDocument {
   };
 }
 
-export interface TopicCtx {
-  clients: AwsClients;
-  region: string;
+/** Which topic (its ARN names its region, account and name), and what it is made with. */
+export interface TopicRef {
+  sns: SNSClient;
   arn: string;
-  name: string;
-  owner: string;
-  /** ARN of the key Seawall created for this topic (SNS returns it as it was set). */
+  /** The key it is encrypted with (ARN; SNS returns it as it was set). */
   keyArn: string;
-  displayName: string;
-  accountId: string;
+  /**
+   * Status records this topic: it is ours by record, and its tags are not read (a steady
+   * state spends no call on them). Never set for a topic being deleted: `retire` must see
+   * the owner tag.
+   */
+  recorded?: boolean;
 }
 
-export interface ObservedTopic {
-  exists: boolean;
-  KmsMasterKeyId?: string;
-  DisplayName?: string;
-  Policy?: unknown;
-  SubscriptionsConfirmed?: number;
-  SubscriptionsPending?: number;
+export interface FoundTopic {
+  /** GetTopicAttributes' answer, or the attributes CreateTopic was given. */
+  attributes: Record<string, string>;
+  /** Its tags (empty when status records it: they were not read). */
+  tags: TagMap;
 }
 
-export interface DesiredTopic {
+/** The attributes Seawall owns on a topic it created. */
+export interface TopicAttributes {
   KmsMasterKeyId: string;
   DisplayName: string;
   Policy: PolicyDocument;
 }
 
-export function desiredTopic(ctx: TopicCtx): DesiredTopic {
+/** Pure: what the topic's attributes should be. */
+export function desiredTopic(ref: Pick<TopicRef, 'arn' | 'keyArn'>): TopicAttributes {
   return {
-    KmsMasterKeyId: ctx.keyArn,
-    DisplayName: ctx.displayName,
-    Policy: topicPolicy(ctx.arn, ctx.accountId),
+    KmsMasterKeyId: ref.keyArn,
+    DisplayName: TOPIC_DISPLAY_NAME,
+    Policy: topicPolicy(ref.arn, topicArnParts(ref.arn).accountId),
   };
 }
 
-/** Pure. A missing topic is one difference; otherwise each owned attribute. */
-export function diffTopic(desired: DesiredTopic, observed: ObservedTopic): FieldDiff[] {
-  if (!observed.exists) return [{ field: 'Topic', expected: 'created', observed: undefined }];
+/** Pure: SNS's attribute map (strings) in the shape Seawall compares. */
+export function observedTopic(attributes: Record<string, string>): Partial<TopicAttributes> {
+  return {
+    ...(attributes.KmsMasterKeyId ? { KmsMasterKeyId: attributes.KmsMasterKeyId } : {}),
+    DisplayName: attributes.DisplayName ?? '',
+    ...(attributes.Policy ? { Policy: parsePolicy(attributes.Policy) } : {}),
+  };
+}
+
+/** Pure: each owned attribute; the policy's statements compare as a set, as JSON semantics. */
+export function diffTopic(
+  desired: TopicAttributes,
+  observed: Partial<TopicAttributes>,
+): FieldDiff[] {
   const { Policy: wantedPolicy, ...attributes } = desired;
   const diffs = diffFields(attributes, {
     KmsMasterKeyId: observed.KmsMasterKeyId,
     DisplayName: observed.DisplayName,
   });
-  // Seawall owns the whole topic policy; statements compare as a set, as JSON semantics.
-  const policy = observed.Policy as PolicyDocument | undefined;
+  // Seawall owns the whole topic policy.
+  const policy = observed.Policy;
   if (!policy || !statementSetsEqual(wantedPolicy.Statement, policy.Statement ?? [])) {
     diffs.push({ field: 'Policy', expected: wantedPolicy, observed: policy });
   }
   return diffs;
 }
 
-export async function readTopic(clients: AwsClients, region: string, arn: string) {
+/** What SNS's attribute map holds for these attributes (the policy as JSON). */
+function attributeValues(attributes: TopicAttributes): Record<keyof TopicAttributes, string> {
+  return {
+    KmsMasterKeyId: attributes.KmsMasterKeyId,
+    DisplayName: attributes.DisplayName,
+    Policy: JSON.stringify(attributes.Policy),
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return isAwsError(error, 'NotFound', 'NotFoundException');
+}
+
+async function readAttributes(
+  sns: SNSClient,
+  arn: string,
+): Promise<Record<string, string> | undefined> {
   try {
-    const { Attributes = {} } = await clients
-      .sns(region)
-      .send(new GetTopicAttributesCommand({ TopicArn: arn }));
-    return Attributes;
+    const out = await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }));
+    return out.Attributes ?? {};
   } catch (error) {
-    if (isAwsError(error, 'NotFound', 'NotFoundException')) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-export const topicFacet: Facet<TopicCtx, ObservedTopic, DesiredTopic> = {
+export const snsTopic: ManagedResource<TopicRef, FoundTopic> = {
+  type: 'SNS topic',
+  facetName: 'topic',
   calls: [
-    'sns:CreateTopic',
     'sns:GetTopicAttributes',
     'sns:ListTagsForResource',
-    'sns:SetTopicAttributes',
+    'sns:CreateTopic',
+    'sns:DeleteTopic',
   ],
-  name: 'topic.attributes',
-  resource: (ctx) => ctx.arn,
-  async observe(ctx) {
-    const attributes = await readTopic(ctx.clients, ctx.region, ctx.arn);
-    if (!attributes) return { exists: false };
-    const count = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-    return {
-      exists: true,
-      ...(attributes.KmsMasterKeyId ? { KmsMasterKeyId: attributes.KmsMasterKeyId } : {}),
-      DisplayName: attributes.DisplayName ?? '',
-      Policy: parsePolicy(attributes.Policy),
-      ...(attributes.SubscriptionsConfirmed !== undefined
-        ? { SubscriptionsConfirmed: count(attributes.SubscriptionsConfirmed) }
-        : {}),
-      ...(attributes.SubscriptionsPending !== undefined
-        ? { SubscriptionsPending: count(attributes.SubscriptionsPending) }
-        : {}),
-    };
+  identify: (ref) => {
+    const { name, region } = topicArnParts(ref.arn);
+    return `SNS topic ${name} in ${region}`;
   },
-  desired: desiredTopic,
+  resourceName: (ref) => ref.arn,
+  async read(ref) {
+    const attributes = await readAttributes(ref.sns, ref.arn);
+    if (!attributes) return undefined;
+    if (ref.recorded) return { attributes, tags: {} };
+    const { Tags } = await ref.sns.send(new ListTagsForResourceCommand({ ResourceArn: ref.arn }));
+    return { attributes, tags: tagsFromKeyValue(Tags) };
+  },
+  tagsOf: (found) => found.tags,
+  recorded: (ref) => ref.recorded === true,
+  async create(ref, tags) {
+    // Attributes and tags in the one call: the topic is never unencrypted or untagged.
+    const attributes = attributeValues(desiredTopic(ref));
+    await ref.sns.send(
+      new CreateTopicCommand({
+        Name: topicArnParts(ref.arn).name,
+        Attributes: attributes,
+        Tags: tagsToKeyValue(tags),
+      }),
+    );
+    return { attributes, tags };
+  },
+  planned: (ref, tags) => ({
+    region: topicArnParts(ref.arn).region,
+    encryptedWith: ref.keyArn,
+    displayName: TOPIC_DISPLAY_NAME,
+    tags,
+  }),
+  placeholder: () => ({ attributes: {}, tags: {} }),
+  async delete(ref) {
+    try {
+      // Its subscriptions go with it.
+      await ref.sns.send(new DeleteTopicCommand({ TopicArn: ref.arn }));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  },
+};
+
+/** What the topic's facets work on: the topic as the lifecycle read (or created) it. */
+export interface TopicContext {
+  sns: SNSClient;
+  arn: string;
+  keyArn: string;
+  found: FoundTopic;
+}
+
+/** topic.attributes: the key, the display name and the whole topic policy. */
+export const topicAttributesFacet: Facet<
+  TopicContext,
+  Partial<TopicAttributes>,
+  TopicAttributes
+> = {
+  name: 'topic.attributes',
+  calls: ['sns:SetTopicAttributes'],
+  resource: (ctx) => ctx.arn,
+  observe: async (ctx) => observedTopic(ctx.found.attributes),
+  desired: (ctx) => desiredTopic(ctx),
   diff: diffTopic,
   async apply(ctx, desired, observed) {
-    const sns = ctx.clients.sns(ctx.region);
-    if (!observed.exists) {
-      await sns.send(
-        new CreateTopicCommand({
-          Name: ctx.name,
-          Attributes: {
-            KmsMasterKeyId: desired.KmsMasterKeyId,
-            DisplayName: desired.DisplayName,
-            Policy: JSON.stringify(desired.Policy),
-          },
-          Tags: [{ Key: OWNER_TAG, Value: ctx.owner }],
-        }),
-      );
-      return;
-    }
-    await assertTopicOwned(ctx.clients, ctx.region, ctx.arn, ctx.owner);
+    const values = attributeValues(desired);
+    // SNS sets one attribute a call.
     for (const { field } of diffTopic(desired, observed)) {
-      const value = desired[field as keyof DesiredTopic];
-      await sns.send(
+      await ctx.sns.send(
         new SetTopicAttributesCommand({
           TopicArn: ctx.arn,
           AttributeName: field,
-          AttributeValue: typeof value === 'string' ? value : JSON.stringify(value),
+          AttributeValue: values[field as keyof TopicAttributes],
         }),
       );
     }
   },
 };
 
-export async function topicOwner(
-  clients: AwsClients,
-  region: string,
-  arn: string,
-): Promise<string | undefined> {
-  const { Tags = [] } = await clients
-    .sns(region)
-    .send(new ListTagsForResourceCommand({ ResourceArn: arn }));
-  return Tags.find((t) => t.Key === OWNER_TAG)?.Value;
+/** A topic Seawall created, and the subscriptions the spec lists. */
+export interface OwnedTopicInput extends TopicContext {
+  subscriptions: SubscriptionSpec[];
 }
 
-async function assertTopicOwned(clients: AwsClients, region: string, arn: string, owner: string) {
-  const found = await topicOwner(clients, region, arn);
-  if (found !== owner) {
-    throw new StalledError(
-      'NotOwned',
-      `SNS topic ${arn} exists but is ${found ? `owned by ${found}` : 'not tagged as created by Seawall'}; Seawall will not change it. Name it in notifications.existingTopicArns to use it as is, or pick another topicName.`,
-    );
-  }
+/** The facets of a topic Seawall created, in order: its attributes, then its subscription list. */
+export const ownedTopicChain: FacetChain<OwnedTopicInput> = [
+  link(topicAttributesFacet, (input) => input),
+  link(subscriptionsFacet, (input) => ({
+    sns: input.sns,
+    topicArn: input.arn,
+    subscriptions: input.subscriptions,
+    ownsTopic: true,
+  })),
+];
+
+/** Pure: the subscription counts SNS keeps in a topic's attributes. */
+export function subscriptionCounts(attributes: Record<string, string>): {
+  confirmed?: number;
+  pending?: number;
+} {
+  const count = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const confirmed = count(attributes.SubscriptionsConfirmed);
+  const pending = count(attributes.SubscriptionsPending);
+  return {
+    ...(confirmed !== undefined ? { confirmed } : {}),
+    ...(pending !== undefined ? { pending } : {}),
+  };
 }

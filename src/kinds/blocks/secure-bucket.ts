@@ -36,6 +36,8 @@ export interface SecureBucketSpec {
   /** The spec's tags (the owner tag is added). */
   tags?: TagMap | undefined;
   adopt?: boolean;
+  /** What the NotOwned message tells a person to do, for a kind without adoptExisting. */
+  remedy?: string;
   /** Status records this bucket as ours. */
   recorded?: boolean;
   keyArn: string;
@@ -135,6 +137,7 @@ export async function secureBucket(
     adopt: spec.adopt === true,
     recorded: spec.recorded === true,
     journal: true,
+    ...(spec.remedy ? { remedy: spec.remedy } : {}),
     ...(inspected ? { inspected } : {}),
   });
   const outcome = await steps.chain(secureBucketChain, { spec, found: ensured.found });

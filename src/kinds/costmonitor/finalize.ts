@@ -5,83 +5,53 @@
 //   (scheduled for deletion with the longest window, 30 days). The log bucket goes only
 //   when it holds nothing at all — audit logs are never deleted: a log bucket that holds
 //   logs stalls the deletion with a message naming it, and its key (needed to read those
-//   logs) is kept with it. Only what carries this CostMonitor's owner tag is touched.
-import { DeleteTrailCommand } from '@aws-sdk/client-cloudtrail';
-import { DeleteTopicCommand } from '@aws-sdk/client-sns';
+//   logs) is kept with it. Each resource goes through the lifecycle's `retire`: only what
+//   carries this CostMonitor's owner tag (a dashboard: its owner marker) is touched.
 import type { CostMonitor } from '../../api/costmonitor.ts';
+import { accountOf } from '../../aws/account.ts';
 import type { AwsClients } from '../../aws/clients.ts';
-import { readTrail, trailOwner } from '../../aws/cloudtrail/trail.ts';
-import { deleteOwnedAlarms } from '../../aws/cloudwatch/alarms.ts';
-import { deleteOwnedDashboard } from '../../aws/cloudwatch/dashboard.ts';
-import { isAwsError } from '../../aws/errors.ts';
+import { BILLING_REGION } from '../../aws/cloudwatch/alarms.ts';
 import { scheduleOwnedKeyDeletion } from '../../aws/kms/key.ts';
+import { retire } from '../../aws/lifecycle.ts';
 import { ownershipOf } from '../../aws/ownership.ts';
 import {
   type BucketTarget,
   countBucketContents,
-  deleteBucketIfEmpty,
   describeContents,
-  observeBucket,
+  s3Bucket,
 } from '../../aws/s3/bucket.ts';
-import { topicOwner } from '../../aws/sns/topic.ts';
 import { StalledError } from '../../runtime/errors.ts';
-import type { CmRequest } from './reconciler.ts';
-import { resolveSettings, topicKeyAlias } from './settings.ts';
+import { resolveSettings, type TrailSpecSettings } from './settings.ts';
+import { retireRegionAlarms } from './steps/alarms.ts';
+import { retireTrail } from './steps/audit-trail.ts';
+import type { CmRequest } from './steps/context.ts';
+import { retireDashboard } from './steps/dashboard.ts';
+import { retireTopic } from './steps/topics.ts';
 
 export async function finalizeCostMonitor(request: CmRequest, aws: AwsClients): Promise<void> {
-  const object = request.object as CostMonitor;
-  const settings = resolveSettings(object);
+  const settings = resolveSettings(request.object as CostMonitor);
   const { owner } = settings;
   const status = request.status;
+  const account = await accountOf(aws);
 
   const trail = settings.trail;
-  if (trail) await deleteOwnedTrail(aws, trail.region, trail.name, owner);
+  if (trail) await retireTrail(aws, account, trail, owner);
 
   const alarmRegions = new Set((status.alarms ?? []).map((a) => a.region));
-  if (settings.billingThresholds.length > 0) alarmRegions.add('us-east-1');
+  if (settings.billingThresholds.length > 0) alarmRegions.add(BILLING_REGION);
   for (const region of alarmRegions) {
-    await deleteOwnedAlarms(aws, region, settings.alarmPrefix, owner);
+    await retireRegionAlarms(aws, region, settings.alarmPrefix, owner);
   }
 
-  if (settings.dashboard) {
-    await deleteOwnedDashboard(
-      aws,
-      settings.dashboard.name,
-      owner,
-      status.dashboard?.name === settings.dashboard.name,
-    );
-  }
+  if (settings.dashboard) await retireDashboard(aws, account, settings.dashboard.name, owner);
 
   if (settings.topic.owned) {
     for (const topic of status.topics ?? []) {
-      await deleteOwnedTopic(aws, topic.region, topic.arn, owner);
-      await scheduleOwnedKeyDeletion(
-        aws.kms(topic.region),
-        topicKeyAlias(settings.topic.name),
-        topic.keyArn,
-        owner,
-      );
+      await retireTopic(aws, topic, settings.topic.name, owner);
     }
   }
 
-  if (trail?.logBucket.owned) {
-    const target: BucketTarget = {
-      s3: aws.s3(trail.region),
-      bucket: trail.logBucket.name,
-      region: trail.region,
-    };
-    const presence = await observeBucket(target);
-    if (presence.exists && ownershipOf(presence.tags, owner) === 'owned') {
-      const contents = await countBucketContents(target);
-      if (contents.versions + contents.deleteMarkers > 0) {
-        throw new StalledError(
-          'LogBucketNotEmpty',
-          `log bucket "${target.bucket}" holds ${describeContents(contents)} of audit logs; Seawall never deletes audit logs, so the bucket and its KMS key ${trail.keyAlias} stay. Everything else is deleted. Empty the bucket yourself (versions included), or set deletionPolicy: Retain, to finish deleting this CostMonitor`,
-        );
-      }
-      await deleteBucketIfEmpty(target);
-    }
-  }
+  if (trail?.logBucket.owned) await retireLogBucket(aws, trail, owner);
   if (trail) {
     await scheduleOwnedKeyDeletion(
       aws.kms(trail.region),
@@ -93,27 +63,26 @@ export async function finalizeCostMonitor(request: CmRequest, aws: AwsClients): 
   request.log.info('deleted AWS resources');
 }
 
-async function deleteOwnedTrail(aws: AwsClients, region: string, name: string, owner: string) {
-  const found = await readTrail(aws, region, name);
-  if (!found?.TrailARN) return;
-  if ((await trailOwner(aws, region, found.TrailARN)) !== owner) return;
-  // By name: moto's DeleteTrail ignores an ARN (AWS takes both).
-  await aws.cloudtrail(region).send(new DeleteTrailCommand({ Name: name }));
-}
-
-export async function deleteOwnedTopic(
+/** The log bucket goes only when empty: audit logs are never deleted (the key stays too). */
+async function retireLogBucket(
   aws: AwsClients,
-  region: string,
-  arn: string,
+  trail: TrailSpecSettings,
   owner: string,
-) {
-  let found: string | undefined;
-  try {
-    found = await topicOwner(aws, region, arn);
-  } catch (error) {
-    if (isAwsError(error, 'NotFound', 'NotFoundException', 'ResourceNotFound')) return;
-    throw error;
+): Promise<void> {
+  const target: BucketTarget = {
+    s3: aws.s3(trail.region),
+    bucket: trail.logBucket.name,
+    region: trail.region,
+  };
+  const found = await s3Bucket.read(target);
+  // Not ours (or gone): retire would leave it; its contents are none of our business.
+  if (!found || ownershipOf(found.tags, owner) !== 'owned') return;
+  const contents = await countBucketContents(target);
+  if (contents.versions + contents.deleteMarkers > 0) {
+    throw new StalledError(
+      'LogBucketNotEmpty',
+      `log bucket "${target.bucket}" holds ${describeContents(contents)} of audit logs; Seawall never deletes audit logs, so the bucket and its KMS key ${trail.keyAlias} stay. Everything else is deleted. Empty the bucket yourself (versions included), or set deletionPolicy: Retain, to finish deleting this CostMonitor`,
+    );
   }
-  if (found !== owner) return;
-  await aws.sns(region).send(new DeleteTopicCommand({ TopicArn: arn }));
+  await retire(s3Bucket, target, owner);
 }
