@@ -18,6 +18,10 @@ _QUERY_NAMESPACES = {
 }
 
 
+#: JSON services that also answer their query-protocol error code (awsQueryCompatible).
+_QUERY_COMPATIBLE = ("monitoring", "sqs")
+
+
 class AwsError(Exception):
     """An error answer. `extra` adds elements to S3's <Error> (Bucket, Endpoint ...)."""
 
@@ -70,8 +74,8 @@ def render(
         return error.status, headers, body.encode()
     headers.append(("Content-Type", f"application/x-amz-json-{json_version}"))
     headers.append(("x-amzn-ErrorType", error.code))
-    if service == "monitoring":
-        # CloudWatch speaks JSON but keeps its query error codes (awsQueryCompatible).
+    if service in _QUERY_COMPATIBLE:
+        # CloudWatch and SQS speak JSON but keep their query error codes (awsQueryCompatible).
         kind = "Sender" if error.sender else "Receiver"
         headers.append(("x-amzn-query-error", f"{error.code};{kind}"))
     body = json.dumps({"__type": error.code, "message": error.message})

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 
 def apply_all() -> None:
-    from . import glue, kms, s3
+    from . import events, glue, kms, s3
 
     s3.apply()
     kms.apply()
     glue.apply()
+    events.apply()

@@ -12,6 +12,7 @@ from ..patches.s3 import after_create_bucket
 from ..request import AwsRequest
 from ..runtime import Response, Runtime
 from . import (
+    assume_role,
     authorization,
     cloudtrail_validation,
     foreign_buckets,
@@ -20,6 +21,7 @@ from . import (
     kms_lockout,
     kms_visibility,
     public_access,
+    put_events,
     quotas,
     replication,
     replication_config,
@@ -31,12 +33,14 @@ BEFORE: list[Callable[[AwsRequest, Runtime], None]] = [
     kms_visibility.before,
     authorization.before,
     iam_propagation.before,
+    assume_role.before,
     kms_lockout.before,
     public_access.before,
     replication_config.before,
     cloudtrail_validation.before,
     quotas.before,
     sse_kms.before,
+    put_events.before,
 ]
 
 AFTER: list[Callable[[AwsRequest, Response, Runtime], None]] = [

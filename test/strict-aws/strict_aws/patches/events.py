@@ -1,0 +1,30 @@
+"""moto's EventBridge, corrected: a rule delivers through the strict layer's delivery
+(events/delivery.py), which skips rules that are not ENABLED (moto delivers for DISABLED
+rules too), enforces the SQS queue policy and the queue's KMS key policy for
+events.amazonaws.com, delivers to queues of other accounts by their ARN (moto looks the
+queue up in the rule's account), and sends failures to the target's dead-letter queue.
+Events put through the API (PutEvents) take the same path as CloudTrail's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.events import models as events_models
+
+original_send_to_targets = events_models.Rule.send_to_targets
+
+
+def _send_to_targets(self: Any, event: dict[str, Any], transform_input: bool = True) -> None:
+    from ..events.bus import _moto_send
+    from ..events.cloudtrail import iso
+    from ..events.delivery import deliver
+
+    event = dict(event)
+    if isinstance(event.get("time"), (int, float)):
+        # moto keeps the time as a number; EventBridge delivers ISO 8601.
+        event["time"] = iso(float(event["time"]))
+    deliver(self, event, _moto_send)
+
+
+def apply() -> None:
+    events_models.Rule.send_to_targets = _send_to_targets
