@@ -38,6 +38,8 @@ class Check:
     #: A denial answered with another service's error (SQS answers KMS refusals as
     #: KMS.AccessDeniedException); None: the service's own AccessDenied shape.
     denied_code: str | None = None
+    #: ... and its JSON error type (SQS: KmsAccessDenied).
+    denied_type: str | None = None
 
 
 def _tags_context(tags: dict[str, str], prefix: str) -> dict[str, list[str]]:
@@ -676,6 +678,7 @@ def kms_via_sqs(req: AwsRequest, action: str, queue: Any, account: str, region: 
             resource_policy=(KMS_KEY, key) if key else None,
             owner=key.account_id if key else None,
             denied_code="KMS.AccessDeniedException",
+            denied_type="KmsAccessDenied",
         )
     ]
 

@@ -205,6 +205,6 @@ def access_denied(service: str, caller: Caller, check: Check, reason: str) -> Aw
             f"{denial_message(caller, check, reason, quote=False)} (Service: AWSKMS; Status Code: 400; "
             f"Error Code: AccessDeniedException; Request ID: {uuid.uuid4()}; Proxy: null)"
         )
-        return AwsError(check.denied_code, message, 400)
+        return AwsError(check.denied_code, message, 400, json_type=check.denied_type)
     code, status = DENIED_SHAPE.get(service, ("AccessDeniedException", 400))
     return AwsError(code, denial_message(caller, check, reason, quote=service == "s3"), status)

@@ -271,7 +271,7 @@ def user_identity(caller: Caller, access_key: str | None, session_created: float
             "sessionContext": {
                 "sessionIssuer": issuer,
                 "attributes": {
-                    "creationDate": iso(session_created) if session_created else None,
+                    "creationDate": iso(session_created) if session_created is not None else None,
                     "mfaAuthenticated": "false",
                 },
             },
