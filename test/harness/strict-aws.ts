@@ -80,6 +80,8 @@ export interface ReplicationRecord {
   reason: string | null;
   deleteMarker: boolean;
   replicaVersionId: string | null;
+  /** The account that owns the replica (the destination's with an owner override). */
+  replicaOwner: string | null;
 }
 
 /** Where an event went: one rule's target. */

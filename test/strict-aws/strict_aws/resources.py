@@ -67,6 +67,19 @@ def bucket_key_enabled(bucket: Any) -> bool:
     return bucket_default_kms(bucket)[1]
 
 
+def bucket_owner_enforced(bucket: Any) -> bool:
+    """Object Ownership "Bucket owner enforced" (S3's default for new buckets since April
+    2023; moto keeps no rule for a bucket that was never given one)."""
+    rule = getattr(bucket, "ownership_rule", None)
+    if not rule:
+        return True
+    if isinstance(rule, dict):
+        rules = rule.get("Rule") or rule.get("Rules") or []
+        rules = rules if isinstance(rules, list) else [rules]
+        return any((x or {}).get("ObjectOwnership") == "BucketOwnerEnforced" for x in rules)
+    return str(rule) == "BucketOwnerEnforced"
+
+
 def public_access_block(bucket: Any) -> Any | None:
     return getattr(bucket, "public_access_block", None)
 

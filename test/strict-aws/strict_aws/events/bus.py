@@ -233,6 +233,9 @@ class Emitter:
         return bus is not None and any(rule.state == ALL_MANAGEMENT for rule in list(bus.rules.values()))
 
     def _observe(self, req: AwsRequest, response: Response | None, error: AwsError | None) -> None:
+        call = self._call(req, req.account)
+        if call is None:
+            return  # not a call CloudTrail hands to EventBridge here (STS, data events ...)
         if response is not None and not response.ok and error is None:
             error = _error_of(req, response)
         accounts, resources = self._recipients(req, response)
@@ -241,9 +244,6 @@ class Emitter:
         for account in accounts:
             if not self.enabled(account):
                 continue
-            call = self._call(req, account)
-            if call is None:
-                return
             if not (recorded(account, call) or req.environ.get("strict_aws.recorded_before")):
                 continue
             if call.read_only and not self._any_all_management_rule(account, call.region):

@@ -20,6 +20,8 @@ from . import (
     iam_propagation,
     kms_lockout,
     kms_visibility,
+    object_lock,
+    object_ownership,
     public_access,
     put_events,
     quotas,
@@ -40,6 +42,8 @@ BEFORE: list[Callable[[AwsRequest, Runtime], None]] = [
     cloudtrail_validation.before,
     quotas.before,
     sse_kms.before,
+    object_lock.before,
+    object_ownership.before,
     put_events.before,
 ]
 
