@@ -107,7 +107,17 @@ async function setUp(endpoint: string, withRole: boolean) {
     await iam.send(
       new CreateRoleCommand({
         RoleName: 'bench-operator',
-        AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
+        // Trusts its account: the account's administrator (admin) may assume it (rule o).
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        }),
       }),
     );
     await iam.send(
@@ -123,7 +133,12 @@ async function setUp(endpoint: string, withRole: boolean) {
       }),
     );
     await new StrictAws(endpoint).settle(accountId);
-    role = await assumeRole(endpoint, `arn:aws:iam::${accountId}:role/bench-operator`, 'bench');
+    role = await assumeRole(
+      endpoint,
+      `arn:aws:iam::${accountId}:role/bench-operator`,
+      'bench',
+      admin,
+    );
   }
   return { admin, role, bucket, keyId, accountId };
 }
