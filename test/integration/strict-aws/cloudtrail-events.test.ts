@@ -401,6 +401,56 @@ describe('rule (m): CloudTrail events on EventBridge, delivered to SQS', () => {
       expect(delivered[0]?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     });
 
+    it('an SSE-KMS queue whose key policy forgets events.amazonaws.com gets nothing; the control API says why; with the key policy fixed the next event arrives', async () => {
+      const kms = account.admin.clients.kms();
+      const { KeyMetadata } = await kms.send(
+        new CreateKeyCommand({ Policy: policy(rootStatement(account.accountId)) }),
+      );
+      const name = uniqueName('drift');
+      const queue = await queueForRule(account, name, {
+        attributes: { KmsMasterKeyId: KeyMetadata?.Arn ?? '' },
+      });
+      const ruleArn = await ruleTo(account, { name, pattern: S3_CALLS, target: queue.arn });
+      const bucket = await bucketOf(account);
+      await versionBucket(account, bucket);
+      await settleEvents(account);
+      expect(await drainQueue(account, queue)).toEqual([]);
+      const [refused] = (
+        await account.strict.events(account.accountId, { eventName: 'PutBucketVersioning' })
+      ).filter((e) => e.event.detail.requestParameters?.bucketName === bucket);
+      // (Rules of the tests before match it too: only this rule's delivery is looked at.)
+      expect(refused?.deliveries.filter((d) => d.rule === ruleArn)).toEqual([
+        {
+          rule: ruleArn,
+          target: queue.arn,
+          status: 'failed',
+          errorCode: 'NO_PERMISSIONS',
+          reason: expect.stringMatching(
+            /^User: events\.amazonaws\.com is not authorized to perform: kms:GenerateDataKey on resource: .* because no resource-based policy allows the kms:GenerateDataKey action/,
+          ),
+          messageId: null,
+        },
+      ]);
+      await kms.send(
+        new PutKeyPolicyCommand({
+          KeyId: KeyMetadata?.KeyId,
+          PolicyName: 'default',
+          Policy: policy(rootStatement(account.accountId), {
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: '*',
+            Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+          }),
+        }),
+      );
+      await versionBucket(account, bucket);
+      await settleEvents(account);
+      expect((await eventsIn(account, queue)).map((e) => e.detail.eventName)).toEqual([
+        'PutBucketVersioning',
+      ]);
+    });
+
     it('a trail stopped records nothing, started again it does', async () => {
       const name = uniqueName('drift');
       const queue = await queueForRule(account, name);

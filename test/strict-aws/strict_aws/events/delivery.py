@@ -183,7 +183,7 @@ def _send(
 ) -> str:
     from moto.sqs.models import sqs_backends
 
-    if queue.fifo_queue and queue.attributes.get("ContentBasedDeduplication") != "true":
+    if queue.fifo_queue and str(getattr(queue, "content_based_deduplication", "")).lower() != "true":
         raise DeliveryFailed(
             "INVALID_PARAMETER",
             "To let EventBridge send messages to your SQS FIFO queue, enable content-based deduplication.",
