@@ -3,6 +3,7 @@
 // of the call's region (us-east-1 for IAM), shaped as CloudTrail records it; rules deliver it
 // to SQS. No trail, a stopped trail, a trail of another region, emission switched off or a
 // dropped delivery: no event.
+import { DescribeTrailsCommand, PutEventSelectorsCommand } from '@aws-sdk/client-cloudtrail';
 import { PutEventsCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
@@ -12,6 +13,7 @@ import {
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +24,7 @@ import {
   eventsIn,
   eventsOf,
   loggingTrail,
+  type Queue,
   queueForRule,
   ruleTo,
   settleEvents,
@@ -558,6 +561,87 @@ describe('rule (m): CloudTrail events on EventBridge, delivered to SQS', () => {
       ['eu-west-1', 'PutBucketVersioning', euBucket],
     ]);
     expect(await drainQueue(account, usQueue)).toEqual([]);
+  });
+
+  it('a call on another account’s bucket is recorded in both accounts; object calls only with a data event selector', async () => {
+    const [owner, caller] = await Promise.all([isolatedAccount(), isolatedAccount()]);
+    const queues: Queue[] = [];
+    for (const account of [owner, caller]) {
+      await account.strict.configureAccount(account.accountId, { eventDeliverySeconds: 0.1 });
+      await loggingTrail(account);
+      const name = uniqueName('drift');
+      const queue = await queueForRule(account, name);
+      await ruleTo(account, { name, pattern: S3_CALLS, target: queue.arn });
+      queues.push(queue);
+    }
+    const [ownerQueue, callerQueue] = queues as [Queue, Queue];
+    const bucket = await bucketOf(owner);
+    await owner.admin.clients.s3().send(
+      new PutBucketPolicyCommand({
+        Bucket: bucket,
+        Policy: policy({
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${caller.accountId}:root` },
+          Action: ['s3:PutBucketTagging', 's3:PutObject'],
+          Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        }),
+      }),
+    );
+    await settleEvents(owner);
+    await drainQueue(owner, ownerQueue);
+    await caller.admin.clients.s3().send(
+      new PutBucketTaggingCommand({
+        Bucket: bucket,
+        Tagging: { TagSet: [{ Key: 'by', Value: 'the other account' }] },
+      }),
+    );
+    await caller.admin.clients
+      .s3()
+      .send(new PutObjectCommand({ Bucket: bucket, Key: 'raw/a.csv', Body: 'a' }));
+    // The owner logs S3 object calls of the bucket as data events from now on.
+    await owner.admin.clients.cloudtrail().send(
+      new PutEventSelectorsCommand({
+        TrailName: (await owner.admin.clients.cloudtrail().send(new DescribeTrailsCommand({})))
+          .trailList?.[0]?.Name,
+        EventSelectors: [
+          {
+            ReadWriteType: 'WriteOnly',
+            IncludeManagementEvents: true,
+            DataResources: [{ Type: 'AWS::S3::Object', Values: [`arn:aws:s3:::${bucket}/`] }],
+          },
+        ],
+      }),
+    );
+    await caller.admin.clients
+      .s3()
+      .send(new PutObjectCommand({ Bucket: bucket, Key: 'raw/b.csv', Body: 'b' }));
+    await settleEvents(owner);
+    await settleEvents(caller);
+
+    const ownerEvents = await eventsIn(owner, ownerQueue);
+    expect(ownerEvents.map((e) => [e.detail.eventName, e.detail.eventCategory, e.account])).toEqual(
+      [
+        ['PutBucketTagging', 'Management', owner.accountId],
+        ['PutObject', 'Data', owner.accountId],
+      ],
+    );
+    expect(ownerEvents[0]?.detail).toMatchObject({
+      recipientAccountId: owner.accountId,
+      userIdentity: { accountId: caller.accountId, arn: caller.admin.arn },
+    });
+    expect(ownerEvents[1]?.detail).toMatchObject({
+      managementEvent: false,
+      readOnly: false,
+      requestParameters: { bucketName: bucket, key: 'raw/b.csv' },
+      resources: [
+        { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${bucket}/raw/b.csv` },
+        { accountId: owner.accountId, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` },
+      ],
+    });
+    const callerEvents = await eventsIn(caller, callerQueue);
+    expect(callerEvents.map((e) => [e.detail.eventName, e.detail.recipientAccountId])).toEqual([
+      ['PutBucketTagging', caller.accountId],
+    ]);
   });
 
   it('a rule of one account never sees another account’s events', async () => {
