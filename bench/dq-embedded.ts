@@ -318,7 +318,10 @@ async function main(): Promise<void> {
     console.log(
       `embedded takes ${report.embeddedOverDuckdbTime}x DuckDB's time on ${report.megabytes} MB`,
     );
-    const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+    // lib.ts's resultsDir is not imported: lib loads the Kubernetes client, whose memory
+    // would count in the engines' RSS. The same override applies (bench/run.ts --results).
+    const resultsDir =
+      process.env.SEAWALL_BENCH_RESULTS ?? fileURLToPath(new URL('./results/', import.meta.url));
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(join(resultsDir, 'dq-embedded.json'), `${JSON.stringify(report, null, 2)}\n`);
   } finally {

@@ -7,7 +7,9 @@ import * as k8s from '@kubernetes/client-node';
 import { createLogger } from '../src/runtime/logger.ts';
 import { type OperatorOptions, startOperator } from '../src/runtime/operator.ts';
 
-export const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
+/** Where results go: bench/results/, or $SEAWALL_BENCH_RESULTS (bench/run.ts --results). */
+export const resultsDir =
+  process.env.SEAWALL_BENCH_RESULTS ?? fileURLToPath(new URL('./results', import.meta.url));
 
 /** Resident and peak resident memory of a process, in MiB (Linux /proc). */
 export function memoryOf(pid: number): { rssMiB: number; peakRssMiB: number } {

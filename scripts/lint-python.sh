@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The strict local AWS's Python (test/strict-aws): ruff lint and format check, then its
-# table tests (the policy evaluator, public-policy detection, replication rule matching)
+# table tests (the policy evaluator, public-policy detection, replication rule matching,
+# CloudTrail record shapes, trail coverage, event patterns)
 # with moto's virtualenv python. Fails on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -65,15 +65,28 @@ function credentialsOf(out: {
   };
 }
 
-/** A session of `roleArn` (the strict layer does not evaluate trust policies for AssumeRole). */
+/**
+ * A session of `roleArn`, asked for with `credentials` (default: the emulator's root keys).
+ * The strict local AWS evaluates the trust policy of a role that exists (and the caller's
+ * sts:AssumeRole); a role that does not exist gives a session that acts as its account's
+ * administrator (docs/local-aws.md).
+ */
 export async function assumeRole(
   endpoint: string,
   roleArn: string,
   session: string,
+  credentials: AwsCredentialIdentity = ROOT_CREDENTIALS,
+  extra: { externalId?: string } = {},
 ): Promise<AwsCredentialIdentity> {
-  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: ROOT_CREDENTIALS });
+  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   return credentialsOf(
-    await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: session })),
+    await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: session,
+        ...(extra.externalId ? { ExternalId: extra.externalId } : {}),
+      }),
+    ),
   );
 }
 
@@ -119,10 +132,13 @@ export async function isolatedAccount(options: AccountOptions = {}): Promise<Tes
   );
   // The operator's role was set up long before Seawall runs: its propagation is over.
   await strict.settle(accountId);
+  // Its trust policy names the account: a principal of the account (the person) may
+  // assume it.
   const operatorCredentials = await assumeRole(
     endpoint,
     `arn:aws:iam::${accountId}:role/${OPERATOR_ROLE}`,
     'seawall',
+    adminCredentials,
   );
   return {
     accountId,

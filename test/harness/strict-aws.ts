@@ -14,6 +14,8 @@ export interface StrictSettings {
   versioningPropagationSeconds?: number;
   /** Before an object is replicated (default 0.2). */
   replicationDelaySeconds?: number;
+  /** Before CloudTrail hands a call's event to EventBridge (default 1). */
+  eventDeliverySeconds?: number;
   /** CloudTrail trails per region per account (default 5). */
   maxTrailsPerRegion?: number;
   /** IAM roles per account (default 1000). */
@@ -48,7 +50,14 @@ export type FaultSpec =
   /** Resets the connection (the client sees ECONNRESET). */
   | (FaultBase & { effect: 'reset' })
   /** The service's own throttling answer: ThrottlingException, Throttling or 503 SlowDown. */
-  | (FaultBase & { effect: 'throttle' });
+  | (FaultBase & { effect: 'throttle' })
+  /**
+   * The CloudTrail event of each matching call is lost before EventBridge sees it (the call
+   * itself succeeds). `match.operation` is the event name.
+   */
+  | (FaultBase & { effect: 'drop-delivery' })
+  /** The event of each matching call reaches EventBridge `seconds` later (null: once cleared). */
+  | (FaultBase & { effect: 'delay-delivery'; seconds?: number | null });
 
 export interface Fault {
   id: string;
@@ -71,6 +80,92 @@ export interface ReplicationRecord {
   reason: string | null;
   deleteMarker: boolean;
   replicaVersionId: string | null;
+  /** The account that owns the replica (the destination's with an owner override). */
+  replicaOwner: string | null;
+}
+
+/** Where an event went: one rule's target. */
+export interface EventDelivery {
+  rule: string;
+  target: string;
+  /** `dead-lettered`: refused by the target, sent to the target's dead-letter queue. */
+  status: 'delivered' | 'failed' | 'dead-lettered';
+  /** EventBridge's error code (NO_PERMISSIONS, NO_RESOURCE, ...). */
+  errorCode: string | null;
+  reason: string | null;
+  messageId: string | null;
+}
+
+/** An "AWS API Call via CloudTrail" event the strict local AWS emitted. */
+export interface EmittedEvent {
+  /** Order of emission (server-wide). */
+  seq: number;
+  /** The EventBridge event id. */
+  id: string;
+  /** CloudTrail's eventID. */
+  eventID: string;
+  eventName: string;
+  eventSource: string;
+  region: string;
+  /** `dropped`: lost by a drop-delivery fault. */
+  status: 'pending' | 'delivered' | 'dropped';
+  emittedAt: string;
+  deliveredAt: string | null;
+  deliveries: EventDelivery[];
+  /** The event as EventBridge delivers it (detail: the CloudTrail record). */
+  event: CloudTrailEvent;
+}
+
+export interface CloudTrailEvent {
+  version: string;
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: CloudTrailRecord;
+}
+
+export interface CloudTrailRecord {
+  eventVersion: string;
+  userIdentity: {
+    type: 'AssumedRole' | 'IAMUser' | 'Root';
+    principalId: string;
+    arn: string;
+    accountId: string;
+    accessKeyId?: string;
+    userName?: string;
+    sessionContext?: {
+      sessionIssuer: {
+        type: string;
+        principalId: string;
+        arn: string;
+        accountId: string;
+        userName: string;
+      };
+      attributes: { creationDate: string | null; mfaAuthenticated: string };
+    };
+  };
+  eventTime: string;
+  eventSource: string;
+  eventName: string;
+  awsRegion: string;
+  sourceIPAddress: string;
+  userAgent: string;
+  errorCode?: string;
+  errorMessage?: string;
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  requestID: string;
+  eventID: string;
+  readOnly: boolean;
+  resources?: { accountId?: string; type: string; ARN: string }[];
+  eventType: string;
+  managementEvent: boolean;
+  recipientAccountId: string;
+  eventCategory: 'Management' | 'Data';
 }
 
 /** The header that makes a request plain HTTP (aws:SecureTransport false). */
@@ -205,6 +300,45 @@ export class StrictAws {
     const out = await this.#call<{ drained: boolean }>(
       'POST',
       `/replication/drain?${query}`,
+      undefined,
+      [200, 504],
+    );
+    return out.drained;
+  }
+
+  /** Turns CloudTrail event emission on or off for one account (on by default). */
+  async emitEvents(accountId: string, enabled: boolean): Promise<void> {
+    await this.#call('PUT', `/accounts/${accountId}/events`, { enabled });
+  }
+
+  /** The events emitted for the account (after `after`, a seq), optionally by name or source. */
+  async events(
+    accountId: string,
+    where: { after?: number; eventName?: string; eventSource?: string } = {},
+  ): Promise<EmittedEvent[]> {
+    const query = new URLSearchParams(
+      Object.entries(where)
+        .filter((e) => e[1] !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    );
+    const out = await this.#call<{ events: EmittedEvent[] }>(
+      'GET',
+      `/accounts/${accountId}/events?${query}`,
+    );
+    return out.events;
+  }
+
+  /** Waits until no event (of the account) waits for delivery; false on timeout. */
+  async drainEvents(
+    options: { accountId?: string; timeoutSeconds?: number } = {},
+  ): Promise<boolean> {
+    const query = new URLSearchParams({
+      timeoutSeconds: String(options.timeoutSeconds ?? 30),
+      ...(options.accountId ? { account: options.accountId } : {}),
+    });
+    const out = await this.#call<{ drained: boolean }>(
+      'POST',
+      `/events/drain?${query}`,
       undefined,
       [200, 504],
     );

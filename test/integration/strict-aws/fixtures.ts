@@ -83,9 +83,17 @@ export async function makeRole(
   return Role?.Arn ?? '';
 }
 
-/** A session of a role, with clients that do not retry (a refusal is final). */
+/**
+ * A session of a role, asked for by the account's person (the role must trust the account),
+ * with clients that do not retry (a refusal is final).
+ */
 export async function sessionOf(account: TestAccount, roleArn: string): Promise<Identity> {
-  const credentials = await assumeRole(account.endpoint, roleArn, 'rule-test');
+  const credentials = await assumeRole(
+    account.endpoint,
+    roleArn,
+    'rule-test',
+    account.admin.credentials,
+  );
   const name = roleArn.split('/').pop() ?? '';
   return {
     arn: `arn:aws:sts::${account.accountId}:assumed-role/${name}/rule-test`,

@@ -5,7 +5,8 @@ The defaults are the shortest delays real AWS is commonly seen to need, not the 
 IAM changes typically propagate in a few seconds (the IAM User Guide warns of "eventual
 consistency" without a bound), a new KMS key is visible to other KMS calls within a
 couple of seconds, and S3 asks callers to wait after enabling versioning before
-configuring replication.
+configuring replication. CloudTrail hands an API call's event to EventBridge within
+seconds (best effort).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Settings:
     versioning_propagation_seconds: float = 2.0
     #: Delay before an object put in a replicated bucket is replicated.
     replication_delay_seconds: float = 0.2
+    #: Delay before CloudTrail hands a call's event to EventBridge.
+    event_delivery_seconds: float = 1.0
     #: CloudTrail: trails per region per account.
     max_trails_per_region: int = 5
     #: IAM: roles per account (RolesPerAccount).

@@ -9,6 +9,11 @@ test/harness/strict-aws.ts).
   POST   /_strict/accounts/<id>/reset            forget the account's strict state
   GET    /_strict/accounts/<id>/replication      ?bucket=&key=&versionId= records
   POST   /_strict/replication/drain              ?account=&timeoutSeconds= wait for the queue
+  GET    /_strict/accounts/<id>/events           ?after=<seq>&eventName=&eventSource=: emitted
+                                                 CloudTrail events and their deliveries
+  PUT    /_strict/accounts/<id>/events           {enabled}: emission on/off for the account
+  DELETE /_strict/accounts/<id>/events           forget what was emitted
+  POST   /_strict/events/drain                   ?account=&timeoutSeconds= wait for delivery
   GET    /_strict/faults | POST /_strict/faults  list / add ({effect, match, count, ...})
   DELETE /_strict/faults[/<id>]                  ?account=: clear (releases hangs)
   GET    /_strict/foreign-buckets
@@ -50,9 +55,29 @@ def _body(environ: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-_ACCOUNT = re.compile(r"^/_strict/accounts/(\d{12})/(config|settle|reset|replication)$")
+_ACCOUNT = re.compile(r"^/_strict/accounts/(\d{12})/(config|settle|reset|replication|events)$")
 _FAULT = re.compile(r"^/_strict/faults/([\w-]+)$")
 _FOREIGN = re.compile(r"^/_strict/foreign-buckets/([a-z0-9.\-]+)$")
+
+
+def _events(
+    environ: dict[str, Any], rt: Runtime, method: str, account: str, query: dict[str, str]
+) -> Response:
+    if method == "PUT":
+        enabled = _body(environ).get("enabled")
+        if not isinstance(enabled, bool):
+            raise ControlError(400, "enabled (true or false) is required")
+        rt.events.enable(account, enabled)
+        return _json({"account": account, "enabled": enabled})
+    if method == "DELETE":
+        rt.events.forget(account)
+        return _json({"account": account, "forgotten": True})
+    records = rt.events.emitted(account, int(query.get("after", "0")))
+    if query.get("eventName"):
+        records = [e for e in records if e.event["detail"].get("eventName") == query["eventName"]]
+    if query.get("eventSource"):
+        records = [e for e in records if e.event["detail"].get("eventSource") == query["eventSource"]]
+    return _json({"enabled": rt.events.enabled(account), "events": [e.as_dict() for e in records]})
 
 
 def handle_control(environ: dict[str, Any], rt: Runtime) -> Response:
@@ -92,7 +117,10 @@ def _route(environ: dict[str, Any], rt: Runtime) -> Response:
         if what == "reset" and method == "POST":
             state.reset(account)
             rt.faults.clear(account=account)
+            rt.events.forget(account)
             return _json({"reset": account})
+        if what == "events":
+            return _events(environ, rt, method, account, query)
         if what == "replication":
             bucket = query.get("bucket")
             key = query.get("key")
@@ -102,6 +130,11 @@ def _route(environ: dict[str, Any], rt: Runtime) -> Response:
             else:
                 records = state.replication_records(account, bucket)
             return _json({"records": [r.as_dict() for r in records]})
+
+    if path == "/_strict/events/drain" and method == "POST":
+        timeout = float(query.get("timeoutSeconds", "30"))
+        drained = rt.events.drain(query.get("account"), timeout)
+        return _json({"drained": drained}, 200 if drained else 504)
 
     if path == "/_strict/replication/drain" and method == "POST":
         timeout = float(query.get("timeoutSeconds", "30"))

@@ -18,6 +18,10 @@ _QUERY_NAMESPACES = {
 }
 
 
+#: JSON services that also answer their query-protocol error code (awsQueryCompatible).
+_QUERY_COMPATIBLE = ("monitoring", "sqs")
+
+
 class AwsError(Exception):
     """An error answer. `extra` adds elements to S3's <Error> (Bucket, Endpoint ...)."""
 
@@ -30,6 +34,7 @@ class AwsError(Exception):
         sender: bool = True,
         headers: dict[str, str] | None = None,
         extra: dict[str, str] | None = None,
+        json_type: str | None = None,
     ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
@@ -38,6 +43,9 @@ class AwsError(Exception):
         self.sender = sender
         self.headers = dict(headers or {})
         self.extra = dict(extra or {})
+        #: The JSON protocol's error type when it differs from the (query) code: SQS answers
+        #: __type KmsAccessDenied with the query code KMS.AccessDeniedException.
+        self.json_type = json_type
 
 
 def render(
@@ -69,10 +77,11 @@ def render(
         headers.append(("Content-Type", "text/xml"))
         return error.status, headers, body.encode()
     headers.append(("Content-Type", f"application/x-amz-json-{json_version}"))
-    headers.append(("x-amzn-ErrorType", error.code))
-    if service == "monitoring":
-        # CloudWatch speaks JSON but keeps its query error codes (awsQueryCompatible).
+    json_type = error.json_type or error.code
+    headers.append(("x-amzn-ErrorType", json_type))
+    if service in _QUERY_COMPATIBLE:
+        # CloudWatch and SQS speak JSON but keep their query error codes (awsQueryCompatible).
         kind = "Sender" if error.sender else "Receiver"
         headers.append(("x-amzn-query-error", f"{error.code};{kind}"))
-    body = json.dumps({"__type": error.code, "message": error.message})
+    body = json.dumps({"__type": json_type, "message": error.message})
     return error.status, headers, body.encode()

@@ -5,6 +5,12 @@ left out) and does one thing to each matching call: answer an error, hang (for s
 seconds, or until the fault is cleared), reset the connection, or throttle with the
 service's own shape. It applies to the next N matching calls, or to every one until
 cleared. Faults are checked before anything else, as an outage would be.
+
+Two effects act on the CloudTrail event a call produces instead of the call itself
+(events/bus.py): `drop-delivery` loses the event (EventBridge gets nothing: CloudTrail's
+delivery is best effort), `delay-delivery` holds it `seconds` longer (or until the fault
+is cleared). They match the event's service, name (eventName), account, region and the
+resources the call named.
 """
 
 from __future__ import annotations
@@ -22,7 +28,11 @@ ERROR = "error"
 HANG = "hang"
 RESET = "reset"
 THROTTLE = "throttle"
-EFFECTS = (ERROR, HANG, RESET, THROTTLE)
+DROP_DELIVERY = "drop-delivery"
+DELAY_DELIVERY = "delay-delivery"
+EFFECTS = (ERROR, HANG, RESET, THROTTLE, DROP_DELIVERY, DELAY_DELIVERY)
+#: Effects on a call's event, not on the call.
+DELIVERY_EFFECTS = (DROP_DELIVERY, DELAY_DELIVERY)
 
 
 class ResetRequested(ConnectionError):
@@ -58,19 +68,31 @@ class Fault:
     cleared: threading.Event = field(default_factory=threading.Event)
 
     def matches(self, req: AwsRequest) -> bool:
-        if self.service and self.service not in (req.iam_prefix, req.signing_service):
+        return self.matches_facts(
+            (req.iam_prefix, req.signing_service),
+            req.operation,
+            req.account,
+            req.region,
+            lambda: resource_names(req),
+        )
+
+    def matches_facts(
+        self,
+        services: tuple[str | None, ...],
+        operation: str | None,
+        account: str,
+        region: str,
+        names: Any,
+    ) -> bool:
+        if self.service and self.service not in services:
             return False
-        if self.operation and self.operation != req.operation:
+        if self.operation and self.operation != operation:
             return False
-        if self.account and self.account != req.account:
+        if self.account and self.account != account:
             return False
-        if self.region and self.region != req.region:
+        if self.region and self.region != region:
             return False
-        if self.resource:
-            names = resource_names(req)
-            if not any(fnmatch.fnmatchcase(n, self.resource) for n in names):
-                return False
-        return True
+        return not (self.resource and not any(fnmatch.fnmatchcase(n, self.resource) for n in names()))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +126,9 @@ _RESOURCE_FIELDS = (
     "TrailName",
     "ResourceArn",
     "ResourceARN",
+    "QueueUrl",
+    "QueueName",
+    "Rule",
 )
 
 
@@ -179,11 +204,27 @@ class FaultBook:
         """The first fault matching the request, its count consumed."""
         with self._lock:
             for fault in self._faults:
-                if fault.remaining == 0 or not fault.matches(req):
+                if fault.effect in DELIVERY_EFFECTS or fault.remaining == 0 or not fault.matches(req):
                     continue
                 fault.hits += 1
                 if fault.remaining is not None:
                     # Spent faults stay listed (and clearable: a hang waits on them).
+                    fault.remaining -= 1
+                return fault
+        return None
+
+    def take_delivery(
+        self, *, service: str, signing: str, operation: str, account: str, region: str, names: set[str]
+    ) -> Fault | None:
+        """The first delivery fault matching a call's event, its count consumed."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.effect not in DELIVERY_EFFECTS or fault.remaining == 0:
+                    continue
+                if not fault.matches_facts((service, signing), operation, account, region, lambda: names):
+                    continue
+                fault.hits += 1
+                if fault.remaining is not None:
                     fault.remaining -= 1
                 return fault
         return None

@@ -11,6 +11,7 @@ Resource policies (bucket and key policies) apply to everyone.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -89,6 +90,14 @@ class IdentityResolver:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._cache: dict[str, _KeyInfo] = {}
+        self._first_seen: dict[str, float] = {}
+
+    def first_seen(self, access_key: str | None) -> float | None:
+        """When the key was first used: a session's creationDate in CloudTrail records."""
+        if not access_key:
+            return None
+        with self._lock:
+            return self._first_seen.setdefault(access_key, time.time())
 
     def _info(self, access_key: str) -> _KeyInfo:
         with self._lock:

@@ -126,6 +126,8 @@ class StrictMiddleware:
             for rule in BEFORE:
                 rule(req, self.runtime)
         except AwsError as error:
+            # CloudTrail records refused calls too (with errorCode): read what is needed first.
+            self.runtime.events.observe(req, None, error)
             discard_body(environ)
             # One line per refusal: the log says why the local AWS said no.
             log.info("refused %s for %s: %s %s", req.describe(), req.caller.arn, error.code, error.message)
@@ -138,13 +140,16 @@ class StrictMiddleware:
             )
             return send(Response(status, headers, body), start_response, req.method)
         except Respond as answer:
+            self.runtime.events.observe(req, answer.response, None)
             discard_body(environ)
             return send(answer.response, start_response, req.method)
         except ResetRequested:
             reset_connection(environ)
             raise
         req.preload()
+        self.runtime.events.before(req)
         response = call_app(self.moto_app, environ)
+        self.runtime.events.observe(req, response, None)
         if response.ok:
             for hook in AFTER:
                 try:

@@ -35,6 +35,8 @@ SERVICES = {
     "monitoring": ("cloudwatch", "cloudwatch"),
     "cloudtrail": ("cloudtrail", "cloudtrail"),
     "sns": ("sns", "sns"),
+    "sqs": ("sqs", "sqs"),
+    "events": ("events", "events"),
 }
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")

@@ -67,6 +67,19 @@ def bucket_key_enabled(bucket: Any) -> bool:
     return bucket_default_kms(bucket)[1]
 
 
+def bucket_owner_enforced(bucket: Any) -> bool:
+    """Object Ownership "Bucket owner enforced" (S3's default for new buckets since April
+    2023; moto keeps no rule for a bucket that was never given one)."""
+    rule = getattr(bucket, "ownership_rule", None)
+    if not rule:
+        return True
+    if isinstance(rule, dict):
+        rules = rule.get("Rule") or rule.get("Rules") or []
+        rules = rules if isinstance(rules, list) else [rules]
+        return any((x or {}).get("ObjectOwnership") == "BucketOwnerEnforced" for x in rules)
+    return str(rule) == "BucketOwnerEnforced"
+
+
 def public_access_block(bucket: Any) -> Any | None:
     return getattr(bucket, "public_access_block", None)
 
@@ -170,3 +183,74 @@ def role_tags(role: Any) -> dict[str, str]:
 
 def count_roles(account: str) -> int:
     return len(list(iam_backend(account).get_roles()))
+
+
+# --- SQS ------------------------------------------------------------------------------
+
+
+def queue_arn(account: str, region: str, name: str) -> str:
+    return f"arn:{PARTITION}:sqs:{region}:{account}:{name}"
+
+
+def queue_location(url_or_arn: str | None, account: str, region: str) -> tuple[str, str, str] | None:
+    """(account, region, name) of a queue named by URL (any host: `.../<account>/<name>`)
+    or ARN."""
+    if not url_or_arn:
+        return None
+    if url_or_arn.startswith("arn:"):
+        parts = url_or_arn.split(":", 5)
+        return (parts[4], parts[3], parts[5]) if len(parts) == 6 else None
+    path = url_or_arn.split("://", 1)[-1].split("?", 1)[0]
+    pieces = [p for p in path.split("/") if p]
+    if len(pieces) >= 3 and pieces[-2].isdigit():
+        # Queue URLs carry no region outside the host (sqs.<region>.amazonaws.com); a
+        # local endpoint has none, so the request's region stands.
+        host = pieces[0]
+        host_region = host.split(".")[1] if host.startswith("sqs.") and host.count(".") >= 3 else region
+        return pieces[-2], host_region, pieces[-1]
+    return None
+
+
+def find_queue(account: str, region: str, name: str) -> Any | None:
+    from moto.sqs.models import sqs_backends
+
+    try:
+        return sqs_backends[account][region].queues.get(name)
+    except KeyError:
+        return None
+
+
+def queue_tags(queue: Any) -> dict[str, str]:
+    return dict(getattr(queue, "tags", None) or {})
+
+
+# --- EventBridge ----------------------------------------------------------------------
+
+
+def events_backend(account: str, region: str) -> Any:
+    from moto.events.models import events_backends
+
+    return events_backends[account][region]
+
+
+def bus_name(value: str | None) -> str:
+    """An event bus named by name or ARN -> its name (default: `default`)."""
+    if not value:
+        return "default"
+    return value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
+
+
+def rule_arn(account: str, region: str, bus: str, name: str) -> str:
+    prefix = "" if bus == "default" else f"{bus}/"
+    return f"arn:{PARTITION}:events:{region}:{account}:rule/{prefix}{name}"
+
+
+def event_bus_arn(account: str, region: str, bus: str) -> str:
+    return f"arn:{PARTITION}:events:{region}:{account}:event-bus/{bus}"
+
+
+def events_tags(account: str, region: str, arn: str) -> dict[str, str]:
+    try:
+        return events_backend(account, region).tagger.get_tag_dict_for_resource(arn)
+    except Exception:  # noqa: BLE001 - no tags known for it
+        return {}

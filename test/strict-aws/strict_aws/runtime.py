@@ -55,9 +55,11 @@ class Runtime:
         self.state = StrictState(settings)
         self.faults = FaultBook()
         self.identities = IdentityResolver()
+        from .events.bus import Emitter
         from .replication.engine import Replicator
 
         self.replicator = Replicator(self)
+        self.events = Emitter(self)
 
     def settings(self, account: str) -> Settings:
         return self.state.settings(account)

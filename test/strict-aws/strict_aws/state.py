@@ -35,6 +35,8 @@ class ReplicationRecord:
     reason: str | None = None
     delete_marker: bool = False
     replica_version_id: str | None = None
+    #: The account that owns the replica (the destination's with an owner override).
+    replica_owner: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +49,7 @@ class ReplicationRecord:
             "reason": self.reason,
             "deleteMarker": self.delete_marker,
             "replicaVersionId": self.replica_version_id,
+            "replicaOwner": self.replica_owner,
         }
 
 

@@ -21,6 +21,9 @@ from ..request import AwsRequest
 
 S3_BUCKET = "s3-bucket"
 KMS_KEY = "kms-key"
+SQS_QUEUE = "sqs-queue"
+#: A role's trust policy, when someone asks STS for a session of it.
+ROLE_TRUST = "role-trust"
 
 
 @dataclass
@@ -32,6 +35,11 @@ class Check:
     resource_policy: tuple[str, Any] | None = None
     #: The account that owns the resource (cross-account rules); None: the caller's.
     owner: str | None = None
+    #: A denial answered with another service's error (SQS answers KMS refusals as
+    #: KMS.AccessDeniedException); None: the service's own AccessDenied shape.
+    denied_code: str | None = None
+    #: ... and its JSON error type (SQS: KmsAccessDenied).
+    denied_type: str | None = None
 
 
 def _tags_context(tags: dict[str, str], prefix: str) -> dict[str, list[str]]:
@@ -171,7 +179,29 @@ S3_BUCKET_ACTIONS = {
     "GetBucketCors": "s3:GetBucketCORS",
     "PutBucketCors": "s3:PutBucketCORS",
     "GetObjectLockConfiguration": "s3:GetBucketObjectLockConfiguration",
+    "PutObjectLockConfiguration": "s3:PutBucketObjectLockConfiguration",
 }
+
+#: Object Lock headers of a write -> the action that sets them (PutObject API reference).
+_LOCK_HEADERS = {
+    "x-amz-object-lock-mode": "s3:PutObjectRetention",
+    "x-amz-object-lock-retain-until-date": "s3:PutObjectRetention",
+    "x-amz-object-lock-legal-hold": "s3:PutObjectLegalHold",
+}
+
+
+def _lock_checks(req: AwsRequest, bucket_name: str, key: str, ctx: dict[str, list[str]]) -> list[Check]:
+    actions = dict.fromkeys(a for h, a in _LOCK_HEADERS.items() if req.header(h) is not None)
+    lock_ctx = dict(ctx)
+    if req.header("x-amz-object-lock-mode"):
+        lock_ctx["s3:object-lock-mode"] = [req.header("x-amz-object-lock-mode") or ""]
+    if req.header("x-amz-object-lock-retain-until-date"):
+        lock_ctx["s3:object-lock-retain-until-date"] = [
+            req.header("x-amz-object-lock-retain-until-date") or ""
+        ]
+    if req.header("x-amz-object-lock-legal-hold"):
+        lock_ctx["s3:object-lock-legal-hold"] = [req.header("x-amz-object-lock-legal-hold") or ""]
+    return [_object_check(a, bucket_name, key, lock_ctx) for a in actions]
 
 
 def _s3_context(req: AwsRequest) -> dict[str, list[str]]:
@@ -238,6 +268,10 @@ def s3_checks(req: AwsRequest) -> list[Check]:
         return [Check(f"s3:{op}", "*", ctx)]
     if op == "CreateBucket":
         checks = [Check("s3:CreateBucket", r.bucket_arn(bucket_name), ctx)]
+        if (req.header("x-amz-bucket-object-lock-enabled") or "").lower() == "true":
+            # CreateBucket API reference: a bucket with Object Lock also needs these two.
+            checks.append(Check("s3:PutBucketObjectLockConfiguration", r.bucket_arn(bucket_name), ctx))
+            checks.append(Check("s3:PutBucketVersioning", r.bucket_arn(bucket_name), ctx))
         tags = _kv_tags(req.param("CreateBucketConfiguration", "Tags"))
         if tags:
             checks.append(Check("s3:TagResource", r.bucket_arn(bucket_name), {**ctx, **request_tags(tags)}))
@@ -269,7 +303,7 @@ def s3_checks(req: AwsRequest) -> list[Check]:
             checks.append(
                 _object_check("s3:PutObjectTagging", bucket_name, key, {**ctx, **request_tags(tags)})
             )
-        return checks + _sse_write(req, bucket, key)
+        return checks + _lock_checks(req, bucket_name, key, ctx) + _sse_write(req, bucket, key)
     if op == "CopyObject":
         checks = [_object_check("s3:PutObject", bucket_name, key, ctx)]
         source = _copy_source(req)
@@ -308,6 +342,10 @@ def s3_checks(req: AwsRequest) -> list[Check]:
             action = "s3:PutObjectVersionTagging"
         return [_object_check(action, bucket_name, key, ctx)]
     if op in ("GetObjectAcl", "PutObjectAcl"):
+        return [_object_check(f"s3:{op}", bucket_name, key, ctx)]
+    if op in ("PutObjectRetention", "GetObjectRetention", "PutObjectLegalHold", "GetObjectLegalHold"):
+        # s3:BypassGovernanceRetention is checked where it matters (rules/object_lock.py):
+        # only a retention that would otherwise refuse the call asks for it.
         return [_object_check(f"s3:{op}", bucket_name, key, ctx)]
     return [_bucket_check(f"s3:{op}", bucket_name, ctx)]
 
@@ -559,9 +597,193 @@ def glue_checks(req: AwsRequest) -> list[Check]:
 
 
 def sts_checks(req: AwsRequest) -> list[Check]:
-    # GetCallerIdentity needs no permission; AssumeRole is decided by the trust policy,
-    # which the strict layer does not evaluate (the harness assumes roles that do not exist).
-    return []
+    """AssumeRole: the caller's identity policies and the role's trust policy, combined as
+    IAM combines a key policy with them (IAM User Guide, "Cross-account policy evaluation
+    logic": role trust policies must name the principal or its account; an account root
+    hands the decision to the caller's IAM policies; across accounts both must allow).
+
+    A role that does not exist is not evaluated: the harness's convention (ADR 0007) is
+    that a session of a role that does not exist acts as its account's administrator, and
+    isolatedAccount() starts every test account that way. GetCallerIdentity needs no
+    permission."""
+    if req.operation != "AssumeRole":
+        return []
+    role_arn = req.param("RoleArn") or ""
+    parts = role_arn.split(":", 5)
+    if len(parts) != 6 or not parts[5].startswith("role/"):
+        return []
+    role = r.find_role(parts[4], role_arn)
+    if role is None:
+        return []
+    ctx: dict[str, list[str]] = {"sts:rolesessionname": [str(req.param("RoleSessionName") or "")]}
+    if req.param("ExternalId") is not None:
+        ctx["sts:externalid"] = [str(req.param("ExternalId"))]
+    if req.param("SourceIdentity") is not None:
+        ctx["sts:sourceidentity"] = [str(req.param("SourceIdentity"))]
+    ctx.update(resource_tags(r.role_tags(role)))
+    checks = [Check("sts:AssumeRole", role.arn, ctx, (ROLE_TRUST, role), parts[4])]
+    tags = _kv_tags(req.param("Tags"))
+    if tags:
+        checks.append(
+            Check("sts:TagSession", role.arn, {**ctx, **request_tags(tags)}, (ROLE_TRUST, role), parts[4])
+        )
+    if req.param("SourceIdentity") is not None:
+        checks.append(Check("sts:SetSourceIdentity", role.arn, ctx, (ROLE_TRUST, role), parts[4]))
+    return checks
+
+
+# --- SQS -------------------------------------------------------------------------------
+
+#: Batch and plain operations share one action (Service Authorization Reference, SQS).
+_SQS_ACTION = {
+    "SendMessageBatch": "SendMessage",
+    "DeleteMessageBatch": "DeleteMessage",
+    "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
+}
+
+
+def queue_of(req: AwsRequest) -> tuple[str, str, str] | None:
+    """(account, region, name) of the queue a request names."""
+    if req.operation in ("CreateQueue", "GetQueueUrl"):
+        name = req.param("QueueName")
+        owner = req.param("QueueOwnerAWSAccountId") or req.account
+        return (str(owner), req.region, str(name)) if name else None
+    url = req.param("QueueUrl")
+    if not url and req.protocol == "query":
+        # The query protocol may put the queue in the path (/<account>/<name>).
+        url = req.path
+    return r.queue_location(url, req.account, req.region)
+
+
+def kms_via_sqs(req: AwsRequest, action: str, queue: Any, account: str, region: str) -> list[Check]:
+    """The KMS calls SQS makes for a caller of an SSE-KMS queue (SQS Developer Guide, "Key
+    management": producers need kms:GenerateDataKey and kms:Decrypt, consumers
+    kms:Decrypt). The AWS managed key (alias/aws/sqs) lets every principal of the account."""
+    key_ref = getattr(queue, "kms_master_key_id", None)
+    if not key_ref or str(key_ref).startswith("alias/aws/"):
+        return []
+    key = r.find_key(str(key_ref), account, region)
+    arn = key.arn if key else r.key_arn_for(str(key_ref), account, region)
+    context = {
+        "kms:viaservice": [f"sqs.{region}.amazonaws.com"],
+        "kms:encryptioncontext:aws:sqs:arn": [r.queue_arn(account, region, queue.name)],
+        "kms:encryptioncontextkeys": ["aws:sqs:arn"],
+        "kms:calleraccount": [req.account],
+    }
+    return [
+        Check(
+            action,
+            arn,
+            context,
+            resource_policy=(KMS_KEY, key) if key else None,
+            owner=key.account_id if key else None,
+            denied_code="KMS.AccessDeniedException",
+            denied_type="KmsAccessDenied",
+        )
+    ]
+
+
+def sqs_checks(req: AwsRequest) -> list[Check]:
+    op = req.operation or ""
+    action = f"sqs:{_SQS_ACTION.get(op, op)}"
+    if op == "ListQueues":
+        return [Check(action, "*", {})]
+    where = queue_of(req)
+    if where is None:
+        return [Check(action, "*", {})]
+    account, region, name = where
+    arn = r.queue_arn(account, region, name)
+    queue = r.find_queue(account, region, name)
+    if op == "CreateQueue":
+        tags = {str(k): str(v) for k, v in (req.param("tags") or req.param("Tags") or {}).items()}
+        checks = [Check(action, arn, request_tags(tags))]
+        if tags:
+            # CreateQueue API reference: tagging on create needs sqs:TagQueue as well.
+            checks.append(Check("sqs:TagQueue", arn, request_tags(tags)))
+        return checks
+    ctx = resource_tags(r.queue_tags(queue)) if queue is not None else {}
+    if op == "TagQueue":
+        ctx = {**ctx, **request_tags({str(k): str(v) for k, v in (req.param("Tags") or {}).items()})}
+    if op == "UntagQueue":
+        ctx = {**ctx, "aws:tagkeys": list(req.param("TagKeys") or [])}
+    owner = account if queue is not None else None
+    checks = [Check(action, arn, ctx, (SQS_QUEUE, queue) if queue is not None else None, owner)]
+    if queue is not None and op in ("SendMessage", "SendMessageBatch"):
+        checks += kms_via_sqs(req, "kms:GenerateDataKey", queue, account, region)
+        checks += kms_via_sqs(req, "kms:Decrypt", queue, account, region)
+    if queue is not None and op == "ReceiveMessage":
+        checks += kms_via_sqs(req, "kms:Decrypt", queue, account, region)
+    return checks
+
+
+# --- EventBridge -----------------------------------------------------------------------
+
+_EVENTS_RULE_FIELD = {
+    **dict.fromkeys(("PutRule", "DeleteRule", "DescribeRule", "EnableRule", "DisableRule"), "Name"),
+    **dict.fromkeys(("PutTargets", "RemoveTargets", "ListTargetsByRule"), "Rule"),
+}
+_EVENTS_BUS_OPERATIONS = {
+    "CreateEventBus": "Name",
+    "DeleteEventBus": "Name",
+    "DescribeEventBus": "Name",
+    "UpdateEventBus": "Name",
+    "PutPermission": "EventBusName",
+    "RemovePermission": "EventBusName",
+    "PutEvents": None,
+}
+
+
+def events_checks(req: AwsRequest) -> list[Check]:
+    op = req.operation or ""
+    action = f"events:{op}"
+    if op in _EVENTS_RULE_FIELD:
+        name = req.param(_EVENTS_RULE_FIELD[op]) or ""
+        bus = r.bus_name(req.param("EventBusName"))
+        arn = r.rule_arn(req.account, req.region, bus, str(name))
+        ctx = resource_tags(r.events_tags(req.account, req.region, arn))
+        checks: list[Check] = []
+        if op == "PutRule":
+            tags = _kv_tags(req.param("Tags"))
+            ctx = {**ctx, **request_tags(tags), "events:creatoraccount": [req.account]}
+            checks.append(Check(action, arn, ctx))
+            if tags:
+                checks.append(Check("events:TagResource", arn, ctx))
+            if req.param("RoleArn"):
+                checks += pass_role(req, req.param("RoleArn"), "events.amazonaws.com")
+            return checks
+        if op == "PutTargets":
+            targets = [t for t in req.param("Targets") or [] if isinstance(t, dict)]
+            ctx = {**ctx, "events:targetarn": [str(t.get("Arn")) for t in targets if t.get("Arn")]}
+            checks.append(Check(action, arn, ctx))
+            for target in targets:
+                checks += pass_role(req, target.get("RoleArn"), "events.amazonaws.com")
+            return checks
+        return [Check(action, arn, ctx)]
+    if op in _EVENTS_BUS_OPERATIONS:
+        field_name = _EVENTS_BUS_OPERATIONS[op]
+        if op == "PutEvents":
+            checks = []
+            for entry in req.param("Entries") or []:
+                bus = r.bus_name(entry.get("EventBusName"))
+                ctx = {
+                    "events:source": [str(entry.get("Source") or "")],
+                    "events:detail-type": [str(entry.get("DetailType") or "")],
+                }
+                checks.append(Check(action, r.event_bus_arn(req.account, req.region, bus), ctx))
+            return checks
+        bus = r.bus_name(req.param(field_name) if field_name else None)
+        arn = r.event_bus_arn(req.account, req.region, bus)
+        ctx = request_tags(_kv_tags(req.param("Tags"))) if op == "CreateEventBus" else {}
+        return [Check(action, arn, ctx)]
+    if op in ("TagResource", "UntagResource", "ListTagsForResource"):
+        target = str(req.param("ResourceARN") or "*")
+        ctx = {}
+        if op == "TagResource":
+            ctx = request_tags(_kv_tags(req.param("Tags")))
+        if op == "UntagResource":
+            ctx = {"aws:tagkeys": list(req.param("TagKeys") or [])}
+        return [Check(action, target, ctx)]
+    return [Check(action, "*", {})]
 
 
 CHECKS: dict[str, Callable[[AwsRequest], list[Check]]] = {
@@ -573,6 +795,8 @@ CHECKS: dict[str, Callable[[AwsRequest], list[Check]]] = {
     "cloudtrail": cloudtrail_checks,
     "glue": glue_checks,
     "sts": sts_checks,
+    "sqs": sqs_checks,
+    "events": events_checks,
 }
 
 

@@ -5,15 +5,19 @@
   account, an Allow in the identity policies OR a bucket-policy statement naming the
   caller; across accounts, the bucket policy must allow (the caller or its account) AND
   the caller's identity policies must allow.
-- KMS (Developer Guide, "Key policies"): the key policy is the root of trust; it allows
+- KMS (Developer Guide, "Key policies") and role trust policies (IAM User Guide, "Cross-
+  account policy evaluation logic"): the resource policy is the root of trust; it allows
   the caller directly, or it allows the caller's account root, in which case the caller's
-  identity policies must allow too.
+  identity policies must allow too. Across accounts, the caller's identity policies must
+  allow in every case ("Allowing users in other accounts to use a KMS key").
+- SQS queue policies combine like bucket policies (same account: either; across: both).
 - Everything else: identity policies only.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +34,7 @@ from ..policy.evaluator import (
     evaluate_all,
 )
 from ..policy.public import public_statements
-from .actions import KMS_KEY, S3_BUCKET, Check
+from .actions import KMS_KEY, ROLE_TRUST, S3_BUCKET, SQS_QUEUE, Check
 
 NO_IDENTITY = "no-identity"
 IDENTITY_DENY = "identity-deny"
@@ -47,7 +51,14 @@ DENIED_SHAPE = {
     "sts": ("AccessDenied", 403),
     "sns": ("AuthorizationError", 403),
     "cloudwatch": ("AccessDenied", 403),
+    "sqs": ("AccessDenied", 403),
+    "events": ("AccessDeniedException", 400),
 }
+
+#: Resource policies that are the root of trust (the caller must be named, directly or
+#: through its account), and those that only add to identity policies.
+_ROOT_OF_TRUST = (KMS_KEY, ROLE_TRUST)
+_ADDITIVE = (S3_BUCKET, SQS_QUEUE)
 
 _PRINCIPAL_TYPE = {ADMIN: "Account", ROLE: "AssumedRole", USER: "User", SERVICE: "Service"}
 
@@ -105,9 +116,34 @@ def resource_decision(
             statements = tuple(s for s in statements if id(s) not in public)
         decision = evaluate(statements, check.action, check.resource, context, caller.principal)
         return decision, bucket.account_id, True
+    if kind == SQS_QUEUE:
+        queue = target
+        decision = evaluate(
+            _statements(queue.policy), check.action, check.resource, context, caller.principal
+        )
+        return decision, check.owner, True
+    if kind == ROLE_TRUST:
+        role = target
+        decision = evaluate(
+            _statements(_decoded(role.assume_role_policy_document)),
+            check.action,
+            check.resource,
+            context,
+            caller.principal,
+        )
+        return decision, role.account_id, True
     key = target
     decision = evaluate(_statements(key.policy), check.action, check.resource, context, caller.principal)
     return decision, key.account_id, True
+
+
+def _decoded(document: Any) -> str | None:
+    # IAM keeps trust policies as sent; the query protocol may have left them URL-encoded.
+    if isinstance(document, str) and document.lstrip()[:3].upper() == "%7B":
+        from urllib.parse import unquote
+
+        return unquote(document)
+    return document
 
 
 def _statements(text: str | None) -> tuple:
@@ -129,13 +165,14 @@ def decide(caller: Caller, check: Check, context: dict[str, list[str]], effectiv
     if caller.kind == SERVICE:
         return None if direct else NO_RESOURCE
     kind = check.resource_policy[0] if check.resource_policy else None
-    if kind == KMS_KEY:
+    if kind in _ROOT_OF_TRUST:
+        cross_account = owner is not None and owner != caller.account
         if direct:
-            return None
+            return None if identity.allowed or not cross_account else NO_IDENTITY
         if resource.allowed and resource.via == VIA_ACCOUNT:
             return None if identity.allowed else NO_IDENTITY
         return NO_RESOURCE
-    if kind == S3_BUCKET and has_policy:
+    if kind in _ADDITIVE and has_policy:
         same_account = owner is None or owner == caller.account
         if same_account:
             return None if identity.allowed or direct else NO_IDENTITY
@@ -148,6 +185,9 @@ def decide(caller: Caller, check: Check, context: dict[str, list[str]], effectiv
 def denial_message(caller: Caller, check: Check, reason: str, quote: bool) -> str:
     resource = f'"{check.resource}"' if quote else check.resource
     head = f"User: {caller.arn} is not authorized to perform: {check.action} on resource: {resource}"
+    if check.action.startswith("sts:"):
+        # STS names no policy in its AccessDenied (trust and identity are decided together).
+        return head
     if reason == IDENTITY_DENY:
         return f"{head} with an explicit deny in an identity-based policy"
     if reason == RESOURCE_DENY:
@@ -158,5 +198,13 @@ def denial_message(caller: Caller, check: Check, reason: str, quote: bool) -> st
 
 
 def access_denied(service: str, caller: Caller, check: Check, reason: str) -> AwsError:
+    if check.denied_code:
+        # Another service refused on the caller's behalf (SQS calling KMS): SQS answers with
+        # KMS's error, as the AWS SDKs surface it from the Java KMS client's text.
+        message = (
+            f"{denial_message(caller, check, reason, quote=False)} (Service: AWSKMS; Status Code: 400; "
+            f"Error Code: AccessDeniedException; Request ID: {uuid.uuid4()}; Proxy: null)"
+        )
+        return AwsError(check.denied_code, message, 400, json_type=check.denied_type)
     code, status = DENIED_SHAPE.get(service, ("AccessDeniedException", 400))
     return AwsError(code, denial_message(caller, check, reason, quote=service == "s3"), status)

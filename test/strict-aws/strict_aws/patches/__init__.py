@@ -8,8 +8,10 @@ from __future__ import annotations
 
 
 def apply_all() -> None:
-    from . import glue, kms, s3
+    from . import events, glue, kms, s3, sqs
 
     s3.apply()
     kms.apply()
     glue.apply()
+    events.apply()
+    sqs.apply()

@@ -10,6 +10,8 @@
   source version, REPLICA on a replica), set by the replication engine.
 - CreateBucket honours CreateBucketConfiguration Tags (S3 tags general purpose buckets
   on create; s3:TagResource is checked by the authorizer): see `after_create_bucket`.
+- PutObjectLockConfiguration turns Object Lock on for a versioned bucket that already
+  holds objects (S3 allows it since November 2023; moto answers BucketNeedsToBeNew).
 """
 
 from __future__ import annotations
@@ -53,8 +55,32 @@ def _get_bucket_replication(original: Any) -> Any:
     return get_bucket_replication
 
 
+def _put_object_lock_configuration(
+    self: Any,
+    bucket_name: str,
+    lock_enabled: bool,
+    mode: str | None = None,
+    days: int | None = None,
+    years: int | None = None,
+) -> None:
+    from moto.s3.exceptions import InvalidBucketState
+
+    bucket = self.get_bucket(bucket_name)
+    if not bucket.is_versioned:
+        raise InvalidBucketState(
+            "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"
+        )
+    if lock_enabled:
+        bucket.object_lock_enabled = True
+        bucket.versioning_status = "Enabled"
+    bucket.default_lock_mode = mode
+    bucket.default_lock_days = days
+    bucket.default_lock_years = years
+
+
 def apply() -> None:
     s3_models.FakeBucket.get_permission = _no_permission_opinion
+    s3_models.S3Backend.put_object_lock_configuration = _put_object_lock_configuration
     s3_models.FakeKey.response_dict = _replication_status_headers(s3_models.FakeKey.response_dict)
     s3_responses.S3Response.get_bucket_replication = _get_bucket_replication(
         s3_responses.S3Response.get_bucket_replication

@@ -18,9 +18,29 @@ objects"; and "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys", section
   uses an S3 Bucket Key — each allowed by the role's IAM policy AND the key's policy, with
   kms:ViaService = s3.<region>.amazonaws.com and kms:EncryptionContext:aws:s3:arn = the
   bucket ARN (bucket key) or the object ARN; both keys must be Enabled.
+Across accounts (S3 User Guide, "Configuring replication for buckets in different
+accounts", "Changing the replica owner"): the destination bucket's policy must allow the
+source's role those actions too (and its own IAM policy as well: cross-account needs
+both); the replica key's policy must name the role or its account (a key policy that only
+trusts its own account root does not let another account's role use it); with
+AccessControlTranslation Owner=Destination the role also needs
+s3:ObjectOwnerOverrideToBucketOwner on the destination (policy and bucket policy) and the
+replica is owned by the destination account, as it is when the destination enforces bucket
+ownership (S3's default); otherwise the source account owns it. A source bucket with Object
+Lock needs s3:GetObjectRetention and s3:GetObjectLegalHold for the role.
+
 Success writes the replica (same key and version id, ReplicationStatus REPLICA, SSE-KMS
-with the replica key, the rule's storage class) and marks the source COMPLETED;
-otherwise FAILED, with the reason kept for introspection (control API).
+with the replica key, the rule's storage class; the source version's Object Lock
+retention and legal hold, or the destination's default retention) and marks the source
+COMPLETED; otherwise FAILED, with the reason kept for introspection (control API).
+
+Replication metrics (S3 User Guide, "Monitoring progress with replication metrics"): for a
+rule with Metrics enabled (and always with Replication Time Control, which requires
+them), the engine publishes to CloudWatch, namespace AWS/S3, dimensions SourceBucket,
+DestinationBucket and RuleId, in the source bucket's account and region:
+OperationsPendingReplication and BytesPendingReplication when an object is queued and when
+it is done, ReplicationLatency (seconds from the source version's creation to the replica)
+on success, OperationsFailedReplication on failure.
 """
 
 from __future__ import annotations
@@ -43,6 +63,8 @@ from .rules import (
     destination_bucket,
     kms_objects_selected,
     matching_rule,
+    metrics_enabled,
+    owner_override,
     replica_key,
 )
 
@@ -75,6 +97,21 @@ class _Task:
 
 def replication_config(bucket: Any) -> dict[str, Any] | None:
     return getattr(bucket, "strict_replication", None)
+
+
+def _replica_retention(version: Any, destination: Any) -> tuple[str | None, str | None]:
+    """A replica keeps the source version's retention; without one it takes the
+    destination's default retention (S3 User Guide, "Using Object Lock with S3
+    Replication")."""
+    if not getattr(destination, "object_lock_enabled", False):
+        return None, None
+    mode = getattr(version, "lock_mode", None)
+    until = getattr(version, "lock_until", None)
+    if mode and until:
+        return mode, until
+    if destination.has_default_lock:
+        return destination.default_lock_mode, destination.default_retention()
+    return None, None
 
 
 class Replicator:
@@ -145,6 +182,64 @@ class Replicator:
         with self._cv:
             heapq.heappush(self._queue, task)
             self._cv.notify_all()
+        self._publish_pending(task)
+
+    # --- metrics ------------------------------------------------------------------------
+
+    def _pending(self, task: _Task) -> tuple[int, int]:
+        """(operations, bytes) still pending for the task's rule and destination."""
+        state = self.runtime.state
+        records = [
+            rec
+            for rec in state.replication_records(task.account, task.bucket)
+            if rec.status == PENDING
+            and rec.rule_id == task.rule.get("ID")
+            and rec.destination_bucket == destination_bucket(task.rule)
+        ]
+        size = 0
+        bucket = r.find_bucket(task.bucket)
+        for rec in records:
+            version = r.object_version(bucket, rec.key, rec.version_id) if bucket is not None else None
+            size += (
+                int(getattr(version, "size", 0) or 0) if version is not None and not rec.delete_marker else 0
+            )
+        return len(records), size
+
+    def _put_metrics(self, task: _Task, values: list[tuple[str, float, str]]) -> None:
+        if not metrics_enabled(task.rule):
+            return
+        source = r.find_bucket(task.bucket)
+        if source is None:
+            return
+        dimensions = [
+            {"Name": "SourceBucket", "Value": task.bucket},
+            {"Name": "DestinationBucket", "Value": destination_bucket(task.rule) or ""},
+            {"Name": "RuleId", "Value": str(task.rule.get("ID") or "")},
+        ]
+        try:
+            from moto.cloudwatch.models import cloudwatch_backends
+
+            cloudwatch_backends[source.account_id][source.region_name].put_metric_data(
+                "AWS/S3",
+                [
+                    {"MetricName": name, "Value": value, "Unit": unit, "Dimensions": dimensions}
+                    for name, value, unit in values
+                ],
+            )
+        except Exception:
+            log.debug("could not publish replication metrics for %s", task.bucket, exc_info=True)
+
+    def _publish_pending(self, task: _Task) -> None:
+        if not metrics_enabled(task.rule):
+            return
+        operations, size = self._pending(task)
+        self._put_metrics(
+            task,
+            [
+                ("OperationsPendingReplication", float(operations), "Count"),
+                ("BytesPendingReplication", float(size), "Bytes"),
+            ],
+        )
 
     # --- the worker ---------------------------------------------------------------------
 
@@ -196,6 +291,16 @@ class Replicator:
             log.info(
                 "replication of s3://%s/%s (%s) FAILED: %s", task.bucket, task.key, task.version_id, reason
             )
+            self._put_metrics(task, [("OperationsFailedReplication", 1.0, "Count")])
+        elif status == COMPLETED and version is not None:
+            created = getattr(version, "last_modified", None)
+            if created is not None:
+                from datetime import UTC, datetime
+
+                started = created if created.tzinfo else created.replace(tzinfo=UTC)
+                latency = max(0.0, (datetime.now(UTC) - started).total_seconds())
+                self._put_metrics(task, [("ReplicationLatency", latency, "Seconds")])
+        self._publish_pending(task)
 
     def _replicate(self, task: _Task) -> None:
         source = r.find_bucket(task.bucket)
@@ -268,6 +373,26 @@ class Replicator:
                     (
                         "writing the replica's tags",
                         Check("s3:ReplicateTags", destination_object, {}, (S3_BUCKET, destination.name)),
+                    )
+                )
+            if getattr(source, "object_lock_enabled", False):
+                for action in ("s3:GetObjectRetention", "s3:GetObjectLegalHold"):
+                    checks.append(
+                        (
+                            "reading the source version's Object Lock settings",
+                            Check(action, source_object, {}, (S3_BUCKET, source.name)),
+                        )
+                    )
+            if owner_override(task.rule):
+                checks.append(
+                    (
+                        "changing the replica's owner to the destination bucket's owner",
+                        Check(
+                            "s3:ObjectOwnerOverrideToBucketOwner",
+                            destination_object,
+                            {},
+                            (S3_BUCKET, destination.name),
+                        ),
                     )
                 )
             if getattr(version, "encryption", None) == "aws:kms":
@@ -366,6 +491,7 @@ class Replicator:
         )
         encrypted = getattr(version, "encryption", None) == "aws:kms" and replica is not None
         storage = (task.rule.get("Destination") or {}).get("StorageClass") or version.storage_class
+        lock_mode, lock_until = _replica_retention(version, destination)
         new = backend.put_object(
             destination.name,
             task.key,
@@ -374,8 +500,21 @@ class Replicator:
             encryption="aws:kms" if encrypted else version.encryption,
             kms_key_id=replica.arn if encrypted else version.kms_key_id,
             bucket_key_enabled=r.bucket_key_enabled(destination) if encrypted else version.bucket_key_enabled,
+            lock_mode=lock_mode,
+            lock_legal_status=getattr(version, "lock_legal_status", None)
+            if getattr(destination, "object_lock_enabled", False)
+            else None,
+            lock_until=lock_until,
             disable_notification=True,
         )
+        new.strict_owner_account = (
+            destination.account_id
+            if owner_override(task.rule) or r.bucket_owner_enforced(destination)
+            else source.account_id
+        )
+        record = self.runtime.state.replication_record(task.account, task.bucket, task.key, task.version_id)
+        if record is not None:
+            record.replica_owner = new.strict_owner_account
         # S3 keeps the source's version id on the replica.
         new._version_id = version.version_id
         new.set_metadata(dict(version.metadata), replace=True)

@@ -53,3 +53,20 @@ def destination_bucket(rule: dict[str, Any]) -> str | None:
 
 def deletes_replicated(rule: dict[str, Any]) -> bool:
     return (rule.get("DeleteMarkerReplication") or {}).get("Status") == "Enabled"
+
+
+def owner_override(rule: dict[str, Any]) -> bool:
+    """AccessControlTranslation Owner=Destination: replicas belong to the destination's owner."""
+    translation = (rule.get("Destination") or {}).get("AccessControlTranslation") or {}
+    return translation.get("Owner") == "Destination"
+
+
+def rtc_enabled(rule: dict[str, Any]) -> bool:
+    return ((rule.get("Destination") or {}).get("ReplicationTime") or {}).get("Status") == "Enabled"
+
+
+def metrics_enabled(rule: dict[str, Any]) -> bool:
+    """Replication metrics are published for rules with Metrics on (RTC requires them)."""
+    return ((rule.get("Destination") or {}).get("Metrics") or {}).get("Status") == "Enabled" or rtc_enabled(
+        rule
+    )

@@ -12,6 +12,7 @@ from ..patches.s3 import after_create_bucket
 from ..request import AwsRequest
 from ..runtime import Response, Runtime
 from . import (
+    assume_role,
     authorization,
     cloudtrail_validation,
     foreign_buckets,
@@ -19,7 +20,10 @@ from . import (
     iam_propagation,
     kms_lockout,
     kms_visibility,
+    object_lock,
+    object_ownership,
     public_access,
+    put_events,
     quotas,
     replication,
     replication_config,
@@ -31,12 +35,16 @@ BEFORE: list[Callable[[AwsRequest, Runtime], None]] = [
     kms_visibility.before,
     authorization.before,
     iam_propagation.before,
+    assume_role.before,
     kms_lockout.before,
     public_access.before,
     replication_config.before,
     cloudtrail_validation.before,
     quotas.before,
     sse_kms.before,
+    object_lock.before,
+    object_ownership.before,
+    put_events.before,
 ]
 
 AFTER: list[Callable[[AwsRequest, Response, Runtime], None]] = [

@@ -21,6 +21,15 @@ VERSIONING_REQUIRED = "Versioning must be 'Enabled' on the bucket to apply a rep
 DESTINATION_MISSING = "Destination bucket must exist."
 DESTINATION_UNVERSIONED = "Destination bucket must have versioning enabled."
 REPLICA_KEY_REQUIRED = "ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present."
+# The two below are the strict layer's wording (S3 refuses these configurations; the API
+# reference documents the constraint, not the text).
+OWNER_ACCOUNT_REQUIRED = (
+    "Destination.Account must be the account that owns the destination bucket when "
+    "AccessControlTranslation is specified."
+)
+RTC_NEEDS_METRICS = (
+    "Replication Time Control requires replication metrics: Destination.Metrics must be Enabled."
+)
 
 
 def _destination(rule: dict[str, Any]) -> str | None:
@@ -54,6 +63,14 @@ def before(req: AwsRequest, rt: Runtime) -> None:
         replica_key = (rule.get("Destination") or {}).get("EncryptionConfiguration") or {}
         if selected.get("Status") == "Enabled" and not replica_key.get("ReplicaKmsKeyID"):
             raise AwsError("InvalidRequest", REPLICA_KEY_REQUIRED)
+        target = rule.get("Destination") or {}
+        # "Currently, Amazon S3 verifies this value only if Access Control Translation is
+        # enabled" (API reference, Destination.Account).
+        if target.get("AccessControlTranslation") and target.get("Account") != destination.account_id:
+            raise AwsError("InvalidRequest", OWNER_ACCOUNT_REQUIRED)
+        rtc = (target.get("ReplicationTime") or {}).get("Status") == "Enabled"
+        if rtc and (target.get("Metrics") or {}).get("Status") != "Enabled":
+            raise AwsError("InvalidRequest", RTC_NEEDS_METRICS)
 
 
 def after(req: AwsRequest, response: Response, rt: Runtime) -> None:

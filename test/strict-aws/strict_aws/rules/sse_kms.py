@@ -1,6 +1,9 @@
 """S3 writes (and reads) of SSE-KMS objects need a usable key: S3 answers with KMS's own
 error, prefixed: KMS.NotFoundException (no such key, or one KMS does not see yet),
-KMS.DisabledException, KMS.KMSInvalidStateException (pending deletion)."""
+KMS.DisabledException, KMS.KMSInvalidStateException (pending deletion).
+
+So do messages sent to and received from an SSE-KMS SQS queue: SQS answers KmsNotFound,
+KmsDisabled, KmsInvalidState (their query codes are KMS's, prefixed as above)."""
 
 from __future__ import annotations
 
@@ -40,7 +43,39 @@ def _write_key(req: AwsRequest, bucket: Any) -> str | None:
     return None
 
 
+_SQS_TYPES = {
+    "KMS.NotFoundException": "KmsNotFound",
+    "KMS.DisabledException": "KmsDisabled",
+    "KMS.KMSInvalidStateException": "KmsInvalidState",
+}
+
+
+def _sqs(req: AwsRequest, rt: Runtime) -> None:
+    if req.operation not in ("SendMessage", "SendMessageBatch", "ReceiveMessage"):
+        return
+    from ..authz.actions import queue_of
+
+    where = queue_of(req)
+    queue = r.find_queue(*where) if where else None
+    key_ref = getattr(queue, "kms_master_key_id", None) if queue is not None else None
+    if not key_ref or str(key_ref).startswith("alias/aws/"):
+        return
+    account, region, _ = where  # type: ignore[misc]
+
+    class _Place:
+        account_id = account
+        region_name = region
+
+    error = usable_key_error(rt, str(key_ref), _Place)
+    if error is not None:
+        error.json_type = _SQS_TYPES.get(error.code)
+        raise error
+
+
 def before(req: AwsRequest, rt: Runtime) -> None:
+    if req.iam_prefix == "sqs":
+        _sqs(req, rt)
+        return
     if req.iam_prefix != "s3" or not req.bucket or not req.key:
         return
     bucket = r.find_bucket(req.bucket)

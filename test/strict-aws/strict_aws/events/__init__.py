@@ -1,0 +1,1 @@
+"""CloudTrail events to EventBridge, and EventBridge delivering them (ADR 0040)."""
