@@ -91,7 +91,9 @@ export interface PlanDeps {
 /** Drift items found in plan mode are the pending changes. */
 export function changesFromDrift(items: DriftItem[]): PlannedChange[] {
   return items.map((d) => ({
-    action: d.field === 'exists' && d.expected === 'true' ? 'create' : 'update',
+    // A resource that is not there: missing (expected 'true') or, in a plan, to be created
+    // (expected: what the lifecycle would create).
+    action: d.field === 'exists' && d.observed === 'false' ? 'create' : 'update',
     resource: d.resource,
     facet: d.facet,
     field: d.field,
@@ -300,7 +302,10 @@ export function renderPlan(plans: ResourcePlan[], colour = false): string {
         const sign = ch.action === 'create' ? c.add('+') : c.change('~');
         lines.push(`  ${sign} ${ch.resource}: would call ${ch.operation}`);
       } else if (ch.action === 'create') {
-        lines.push(`  ${c.add('+')} ${ch.resource} ${c.dim(`[${ch.facet}]`)}: will be created`);
+        const what = ch.expected && ch.expected !== 'true' ? `: ${ch.expected}` : '';
+        lines.push(
+          `  ${c.add('+')} ${ch.resource} ${c.dim(`[${ch.facet}]`)}: will be created${what}`,
+        );
       } else {
         lines.push(
           `  ${c.change('~')} ${ch.resource} ${c.dim(`[${ch.facet}]`)} ${ch.field}: ${c.error(ch.observed ?? '')} -> ${c.add(ch.expected ?? '')}`,
