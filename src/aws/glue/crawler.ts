@@ -8,14 +8,7 @@ import {
   UpdateCrawlerCommand,
 } from '@aws-sdk/client-glue';
 import { diffFields } from '../facet.ts';
-import {
-  type GlueApi,
-  type GlueRef,
-  glueDefinitionFacet,
-  glueResource,
-  ignoreNotFound,
-  isNotFound,
-} from './resource.ts';
+import { type GlueApi, type GlueRef, glueDefinitionFacet, glueResource } from './resource.ts';
 
 export interface CrawlerDefinition {
   Role: string;
@@ -40,24 +33,19 @@ export const crawlerApi: GlueApi<CrawlerDefinition, CrawlerDefinition> = {
   type: 'crawler',
   calls: ['glue:GetCrawler', 'glue:CreateCrawler', 'glue:DeleteCrawler'],
   async read(ref) {
-    try {
-      const { Crawler } = await ref.glue.send(new GetCrawlerCommand({ Name: ref.name }));
-      if (!Crawler) return undefined;
-      return {
-        Role: Crawler.Role ?? '',
-        DatabaseName: Crawler.DatabaseName ?? '',
-        S3Paths: (Crawler.Targets?.S3Targets ?? []).map((t) => t.Path ?? ''),
-      };
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const { Crawler } = await ref.glue.send(new GetCrawlerCommand({ Name: ref.name }));
+    if (!Crawler) return undefined;
+    return {
+      Role: Crawler.Role ?? '',
+      DatabaseName: Crawler.DatabaseName ?? '',
+      S3Paths: (Crawler.Targets?.S3Targets ?? []).map((t) => t.Path ?? ''),
+    };
   },
   async create(ref, tags) {
     await ref.glue.send(new CreateCrawlerCommand({ ...crawlerInput(ref), Tags: tags }));
   },
   async delete(ref) {
-    await ref.glue.send(new DeleteCrawlerCommand({ Name: ref.name })).catch(ignoreNotFound);
+    await ref.glue.send(new DeleteCrawlerCommand({ Name: ref.name }));
   },
 };
 

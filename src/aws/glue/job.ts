@@ -10,14 +10,7 @@ import {
   UpdateJobCommand,
 } from '@aws-sdk/client-glue';
 import { diffFields, type FieldDiff } from '../facet.ts';
-import {
-  type GlueApi,
-  type GlueRef,
-  glueDefinitionFacet,
-  glueResource,
-  ignoreNotFound,
-  isNotFound,
-} from './resource.ts';
+import { type GlueApi, type GlueRef, glueDefinitionFacet, glueResource } from './resource.ts';
 
 export interface JobDefinition {
   Role: string;
@@ -60,22 +53,17 @@ export const jobApi: GlueApi<JobDefinition, JobDefinition> = {
   type: 'job',
   calls: ['glue:GetJob', 'glue:CreateJob', 'glue:DeleteJob'],
   async read(ref) {
-    try {
-      const { Job } = await ref.glue.send(new GetJobCommand({ JobName: ref.name }));
-      if (!Job) return undefined;
-      return {
-        Role: Job.Role ?? '',
-        ScriptLocation: Job.Command?.ScriptLocation ?? '',
-        GlueVersion: Job.GlueVersion ?? '',
-        WorkerType: Job.WorkerType ?? '',
-        NumberOfWorkers: Job.NumberOfWorkers ?? 0,
-        Timeout: Job.Timeout ?? 0,
-        DefaultArguments: Job.DefaultArguments ?? {},
-      };
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const { Job } = await ref.glue.send(new GetJobCommand({ JobName: ref.name }));
+    if (!Job) return undefined;
+    return {
+      Role: Job.Role ?? '',
+      ScriptLocation: Job.Command?.ScriptLocation ?? '',
+      GlueVersion: Job.GlueVersion ?? '',
+      WorkerType: Job.WorkerType ?? '',
+      NumberOfWorkers: Job.NumberOfWorkers ?? 0,
+      Timeout: Job.Timeout ?? 0,
+      DefaultArguments: Job.DefaultArguments ?? {},
+    };
   },
   async create(ref, tags) {
     await ref.glue.send(
@@ -83,7 +71,7 @@ export const jobApi: GlueApi<JobDefinition, JobDefinition> = {
     );
   },
   async delete(ref) {
-    await ref.glue.send(new DeleteJobCommand({ JobName: ref.name })).catch(ignoreNotFound);
+    await ref.glue.send(new DeleteJobCommand({ JobName: ref.name }));
   },
 };
 

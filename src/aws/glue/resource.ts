@@ -54,11 +54,11 @@ export interface GlueApi<Def extends Seen, Seen> {
   readonly type: GlueResourceType;
   /** The SDK operations read, create and delete call. */
   readonly calls: readonly string[];
-  /** Get<X>: its definition, or undefined when it does not exist. */
+  /** Get<X>: its definition (Glue's EntityNotFoundException: it does not exist). */
   read(ref: GlueName): Promise<Seen | undefined>;
   /** Create<X> from the definition, carrying `tags`. */
   create(ref: GlueRef<Def>, tags: TagMap): Promise<void>;
-  /** Delete<X>; one already gone is fine. */
+  /** Delete<X> (EntityNotFoundException: already gone, which is fine). */
   delete(ref: GlueName): Promise<void>;
 }
 
@@ -74,8 +74,8 @@ export function isNotFound(error: unknown): boolean {
   return isAwsError(error, 'EntityNotFoundException');
 }
 
-/** For Delete<X> and Get<X>: a resource that is not there is an answer, not an error. */
-export function ignoreNotFound(error: unknown): void {
+/** For Delete<X>: a resource that is not there is an answer, not an error. */
+function ignoreNotFound(error: unknown): void {
   if (!isNotFound(error)) throw error;
 }
 
@@ -92,14 +92,14 @@ export function glueResource<Def extends Seen, Seen>(
     identify: (ref: GlueName) => `${label} ${ref.name} in ${ref.region}`,
     resourceName: (ref: GlueName) => arnOf(ref),
     async read(ref: GlueName) {
-      const definition = await api.read(ref);
-      if (definition === undefined) return undefined;
-      const arn = arnOf(ref);
       try {
+        const definition = await api.read(ref);
+        if (definition === undefined) return undefined;
+        const arn = arnOf(ref);
+        // Deleted between the two reads: not found either.
         const out = await ref.glue.send(new GetTagsCommand({ ResourceArn: arn }));
         return { arn, definition, tags: out.Tags ?? {} };
       } catch (error) {
-        // Deleted between the two reads: it is not there.
         if (isNotFound(error)) return undefined;
         throw error;
       }
@@ -114,7 +114,7 @@ export function glueResource<Def extends Seen, Seen>(
     // Its definition is listed beside it, as its definition facet's value at creation.
     planned: (ref, tags) => ({ name: ref.name, tags }),
     placeholder: (ref) => ({ arn: arnOf(ref), definition: ref.definition, tags: {} }),
-    delete: (ref: GlueName) => api.delete(ref),
+    delete: (ref: GlueName) => api.delete(ref).catch(ignoreNotFound),
   };
 }
 

@@ -13,13 +13,7 @@ import {
   UpdateTriggerCommand,
 } from '@aws-sdk/client-glue';
 import { type FieldDiff, jsonEqual } from '../facet.ts';
-import {
-  type GlueApi,
-  glueDefinitionFacet,
-  glueResource,
-  ignoreNotFound,
-  isNotFound,
-} from './resource.ts';
+import { type GlueApi, glueDefinitionFacet, glueResource } from './resource.ts';
 
 /** A trigger as Glue returns it. */
 export interface TriggerObserved {
@@ -101,21 +95,16 @@ export const triggerApi: GlueApi<TriggerDefinition, TriggerObserved> = {
   type: 'trigger',
   calls: ['glue:GetTrigger', 'glue:CreateTrigger', 'glue:DeleteTrigger'],
   async read(ref) {
-    try {
-      const { Trigger } = await ref.glue.send(new GetTriggerCommand({ Name: ref.name }));
-      if (!Trigger) return undefined;
-      return {
-        Type: Trigger.Type ?? '',
-        WorkflowName: Trigger.WorkflowName ?? '',
-        ...(Trigger.Schedule ? { Schedule: Trigger.Schedule } : {}),
-        ...(Trigger.Predicate ? { Predicate: Trigger.Predicate } : {}),
-        Actions: Trigger.Actions ?? [],
-        State: Trigger.State ?? '',
-      };
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const { Trigger } = await ref.glue.send(new GetTriggerCommand({ Name: ref.name }));
+    if (!Trigger) return undefined;
+    return {
+      Type: Trigger.Type ?? '',
+      WorkflowName: Trigger.WorkflowName ?? '',
+      ...(Trigger.Schedule ? { Schedule: Trigger.Schedule } : {}),
+      ...(Trigger.Predicate ? { Predicate: Trigger.Predicate } : {}),
+      Actions: Trigger.Actions ?? [],
+      State: Trigger.State ?? '',
+    };
   },
   async create(ref, tags) {
     const d = ref.definition;
@@ -134,7 +123,7 @@ export const triggerApi: GlueApi<TriggerDefinition, TriggerObserved> = {
     );
   },
   async delete(ref) {
-    await ref.glue.send(new DeleteTriggerCommand({ Name: ref.name })).catch(ignoreNotFound);
+    await ref.glue.send(new DeleteTriggerCommand({ Name: ref.name }));
   },
 };
 

@@ -8,13 +8,7 @@ import {
   UpdateWorkflowCommand,
 } from '@aws-sdk/client-glue';
 import { diffFields } from '../facet.ts';
-import {
-  type GlueApi,
-  glueDefinitionFacet,
-  glueResource,
-  ignoreNotFound,
-  isNotFound,
-} from './resource.ts';
+import { type GlueApi, glueDefinitionFacet, glueResource } from './resource.ts';
 
 export interface WorkflowDefinition {
   Description: string;
@@ -25,19 +19,14 @@ export const workflowApi: GlueApi<WorkflowDefinition, WorkflowDefinition> = {
   type: 'workflow',
   calls: ['glue:GetWorkflow', 'glue:CreateWorkflow', 'glue:DeleteWorkflow'],
   async read(ref) {
-    try {
-      const { Workflow } = await ref.glue.send(
-        new GetWorkflowCommand({ Name: ref.name, IncludeGraph: false }),
-      );
-      if (!Workflow) return undefined;
-      return {
-        Description: Workflow.Description ?? '',
-        MaxConcurrentRuns: Workflow.MaxConcurrentRuns ?? 0,
-      };
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const { Workflow } = await ref.glue.send(
+      new GetWorkflowCommand({ Name: ref.name, IncludeGraph: false }),
+    );
+    if (!Workflow) return undefined;
+    return {
+      Description: Workflow.Description ?? '',
+      MaxConcurrentRuns: Workflow.MaxConcurrentRuns ?? 0,
+    };
   },
   async create(ref, tags) {
     await ref.glue.send(
@@ -45,7 +34,7 @@ export const workflowApi: GlueApi<WorkflowDefinition, WorkflowDefinition> = {
     );
   },
   async delete(ref) {
-    await ref.glue.send(new DeleteWorkflowCommand({ Name: ref.name })).catch(ignoreNotFound);
+    await ref.glue.send(new DeleteWorkflowCommand({ Name: ref.name }));
   },
 };
 
