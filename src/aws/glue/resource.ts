@@ -70,7 +70,7 @@ export function glueArn(target: GlueTarget, type: GlueResourceType, name: string
   return `arn:${target.partition ?? 'aws'}:glue:${target.region}:${target.accountId}:${type}/${name}`;
 }
 
-export function isNotFound(error: unknown): boolean {
+function isNotFound(error: unknown): boolean {
   return isAwsError(error, 'EntityNotFoundException');
 }
 
