@@ -162,29 +162,28 @@ export const sdkCalls: SdkCall[] = [
     "service": "glue",
     "operation": "DeleteCrawler",
     "files": [
-      "src/kinds/qualitypipeline/glue-engine.ts"
+      "src/aws/glue/crawler.ts"
     ]
   },
   {
     "service": "glue",
     "operation": "DeleteJob",
     "files": [
-      "src/kinds/qualitypipeline/glue-engine.ts"
+      "src/aws/glue/job.ts"
     ]
   },
   {
     "service": "glue",
     "operation": "DeleteTrigger",
     "files": [
-      "src/aws/glue/trigger.ts",
-      "src/kinds/qualitypipeline/glue-engine.ts"
+      "src/aws/glue/trigger.ts"
     ]
   },
   {
     "service": "glue",
     "operation": "DeleteWorkflow",
     "files": [
-      "src/kinds/qualitypipeline/glue-engine.ts"
+      "src/aws/glue/workflow.ts"
     ]
   },
   {
@@ -205,7 +204,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "glue",
     "operation": "GetJobRuns",
     "files": [
-      "src/kinds/qualitypipeline/glue-engine.ts"
+      "src/kinds/qualitypipeline/glue-runs.ts"
     ]
   },
   {
@@ -233,7 +232,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "glue",
     "operation": "StartJobRun",
     "files": [
-      "src/kinds/qualitypipeline/glue-engine.ts"
+      "src/kinds/qualitypipeline/glue-runs.ts"
     ]
   },
   {
@@ -275,7 +274,6 @@ export const sdkCalls: SdkCall[] = [
     "service": "iam",
     "operation": "CreateRole",
     "files": [
-      "src/aws/glue/role.ts",
       "src/aws/iam/role.ts"
     ]
   },
@@ -283,7 +281,6 @@ export const sdkCalls: SdkCall[] = [
     "service": "iam",
     "operation": "DeleteRole",
     "files": [
-      "src/aws/glue/role.ts",
       "src/aws/iam/role.ts"
     ]
   },
@@ -291,7 +288,6 @@ export const sdkCalls: SdkCall[] = [
     "service": "iam",
     "operation": "DeleteRolePolicy",
     "files": [
-      "src/aws/glue/role.ts",
       "src/aws/iam/role.ts"
     ]
   },
@@ -299,7 +295,6 @@ export const sdkCalls: SdkCall[] = [
     "service": "iam",
     "operation": "GetRole",
     "files": [
-      "src/aws/glue/role.ts",
       "src/aws/iam/role.ts"
     ]
   },
@@ -307,7 +302,6 @@ export const sdkCalls: SdkCall[] = [
     "service": "iam",
     "operation": "GetRolePolicy",
     "files": [
-      "src/aws/glue/role.ts",
       "src/aws/iam/role.ts"
     ]
   },
@@ -315,7 +309,6 @@ export const sdkCalls: SdkCall[] = [
     "service": "iam",
     "operation": "PutRolePolicy",
     "files": [
-      "src/aws/glue/role.ts",
       "src/aws/iam/role.ts"
     ]
   },
@@ -521,8 +514,8 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "DeleteObject",
     "files": [
-      "src/aws/s3/replication-probe.ts",
-      "src/kinds/qualitypipeline/glue-engine.ts"
+      "src/aws/glue/script.ts",
+      "src/aws/s3/replication-probe.ts"
     ]
   },
   {
@@ -579,8 +572,9 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "GetObject",
     "files": [
+      "src/aws/glue/script.ts",
       "src/dq/engine/store.ts",
-      "src/kinds/qualitypipeline/glue-engine.ts"
+      "src/kinds/qualitypipeline/glue-runs.ts"
     ]
   },
   {
@@ -602,7 +596,7 @@ export const sdkCalls: SdkCall[] = [
     "operation": "HeadBucket",
     "files": [
       "src/aws/s3/bucket.ts",
-      "src/kinds/qualitypipeline/reconciler.ts"
+      "src/kinds/qualitypipeline/source.ts"
     ]
   },
   {

@@ -138,12 +138,21 @@ export async function ensure<Ref, Found>(
 export type Retired = 'deleted' | 'gone' | 'not-ours';
 
 /**
+ * What deletion needs of a resource: read, its tags, delete. Its Ref may be less than
+ * what creating it takes (a Glue job is deleted by name; it is created from its definition).
+ */
+export type Retirable<Ref, Found> = Pick<
+  ManagedResource<Ref, Found>,
+  'type' | 'read' | 'tagsOf' | 'delete'
+>;
+
+/**
  * Deletes the resource if it is there and carries this owner's tag; one without the tag
  * is left where it is (deletion never takes what it cannot prove it made). Idempotent: a
  * retry after a crash finds it gone.
  */
 export async function retire<Ref, Found>(
-  resource: ManagedResource<Ref, Found>,
+  resource: Retirable<Ref, Found>,
   ref: Ref,
   owner: string,
 ): Promise<Retired> {

@@ -51,19 +51,6 @@ export function withOwnerTag(tags: TagMap | undefined, owner: string): TagMap {
   return { ...(tags ?? {}), [OWNER_TAG]: owner };
 }
 
-/**
- * A resource that should exist does not, and the caller said not to create it (a drift
- * check under driftPolicy Report, or `seawall plan`). The caller records it as drift.
- */
-export class ResourceMissingError extends Error {
-  readonly resource: string;
-  constructor(resource: string) {
-    super(`${resource} does not exist`);
-    this.name = 'ResourceMissingError';
-    this.resource = resource;
-  }
-}
-
 export type Ownership =
   /** Carries our owner tag. */
   | 'owned'

@@ -385,7 +385,7 @@ export function renderPlan(plans: ResourcePlan[], colour = false, offline = fals
       } else if (ch.action === 'create' && ch.field === PLANNED_FIELD) {
         lines.push(`      ${c.dim(`with ${ch.facet}:`)} ${c.add(ch.expected ?? '')}`);
       } else if (ch.action === 'create') {
-        const what = ch.expected && ch.expected !== 'true' ? ` ${c.dim(ch.expected)}` : '';
+        const what = ch.expected && ch.expected !== 'true' ? `: ${ch.expected}` : '';
         lines.push(
           `  ${c.add('+')} ${ch.resource} ${c.dim(`[${ch.facet}]`)}: will be created${what}`,
         );

@@ -10,6 +10,7 @@
 //   script would write is written by the test (no Spark runs here).
 import {
   CreateJobCommand,
+  DeleteJobCommand,
   GetCrawlerCommand,
   GetJobCommand,
   GetJobRunCommand,
@@ -24,12 +25,17 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   PutRolePolicyCommand,
+  TagRoleCommand,
+  UntagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, OWNER_TAG } from '../../src/api/common.ts';
 import type { QualityPipeline, QualityPipelineSpec } from '../../src/api/qualitypipeline.ts';
 import { CallLog } from '../../src/aws/calls.ts';
 import { GLUE_POLICY_NAME } from '../../src/aws/glue/role.ts';
+import { scriptChecksum } from '../../src/aws/glue/script.ts';
 import { glueNames } from '../../src/kinds/qualitypipeline/glue-engine.ts';
 import { createQualityPipelineReconciler } from '../../src/kinds/qualitypipeline/reconciler.ts';
 import { reconcileOnce } from '../../src/runtime/reconcile-once.ts';
@@ -214,7 +220,7 @@ describe('QualityPipeline (glue) against moto', () => {
     await glue.send(new StopTriggerCommand({ Name: names.triggerName }));
     const corrected = await reconcile(first.object);
     expect(corrected.drift.map((d) => [d.facet, d.field, d.observed, d.action])).toEqual([
-      ['glue.trigger', 'State', 'DEACTIVATED', 'Corrected'],
+      ['glue.trigger.definition', 'State', 'DEACTIVATED', 'Corrected'],
     ]);
     expect(
       (await glue.send(new GetTriggerCommand({ Name: names.triggerName }))).Trigger?.State,
@@ -245,7 +251,15 @@ describe('QualityPipeline (glue) against moto', () => {
     const reported = await reconcile(report);
     expect(reported.outcome).toBe('drifted');
     expect(reported.drift.map((d) => [d.facet, d.field, d.expected, d.observed, d.action])).toEqual(
-      [['glue.job', 'Role', roleArn, 'arn:aws:iam::123456789012:role/someone-else', 'Reported']],
+      [
+        [
+          'glue.job.definition',
+          'Role',
+          roleArn,
+          'arn:aws:iam::123456789012:role/someone-else',
+          'Reported',
+        ],
+      ],
     );
   });
 
@@ -380,6 +394,128 @@ describe('QualityPipeline (glue) against moto', () => {
     expect(decodeURIComponent(policy.PolicyDocument ?? '')).toContain(
       `arn:aws:s3:::${bucket}/trusted/${name}/*`,
     );
+  });
+
+  it('the role Seawall made: a trust policy and tags changed by hand are drift, and put back', async () => {
+    const name = uniqueName('roledrift');
+    const names = glueNames(NS, name);
+    const owner = `${NS}/QualityPipeline/${name}`;
+    const first = await reconcile(qpObject(NS, name, spec({ glue: {} })));
+    expect(first.outcome).toBe('ready');
+    const iam = account.admin.clients.iam();
+    const trustedBy = async () => {
+      const { Role } = await iam.send(new GetRoleCommand({ RoleName: names.roleName }));
+      const trust = JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}')) as {
+        Statement: { Principal: { Service: string } }[];
+      };
+      const tags = Object.fromEntries((Role?.Tags ?? []).map((t) => [t.Key, t.Value]));
+      return { services: trust.Statement.map((st) => st.Principal.Service), tags };
+    };
+    expect(await trustedBy()).toEqual({
+      services: ['glue.amazonaws.com'],
+      tags: { [OWNER_TAG]: owner },
+    });
+
+    // By hand: EC2 may assume it too; the owner tag goes and another comes.
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: names.roleName,
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'glue.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'ec2.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        }),
+      }),
+    );
+    await iam.send(new UntagRoleCommand({ RoleName: names.roleName, TagKeys: [OWNER_TAG] }));
+    await iam.send(
+      new TagRoleCommand({ RoleName: names.roleName, Tags: [{ Key: 'team', Value: 'etl' }] }),
+    );
+
+    // A drift check: status records the role, so it is still ours without its tag.
+    const corrected = await reconcile(first.object);
+    expect(corrected.error).toBeUndefined();
+    expect(corrected.drift.map((d) => [d.facet, d.field, d.action])).toEqual([
+      ['role.trustPolicy', 'Statement', 'Corrected'],
+      ['role.tags', `tag:${OWNER_TAG}`, 'Corrected'],
+      ['role.tags', 'tag:team', 'Corrected'],
+    ]);
+    expect(await trustedBy()).toEqual({
+      services: ['glue.amazonaws.com'],
+      tags: { [OWNER_TAG]: owner },
+    });
+    log.clear();
+    const steady = await reconcile(corrected.object);
+    expect(steady.drift).toEqual([]);
+    expect(log.writes()).toEqual([]);
+  });
+
+  it('a script overwritten by hand is drift, and put back byte for byte', async () => {
+    const name = uniqueName('script');
+    const first = await reconcile(qpObject(NS, name, spec()));
+    expect(first.outcome).toBe('ready');
+    const s3 = account.admin.clients.s3();
+    const key = (first.status.glue?.scriptLocation ?? '').replace(`s3://${bucket}/`, '');
+    const script = await getText(s3, bucket, key);
+    // Uploaded with its SHA-256, which S3 checked and gives back: a steady state reads no body.
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
+    );
+    expect(head.ChecksumSHA256).toBe(scriptChecksum(script));
+
+    await putText(s3, bucket, key, 'print("not the rules")');
+    const corrected = await reconcile(first.object);
+    expect(corrected.error).toBeUndefined();
+    expect(corrected.drift.map((d) => [d.facet, d.field, d.action])).toEqual([
+      ['glue.script.content', 'ChecksumSHA256', 'Corrected'],
+      ['glue.script.content', 'Owner', 'Corrected'],
+    ]);
+    expect(await getText(s3, bucket, key)).toBe(script);
+  });
+
+  it('a job deleted by hand: reported as missing under Report (nothing after it runs), created again under Correct', async () => {
+    const name = uniqueName('gone');
+    const names = glueNames(NS, name);
+    const glue = account.admin.clients.glue();
+    const first = await reconcile(qpObject(NS, name, spec()));
+    expect(first.outcome).toBe('ready');
+    await glue.send(new DeleteJobCommand({ JobName: names.jobName }));
+
+    const report = {
+      ...first.object,
+      spec: { ...first.object.spec, driftPolicy: 'Report' as const },
+    };
+    log.clear();
+    const reported = await reconcile(report);
+    expect(reported.outcome).toBe('drifted');
+    expect(reported.drift.map((d) => [d.facet, d.field, d.expected, d.observed, d.action])).toEqual(
+      [['glue.job.exists', 'exists', 'true', 'false', 'Reported']],
+    );
+    expect(log.writes()).toEqual([]);
+    // The steps after the job did not run: the trigger was not read.
+    expect(log.reads().some((c) => c.operation === 'GetTrigger')).toBe(false);
+
+    const corrected = await reconcile(first.object);
+    expect(corrected.outcome).toBe('ready');
+    expect(corrected.drift.map((d) => [d.facet, d.field, d.action])).toEqual([
+      ['glue.job.exists', 'exists', 'Corrected'],
+    ]);
+    const { Tags } = await glue.send(
+      new GetTagsCommand({
+        ResourceArn: `arn:aws:glue:us-east-1:${account.accountId}:job/${names.jobName}`,
+      }),
+    );
+    expect(Tags?.[OWNER_TAG]).toBe(`${NS}/QualityPipeline/${name}`);
   });
 
   it('surfaces runs: run-requested-at starts a job run, held RUNNING; its results document fills lastRun', async () => {

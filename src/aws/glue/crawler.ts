@@ -1,14 +1,14 @@
-// glue.crawler: optional; catalogues the trusted prefix into a Glue database so the
-// trusted rows are queryable (Athena) right after a run. Started by a CONDITIONAL trigger.
+// The optional crawler that catalogues the trusted prefix into a Glue database, so the
+// trusted rows are queryable (Athena) right after a run; started by a CONDITIONAL trigger.
+// A Glue resource (resource.ts), and its definition facet.
 import {
   CreateCrawlerCommand,
+  DeleteCrawlerCommand,
   GetCrawlerCommand,
   UpdateCrawlerCommand,
 } from '@aws-sdk/client-glue';
-import type { Facet } from '../facet.ts';
 import { diffFields } from '../facet.ts';
-import { withOwnerTag } from '../ownership.ts';
-import { type GlueTarget, glueArn, isNotFound, requireOwned } from './resource.ts';
+import { type GlueApi, type GlueRef, glueDefinitionFacet, glueResource } from './resource.ts';
 
 export interface CrawlerDefinition {
   Role: string;
@@ -17,60 +17,48 @@ export interface CrawlerDefinition {
   S3Paths: string[];
 }
 
-export interface CrawlerContext extends GlueTarget {
-  crawlerName: string;
-  definition: CrawlerDefinition;
-  description: string;
-}
-
-export type CrawlerState = { exists: false } | ({ exists: true } & CrawlerDefinition);
-
-export function diffCrawler(desired: CrawlerDefinition, observed: CrawlerState) {
-  if (!observed.exists) return [{ field: 'Crawler', expected: 'present', observed: undefined }];
-  const { exists: _, ...fields } = observed;
-  return diffFields(desired, fields);
-}
-
-export function crawlerInput(ctx: CrawlerContext) {
-  const d = ctx.definition;
+/** Pure: the create and update requests carry the same definition. */
+export function crawlerInput(ref: GlueRef<CrawlerDefinition>) {
+  const d = ref.definition;
   return {
-    Name: ctx.crawlerName,
+    Name: ref.name,
     Role: d.Role,
     DatabaseName: d.DatabaseName,
-    Description: ctx.description,
+    Description: ref.description,
     Targets: { S3Targets: d.S3Paths.map((Path) => ({ Path })) },
   };
 }
 
-export const crawlerFacet: Facet<CrawlerContext, CrawlerState, CrawlerDefinition> = {
-  calls: ['glue:CreateCrawler', 'glue:GetCrawler', 'glue:GetTags', 'glue:UpdateCrawler'],
-  name: 'glue.crawler',
-  resource: (ctx) => glueArn(ctx, 'crawler', ctx.crawlerName),
-  async observe(ctx) {
-    try {
-      const { Crawler } = await ctx.glue.send(new GetCrawlerCommand({ Name: ctx.crawlerName }));
-      if (!Crawler) return { exists: false };
-      await requireOwned(ctx, 'crawler', ctx.crawlerName);
-      return {
-        exists: true,
-        Role: Crawler.Role ?? '',
-        DatabaseName: Crawler.DatabaseName ?? '',
-        S3Paths: (Crawler.Targets?.S3Targets ?? []).map((t) => t.Path ?? ''),
-      };
-    } catch (error) {
-      if (isNotFound(error)) return { exists: false };
-      throw error;
-    }
+export const crawlerApi: GlueApi<CrawlerDefinition, CrawlerDefinition> = {
+  type: 'crawler',
+  calls: ['glue:GetCrawler', 'glue:CreateCrawler', 'glue:DeleteCrawler'],
+  async read(ref) {
+    const { Crawler } = await ref.glue.send(new GetCrawlerCommand({ Name: ref.name }));
+    if (!Crawler) return undefined;
+    return {
+      Role: Crawler.Role ?? '',
+      DatabaseName: Crawler.DatabaseName ?? '',
+      S3Paths: (Crawler.Targets?.S3Targets ?? []).map((t) => t.Path ?? ''),
+    };
   },
-  desired: (ctx) => ctx.definition,
-  diff: diffCrawler,
-  async apply(ctx, _desired, observed) {
-    if (!observed.exists) {
-      await ctx.glue.send(
-        new CreateCrawlerCommand({ ...crawlerInput(ctx), Tags: withOwnerTag({}, ctx.owner) }),
-      );
-      return;
-    }
-    await ctx.glue.send(new UpdateCrawlerCommand(crawlerInput(ctx)));
+  async create(ref, tags) {
+    await ref.glue.send(new CreateCrawlerCommand({ ...crawlerInput(ref), Tags: tags }));
+  },
+  async delete(ref) {
+    await ref.glue.send(new DeleteCrawlerCommand({ Name: ref.name }));
   },
 };
+
+export const glueCrawler = glueResource(crawlerApi);
+
+/** glue.crawler.definition: UpdateCrawler is sent the whole crawler. */
+export const crawlerDefinitionFacet = glueDefinitionFacet<CrawlerDefinition, CrawlerDefinition>(
+  'crawler',
+  {
+    calls: ['glue:UpdateCrawler'],
+    diff: diffFields,
+    async apply(ctx) {
+      await ctx.ref.glue.send(new UpdateCrawlerCommand(crawlerInput(ctx.ref)));
+    },
+  },
+);

@@ -1,17 +1,16 @@
-// glue.job: the Glue ETL job that runs the generated script. Drift covers what decides
-// what the job does and what it may touch: script location, role, worker type and count,
-// Glue version, timeout and arguments. UpdateJob replaces the whole definition, so it is
-// always sent complete.
+// The Glue ETL job that runs the generated script: a Glue resource (resource.ts), and its
+// definition facet. Drift covers what decides what the job does and what it may touch:
+// script location, role, worker type and count, Glue version, timeout and arguments.
+// UpdateJob replaces the whole definition, so it is always sent complete.
 import {
   CreateJobCommand,
+  DeleteJobCommand,
   GetJobCommand,
   type JobUpdate,
   UpdateJobCommand,
 } from '@aws-sdk/client-glue';
-import type { Facet, FieldDiff } from '../facet.ts';
-import { diffFields } from '../facet.ts';
-import { withOwnerTag } from '../ownership.ts';
-import { type GlueTarget, glueArn, isNotFound, requireOwned } from './resource.ts';
+import { diffFields, type FieldDiff } from '../facet.ts';
+import { type GlueApi, type GlueRef, glueDefinitionFacet, glueResource } from './resource.ts';
 
 export interface JobDefinition {
   Role: string;
@@ -24,19 +23,14 @@ export interface JobDefinition {
   DefaultArguments: Record<string, string>;
 }
 
-export interface JobContext extends GlueTarget {
-  jobName: string;
-  definition: JobDefinition;
-  description: string;
-}
-
-export type JobState = { exists: false } | ({ exists: true } & JobDefinition);
-
 /** Pure: the create and update requests carry the same definition. */
-export function jobCommandInput(ctx: JobContext): JobUpdate {
-  const d = ctx.definition;
+export function jobCommandInput(ref: GlueRef<JobDefinition>): JobUpdate & {
+  Role: string;
+  Command: NonNullable<JobUpdate['Command']>;
+} {
+  const d = ref.definition;
   return {
-    Description: ctx.description,
+    Description: ref.description,
     Role: d.Role,
     Command: { Name: 'glueetl', ScriptLocation: d.ScriptLocation, PythonVersion: '3' },
     DefaultArguments: d.DefaultArguments,
@@ -50,53 +44,46 @@ export function jobCommandInput(ctx: JobContext): JobUpdate {
   };
 }
 
-/** Pure: a missing job is one difference; otherwise field by field. */
-export function diffJob(desired: JobDefinition, observed: JobState): FieldDiff[] {
-  if (!observed.exists) return [{ field: 'Job', expected: 'present', observed: undefined }];
-  const { exists: _, ...fields } = observed;
-  return diffFields(desired, fields);
+/** Pure: field by field. */
+export function diffJob(desired: JobDefinition, observed: JobDefinition): FieldDiff[] {
+  return diffFields(desired, observed);
 }
 
-export const jobFacet: Facet<JobContext, JobState, JobDefinition> = {
-  calls: ['glue:CreateJob', 'glue:GetJob', 'glue:GetTags', 'glue:UpdateJob'],
-  name: 'glue.job',
-  resource: (ctx) => glueArn(ctx, 'job', ctx.jobName),
-  async observe(ctx) {
-    try {
-      const { Job } = await ctx.glue.send(new GetJobCommand({ JobName: ctx.jobName }));
-      if (!Job) return { exists: false };
-      await requireOwned(ctx, 'job', ctx.jobName);
-      return {
-        exists: true,
-        Role: Job.Role ?? '',
-        ScriptLocation: Job.Command?.ScriptLocation ?? '',
-        GlueVersion: Job.GlueVersion ?? '',
-        WorkerType: Job.WorkerType ?? '',
-        NumberOfWorkers: Job.NumberOfWorkers ?? 0,
-        Timeout: Job.Timeout ?? 0,
-        DefaultArguments: Job.DefaultArguments ?? {},
-      };
-    } catch (error) {
-      if (isNotFound(error)) return { exists: false };
-      throw error;
-    }
+export const jobApi: GlueApi<JobDefinition, JobDefinition> = {
+  type: 'job',
+  calls: ['glue:GetJob', 'glue:CreateJob', 'glue:DeleteJob'],
+  async read(ref) {
+    const { Job } = await ref.glue.send(new GetJobCommand({ JobName: ref.name }));
+    if (!Job) return undefined;
+    return {
+      Role: Job.Role ?? '',
+      ScriptLocation: Job.Command?.ScriptLocation ?? '',
+      GlueVersion: Job.GlueVersion ?? '',
+      WorkerType: Job.WorkerType ?? '',
+      NumberOfWorkers: Job.NumberOfWorkers ?? 0,
+      Timeout: Job.Timeout ?? 0,
+      DefaultArguments: Job.DefaultArguments ?? {},
+    };
   },
-  desired: (ctx) => ctx.definition,
-  diff: diffJob,
-  async apply(ctx, _desired, observed) {
-    const input = jobCommandInput(ctx);
-    if (!observed.exists) {
-      await ctx.glue.send(
-        new CreateJobCommand({
-          Name: ctx.jobName,
-          ...input,
-          Role: ctx.definition.Role,
-          Command: input.Command ?? { Name: 'glueetl' },
-          Tags: withOwnerTag({}, ctx.owner),
-        }),
-      );
-      return;
-    }
-    await ctx.glue.send(new UpdateJobCommand({ JobName: ctx.jobName, JobUpdate: input }));
+  async create(ref, tags) {
+    await ref.glue.send(
+      new CreateJobCommand({ Name: ref.name, ...jobCommandInput(ref), Tags: tags }),
+    );
+  },
+  async delete(ref) {
+    await ref.glue.send(new DeleteJobCommand({ JobName: ref.name }));
   },
 };
+
+export const glueJob = glueResource(jobApi);
+
+/** glue.job.definition: UpdateJob replaces the whole definition, so it is sent complete. */
+export const jobDefinitionFacet = glueDefinitionFacet<JobDefinition, JobDefinition>('job', {
+  calls: ['glue:UpdateJob'],
+  diff: diffJob,
+  async apply(ctx) {
+    await ctx.ref.glue.send(
+      new UpdateJobCommand({ JobName: ctx.ref.name, JobUpdate: jobCommandInput(ctx.ref) }),
+    );
+  },
+});

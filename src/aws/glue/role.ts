@@ -1,37 +1,15 @@
-// glue.role: the role a Glue job runs as, when the spec gives none. Trusted by
-// glue.amazonaws.com, with one inline policy holding everything the job needs and no
-// more: read the source and the script, write the three destinations, its own logs and
-// metrics, publish Data Quality results, and (with a crawler) update its database. No
-// managed policy: AWSGlueServiceRole grants far more (and moto does not know it).
-// Drift: the inline policy.
+// What is Glue's about the role a Glue job runs as, when the spec gives none: its name,
+// and its one inline policy, holding everything the job needs and no more — read the
+// source and the script, write the three destinations, its own logs and metrics, publish
+// Data Quality results, and (with a crawler) update its database. No managed policy:
+// AWSGlueServiceRole grants far more (and moto does not know it). The role itself — under
+// /seawall/, trusted by glue.amazonaws.com, its trust policy, inline policy and tags kept
+// as drift — is the one IAM role block (src/aws/iam/role.ts, src/kinds/blocks/service-role.ts).
 import { createHash } from 'node:crypto';
-import {
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  type IAMClient,
-  PutRolePolicyCommand,
-} from '@aws-sdk/client-iam';
-import { isAwsError } from '../errors.ts';
-import type { Facet, FieldDiff } from '../facet.ts';
-import {
-  POLICY_VERSION,
-  type PolicyDocument,
-  parsePolicy,
-  renderPolicy,
-  statementSetsEqual,
-} from '../iam/policy-document.ts';
-import {
-  assertOwnedOrAdoptable,
-  ownershipOf,
-  tagsFromKeyValue,
-  tagsToKeyValue,
-  withOwnerTag,
-} from '../ownership.ts';
+import { POLICY_VERSION, type PolicyDocument } from '../iam/policy-document.ts';
 
-export const GLUE_ROLE_PATH = '/seawall/';
+/** The service that assumes the role. */
+export const GLUE_SERVICE = 'glue.amazonaws.com';
 export const GLUE_POLICY_NAME = 'seawall-quality-pipeline';
 
 export function glueRoleName(namespace: string, name: string): string {
@@ -39,15 +17,6 @@ export function glueRoleName(namespace: string, name: string): string {
   if (full.length <= 64) return full;
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
   return `${full.slice(0, 55)}-${hash}`;
-}
-
-export function glueTrustPolicy(): PolicyDocument {
-  return {
-    Version: POLICY_VERSION,
-    Statement: [
-      { Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole' },
-    ],
-  };
 }
 
 export interface PipelineAccess {
@@ -157,114 +126,4 @@ export function pipelinePolicy(access: PipelineAccess): PolicyDocument {
         : []),
     ],
   };
-}
-
-export interface GlueRoleContext {
-  iam: IAMClient;
-  roleName: string;
-  owner: string;
-  policy: PolicyDocument;
-}
-
-export type GlueRoleState =
-  | { exists: false }
-  | { exists: true; arn: string; policy: PolicyDocument | undefined };
-
-function diffRole(desired: { policy: PolicyDocument }, observed: GlueRoleState): FieldDiff[] {
-  if (!observed.exists) return [{ field: 'Role', expected: 'present', observed: undefined }];
-  if (observed.policy && statementSetsEqual(desired.policy.Statement, observed.policy.Statement))
-    return [];
-  return [
-    { field: 'Policy', expected: desired.policy.Statement, observed: observed.policy?.Statement },
-  ];
-}
-
-export const glueRoleFacet: Facet<GlueRoleContext, GlueRoleState, { policy: PolicyDocument }> = {
-  calls: ['iam:CreateRole', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy'],
-  name: 'glue.role',
-  resource: (ctx) => `iam role ${ctx.roleName}`,
-  async observe(ctx) {
-    let arn: string;
-    try {
-      const { Role } = await ctx.iam.send(new GetRoleCommand({ RoleName: ctx.roleName }));
-      if (!Role?.Arn) return { exists: false };
-      assertOwnedOrAdoptable({
-        what: `IAM role ${ctx.roleName}`,
-        tags: tagsFromKeyValue(Role.Tags),
-        owner: ctx.owner,
-        adopt: false,
-      });
-      arn = Role.Arn;
-    } catch (error) {
-      if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) return { exists: false };
-      throw error;
-    }
-    try {
-      const out = await ctx.iam.send(
-        new GetRolePolicyCommand({ RoleName: ctx.roleName, PolicyName: GLUE_POLICY_NAME }),
-      );
-      return { exists: true, arn, policy: parsePolicy(out.PolicyDocument) };
-    } catch (error) {
-      if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException'))
-        return { exists: true, arn, policy: undefined };
-      throw error;
-    }
-  },
-  desired: (ctx) => ({ policy: ctx.policy }),
-  diff: diffRole,
-  async apply(ctx, desired, observed) {
-    if (!observed.exists) {
-      await ctx.iam.send(
-        new CreateRoleCommand({
-          RoleName: ctx.roleName,
-          Path: GLUE_ROLE_PATH,
-          Description: `Glue job role of QualityPipeline ${ctx.owner}`,
-          AssumeRolePolicyDocument: renderPolicy(glueTrustPolicy()),
-          Tags: tagsToKeyValue(withOwnerTag({}, ctx.owner)),
-        }),
-      );
-    }
-    await ctx.iam.send(
-      new PutRolePolicyCommand({
-        RoleName: ctx.roleName,
-        PolicyName: GLUE_POLICY_NAME,
-        PolicyDocument: renderPolicy(desired.policy),
-      }),
-    );
-  },
-};
-
-/** The ARN of the role after it exists (GetRole: a read). */
-export async function glueRoleArn(iam: IAMClient, roleName: string): Promise<string | undefined> {
-  try {
-    const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
-    return Role?.Arn;
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
-    throw error;
-  }
-}
-
-/** Deletes the role only if we own it; missing pieces are fine (a retry). */
-export async function deleteGlueRole(
-  iam: IAMClient,
-  roleName: string,
-  owner: string,
-): Promise<void> {
-  let tags: Record<string, string>;
-  try {
-    const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
-    tags = tagsFromKeyValue(Role?.Tags);
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) return;
-    throw error;
-  }
-  if (ownershipOf(tags, owner) !== 'owned') return;
-  const ignoreMissing = (error: unknown) => {
-    if (!isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) throw error;
-  };
-  await iam
-    .send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: GLUE_POLICY_NAME }))
-    .catch(ignoreMissing);
-  await iam.send(new DeleteRoleCommand({ RoleName: roleName })).catch(ignoreMissing);
 }

@@ -1,8 +1,8 @@
-// glue.trigger: the SCHEDULED trigger that starts the job on the pipeline's cron (and the
-// CONDITIONAL one that starts the crawler after the job succeeds), both in the workflow.
-// Drift: schedule, actions, predicate and state (a trigger stopped by hand is started
-// again). Type and workflow cannot be updated in Glue: a trigger that differs there is
-// replaced.
+// The SCHEDULED trigger that starts the job on the pipeline's cron (and the CONDITIONAL
+// one that starts the crawler after the job succeeds), both in the workflow: a Glue
+// resource (resource.ts), and its definition facet. Drift: schedule, actions, predicate
+// and state (a trigger stopped by hand is started again). Type and workflow cannot be
+// updated in Glue: a trigger that differs there is replaced.
 import {
   type Action,
   CreateTriggerCommand,
@@ -12,38 +12,25 @@ import {
   StartTriggerCommand,
   UpdateTriggerCommand,
 } from '@aws-sdk/client-glue';
-import type { Facet, FieldDiff } from '../facet.ts';
-import { jsonEqual } from '../facet.ts';
-import { withOwnerTag } from '../ownership.ts';
-import { type GlueTarget, glueArn, isNotFound, requireOwned } from './resource.ts';
+import { type FieldDiff, jsonEqual } from '../facet.ts';
+import { type GlueApi, glueDefinitionFacet, glueResource } from './resource.ts';
 
-export interface TriggerDefinition {
-  Type: 'SCHEDULED' | 'CONDITIONAL';
+/** A trigger as Glue returns it. */
+export interface TriggerObserved {
+  Type: string;
   WorkflowName: string;
   Schedule?: string;
   Predicate?: Predicate;
   Actions: Action[];
+  State: string;
+}
+
+/** A trigger as Seawall asks for it. */
+export interface TriggerDefinition extends TriggerObserved {
+  Type: 'SCHEDULED' | 'CONDITIONAL';
   /** Always ACTIVATED: a pipeline's schedule is on while the pipeline exists. */
   State: 'ACTIVATED';
 }
-
-export interface TriggerContext extends GlueTarget {
-  triggerName: string;
-  definition: TriggerDefinition;
-  description: string;
-}
-
-export type TriggerState =
-  | { exists: false }
-  | {
-      exists: true;
-      Type: string;
-      WorkflowName: string;
-      Schedule?: string;
-      Predicate?: Predicate;
-      Actions: Action[];
-      State: string;
-    };
 
 /** Glue fills defaults into what it returns; compare only what we set. */
 export function normalizeActions(actions: Action[] | undefined): Action[] {
@@ -73,8 +60,8 @@ function effectiveState(state: string): string {
   return state === 'ACTIVATING' ? 'ACTIVATED' : state;
 }
 
-export function diffTrigger(desired: TriggerDefinition, observed: TriggerState): FieldDiff[] {
-  if (!observed.exists) return [{ field: 'Trigger', expected: 'present', observed: undefined }];
+/** Pure: field by field, Glue's defaults and a trigger on its way to ACTIVATED aside. */
+export function diffTrigger(desired: TriggerDefinition, observed: TriggerObserved): FieldDiff[] {
   const diffs: FieldDiff[] = [];
   const check = (field: string, expected: unknown, actual: unknown) => {
     if (!jsonEqual(expected, actual)) diffs.push({ field, expected, observed: actual });
@@ -95,7 +82,7 @@ export function triggerPlan(diffs: FieldDiff[]): {
   start: boolean;
 } {
   const fields = new Set(diffs.map((d) => d.field));
-  const replace = fields.has('Trigger') || fields.has('Type') || fields.has('WorkflowName');
+  const replace = fields.has('Type') || fields.has('WorkflowName');
   return {
     replace,
     update:
@@ -104,77 +91,79 @@ export function triggerPlan(diffs: FieldDiff[]): {
   };
 }
 
-export const triggerFacet: Facet<TriggerContext, TriggerState, TriggerDefinition> = {
-  calls: [
-    'glue:CreateTrigger',
-    'glue:DeleteTrigger',
-    'glue:GetTrigger',
-    'glue:StartTrigger',
-    'glue:UpdateTrigger',
-  ],
-  name: 'glue.trigger',
-  resource: (ctx) => glueArn(ctx, 'trigger', ctx.triggerName),
-  async observe(ctx) {
-    try {
-      const { Trigger } = await ctx.glue.send(new GetTriggerCommand({ Name: ctx.triggerName }));
-      if (!Trigger) return { exists: false };
-      await requireOwned(ctx, 'trigger', ctx.triggerName);
-      return {
-        exists: true,
-        Type: Trigger.Type ?? '',
-        WorkflowName: Trigger.WorkflowName ?? '',
-        ...(Trigger.Schedule ? { Schedule: Trigger.Schedule } : {}),
-        ...(Trigger.Predicate ? { Predicate: Trigger.Predicate } : {}),
-        Actions: Trigger.Actions ?? [],
-        State: Trigger.State ?? '',
-      };
-    } catch (error) {
-      if (isNotFound(error)) return { exists: false };
-      throw error;
-    }
+export const triggerApi: GlueApi<TriggerDefinition, TriggerObserved> = {
+  type: 'trigger',
+  calls: ['glue:GetTrigger', 'glue:CreateTrigger', 'glue:DeleteTrigger'],
+  async read(ref) {
+    const { Trigger } = await ref.glue.send(new GetTriggerCommand({ Name: ref.name }));
+    if (!Trigger) return undefined;
+    return {
+      Type: Trigger.Type ?? '',
+      WorkflowName: Trigger.WorkflowName ?? '',
+      ...(Trigger.Schedule ? { Schedule: Trigger.Schedule } : {}),
+      ...(Trigger.Predicate ? { Predicate: Trigger.Predicate } : {}),
+      Actions: Trigger.Actions ?? [],
+      State: Trigger.State ?? '',
+    };
   },
-  desired: (ctx) => ctx.definition,
-  diff: diffTrigger,
-  async apply(ctx, desired, observed) {
-    const plan = triggerPlan(diffTrigger(desired, observed));
-    if (plan.replace) {
-      if (observed.exists) {
-        await ctx.glue.send(new DeleteTriggerCommand({ Name: ctx.triggerName }));
-      }
-      await ctx.glue.send(
-        new CreateTriggerCommand({
-          Name: ctx.triggerName,
-          Type: desired.Type,
-          WorkflowName: desired.WorkflowName,
-          ...(desired.Schedule ? { Schedule: desired.Schedule } : {}),
-          ...(desired.Predicate ? { Predicate: desired.Predicate } : {}),
-          Actions: desired.Actions,
-          Description: ctx.description,
-          StartOnCreation: true,
-          Tags: withOwnerTag({}, ctx.owner),
-        }),
-      );
-      return;
-    }
-    if (plan.update) {
-      await ctx.glue.send(
-        new UpdateTriggerCommand({
-          Name: ctx.triggerName,
-          TriggerUpdate: {
-            Name: ctx.triggerName,
-            Description: ctx.description,
-            ...(desired.Schedule ? { Schedule: desired.Schedule } : {}),
-            ...(desired.Predicate ? { Predicate: desired.Predicate } : {}),
-            Actions: desired.Actions,
-          },
-        }),
-      );
-    }
-    if (
-      plan.start ||
-      (plan.update && observed.exists && effectiveState(observed.State) !== 'ACTIVATED')
-    ) {
-      await ctx.glue.send(new StartTriggerCommand({ Name: ctx.triggerName }));
-    }
+  async create(ref, tags) {
+    const d = ref.definition;
+    await ref.glue.send(
+      new CreateTriggerCommand({
+        Name: ref.name,
+        Type: d.Type,
+        WorkflowName: d.WorkflowName,
+        ...(d.Schedule ? { Schedule: d.Schedule } : {}),
+        ...(d.Predicate ? { Predicate: d.Predicate } : {}),
+        Actions: d.Actions,
+        Description: ref.description,
+        StartOnCreation: true,
+        Tags: tags,
+      }),
+    );
+  },
+  async delete(ref) {
+    await ref.glue.send(new DeleteTriggerCommand({ Name: ref.name }));
   },
 };
+
+export const glueTrigger = glueResource(triggerApi);
+
+/**
+ * glue.trigger.definition: schedule, actions and predicate are updated in place; a trigger
+ * stopped by hand is started; type and workflow, fixed at creation, mean a new trigger.
+ */
+export const triggerDefinitionFacet = glueDefinitionFacet<TriggerDefinition, TriggerObserved>(
+  'trigger',
+  {
+    calls: ['glue:CreateTrigger', 'glue:DeleteTrigger', 'glue:StartTrigger', 'glue:UpdateTrigger'],
+    diff: diffTrigger,
+    async apply(ctx, desired, observed) {
+      const { ref } = ctx;
+      const plan = triggerPlan(diffTrigger(desired, observed));
+      if (plan.replace) {
+        // Type and workflow are fixed at creation: the same trigger again, with its tags.
+        await triggerApi.delete(ref);
+        await triggerApi.create(ref, ctx.found.tags);
+        return;
+      }
+      if (plan.update) {
+        await ref.glue.send(
+          new UpdateTriggerCommand({
+            Name: ref.name,
+            TriggerUpdate: {
+              Name: ref.name,
+              Description: ref.description,
+              ...(desired.Schedule ? { Schedule: desired.Schedule } : {}),
+              ...(desired.Predicate ? { Predicate: desired.Predicate } : {}),
+              Actions: desired.Actions,
+            },
+          }),
+        );
+      }
+      if (plan.start || (plan.update && effectiveState(observed.State) !== 'ACTIVATED')) {
+        await ref.glue.send(new StartTriggerCommand({ Name: ref.name }));
+      }
+    },
+  },
+);

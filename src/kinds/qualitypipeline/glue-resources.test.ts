@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSeawallRole } from './glue-engine.ts';
+import { isSeawallRole } from './glue-resources.ts';
 
 describe('isSeawallRole: the roles the operator may pass to Glue', () => {
   it.each([
