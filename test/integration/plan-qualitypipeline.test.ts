@@ -89,7 +89,9 @@ describe('seawall plan: QualityPipeline on engine glue', () => {
 
     expect(plan?.state).toBe('changes');
     expect(plan?.isNew).toBe(true);
-    const creations = (plan?.changes ?? []).filter((c) => c.action === 'create');
+    const creations = (plan?.changes ?? []).filter(
+      (c) => c.action === 'create' && c.field === 'exists',
+    );
     const role = `(new IAM role /seawall/${glueRoleName(NS, name)})`;
     expect(creations.map((c) => [c.facet, c.resource])).toEqual([
       [
@@ -121,8 +123,11 @@ describe('seawall plan: QualityPipeline on engine glue', () => {
       name: names.jobName,
       tags: owner,
     });
-    // The facets of what does not exist yet are not read: their values at creation.
-    const updates = (plan?.changes ?? []).filter((c) => c.action === 'update');
+    // The facets of what does not exist yet are not read: their values at creation, listed
+    // with the creation they belong to.
+    const updates = (plan?.changes ?? []).filter((c) => c.field === 'value at creation');
+    expect(updates.every((c) => c.action === 'create')).toBe(true);
+    expect((plan?.changes ?? []).filter((c) => c.action === 'update')).toEqual([]);
     expect(updates.map((c) => [c.facet, c.field])).toEqual([
       ['glue.script.content', 'value at creation'],
       ['role.trustPolicy', 'value at creation'],
@@ -182,7 +187,7 @@ describe('seawall plan: QualityPipeline on engine glue', () => {
     expect(plan?.state).toBe('changes');
     expect(plan?.changes.map((c) => [c.action, c.facet, c.resource])).toEqual([
       ['create', 'glue.trigger.exists', arn('trigger', names.triggerName)],
-      ['update', 'glue.trigger.definition', arn('trigger', names.triggerName)],
+      ['create', 'glue.trigger.definition', arn('trigger', names.triggerName)],
     ]);
     expect(log.writes()).toEqual([]);
     expect(aws.blockedWrites).toEqual([]);

@@ -28,7 +28,9 @@ export async function sourceBucket(
       )
     : removeCondition(request.status.conditions, 'BucketReady');
   const s3 = deps.aws.s3(source.region);
-  await requireBucketExists(s3, source.bucket, deps.dependencyPollMs ?? 5_000);
+  // A ProtectedBucket planned from the same files (`seawall plan`) is not made yet: the
+  // plan goes on as if it were, instead of waiting for what the plan itself would create.
+  if (!pb?.planned) await requireBucketExists(s3, source.bucket, deps.dependencyPollMs ?? 5_000);
   return { source, s3 };
 }
 
