@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normalize } from '../../src/dq/engine/golden.ts';
 import { runEmbeddedPipeline } from '../../src/dq/index.ts';
+import { normalize } from '../fixtures/dq/golden.ts';
 import { isolatedAccount } from '../harness/aws.ts';
 import { uniqueName } from '../harness/kube.ts';
 

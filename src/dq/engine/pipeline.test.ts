@@ -4,9 +4,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { FakeS3 } from '../../../test/fixtures/dq/fake-s3.ts';
+import { normalize } from '../../../test/fixtures/dq/golden.ts';
 import schema from '../results.schema.json' with { type: 'json' };
-import { FakeS3 } from './fake-s3.ts';
-import { normalize } from './golden.ts';
 import { type EmbeddedPipelineOptions, runEmbeddedPipeline } from './pipeline.ts';
 
 const TESTDATA = new URL('../testdata/', import.meta.url);
