@@ -625,8 +625,7 @@ export const sdkCalls: SdkCall[] = [
     "service": "s3",
     "operation": "ListObjectVersions",
     "files": [
-      "src/aws/s3/bucket.ts",
-      "src/aws/s3/replication-probe.ts"
+      "src/aws/s3/object-versions.ts"
     ]
   },
   {

@@ -8,13 +8,13 @@ import {
   GetBucketTaggingCommand,
   HeadBucketCommand,
   ListBucketsCommand,
-  ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { StalledError } from '../../runtime/errors.ts';
 import { isAwsError } from '../errors.ts';
 import type { ManagedResource } from '../lifecycle.ts';
 import { type TagMap, tagsFromKeyValue, tagsToKeyValue } from '../ownership.ts';
+import { objectVersionPages } from './object-versions.ts';
 import { SEAWALL_OBJECT_PREFIX } from './replication-probe.ts';
 
 /** Which bucket a facet works on. Kind-agnostic: ProtectedBucket and CostMonitor share it. */
@@ -207,23 +207,12 @@ export async function countBucketContents(
 ): Promise<BucketContents> {
   let versions = 0;
   let deleteMarkers = 0;
-  let keyMarker: string | undefined;
-  let versionIdMarker: string | undefined;
-  for (;;) {
-    const out = await target.s3.send(
-      new ListObjectVersionsCommand({
-        Bucket: target.bucket,
-        KeyMarker: keyMarker,
-        VersionIdMarker: versionIdMarker,
-      }),
-    );
-    // Seawall's own replication probes are not the owner's data (removed on deletion).
-    const data = (k: string | undefined) => !k?.startsWith(SEAWALL_OBJECT_PREFIX);
-    versions += (out.Versions ?? []).filter((v) => data(v.Key)).length;
-    deleteMarkers += (out.DeleteMarkers ?? []).filter((d) => data(d.Key)).length;
-    if (!out.IsTruncated || versions + deleteMarkers >= limit) break;
-    keyMarker = out.NextKeyMarker;
-    versionIdMarker = out.NextVersionIdMarker;
+  // Seawall's own replication probes are not the owner's data (removed on deletion).
+  const data = (k: string | undefined) => !k?.startsWith(SEAWALL_OBJECT_PREFIX);
+  for await (const page of objectVersionPages(target)) {
+    versions += (page.Versions ?? []).filter((v) => data(v.Key)).length;
+    deleteMarkers += (page.DeleteMarkers ?? []).filter((d) => data(d.Key)).length;
+    if (versions + deleteMarkers >= limit) break;
   }
   return { versions, deleteMarkers };
 }

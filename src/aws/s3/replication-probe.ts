@@ -5,14 +5,10 @@
 // in the backup, encrypted with the backup key. The probe key is Seawall's; it is the
 // only object Seawall ever writes into (and, on deletion, removes from) a protected
 // bucket.
-import {
-  DeleteObjectCommand,
-  HeadObjectCommand,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { isAwsError } from '../errors.ts';
 import type { BucketTarget } from './bucket.ts';
+import { objectVersionPages } from './object-versions.ts';
 
 /** Where probes go: Seawall's own prefix (data-quality runs never read it). */
 export const SEAWALL_OBJECT_PREFIX = '.seawall/';
@@ -82,26 +78,14 @@ export async function readReplica(target: BucketTarget, probe: Probe): Promise<R
  */
 export async function removeSeawallObjects(target: BucketTarget): Promise<number> {
   let removed = 0;
-  let keyMarker: string | undefined;
-  let versionIdMarker: string | undefined;
-  for (;;) {
-    const out = await target.s3.send(
-      new ListObjectVersionsCommand({
-        Bucket: target.bucket,
-        Prefix: SEAWALL_OBJECT_PREFIX,
-        KeyMarker: keyMarker,
-        VersionIdMarker: versionIdMarker,
-      }),
-    );
-    for (const v of [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])]) {
+  for await (const page of objectVersionPages(target, SEAWALL_OBJECT_PREFIX)) {
+    for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
       if (!v.Key?.startsWith(SEAWALL_OBJECT_PREFIX) || !v.VersionId) continue;
       await target.s3.send(
         new DeleteObjectCommand({ Bucket: target.bucket, Key: v.Key, VersionId: v.VersionId }),
       );
       removed++;
     }
-    if (!out.IsTruncated) return removed;
-    keyMarker = out.NextKeyMarker;
-    versionIdMarker = out.NextVersionIdMarker;
   }
+  return removed;
 }

@@ -19,7 +19,7 @@ import {
 import { serviceRole } from '../../aws/iam/role.ts';
 import { scheduleOwnedKeyDeletion } from '../../aws/kms/key.ts';
 import { retire } from '../../aws/lifecycle.ts';
-import { ownershipOf, ownerValue } from '../../aws/ownership.ts';
+import { ownershipOf } from '../../aws/ownership.ts';
 import {
   type BucketTarget,
   countBucketContents,
@@ -36,11 +36,7 @@ import { resolveSettings } from './settings.ts';
 export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClients): Promise<void> {
   const object = request.object as ProtectedBucket;
   const settings = resolveSettings(object);
-  const owner = ownerValue({
-    namespace: object.metadata.namespace,
-    kind: object.kind,
-    name: object.metadata.name,
-  });
+  const owner = settings.owner;
   const primary: BucketTarget = {
     s3: aws.s3(settings.region),
     bucket: settings.bucketName,

@@ -21,7 +21,6 @@ import {
 } from '../../aws/iam/replication-role.ts';
 import { requireUsableKey } from '../../aws/kms/key.ts';
 import type { Inspected } from '../../aws/lifecycle.ts';
-import { ownerValue } from '../../aws/ownership.ts';
 import {
   type BucketTarget,
   bucketArn,
@@ -88,11 +87,7 @@ async function reconcileProtectedBucket(
 ): Promise<ReconcileResult> {
   const object = request.object as ProtectedBucket;
   const settings = resolveSettings(object);
-  const owner = ownerValue({
-    namespace: object.metadata.namespace,
-    kind: object.kind,
-    name: object.metadata.name,
-  });
+  const owner = settings.owner;
   const status = request.status;
   const step = new Steps(request, deps, owner, settings);
   try {

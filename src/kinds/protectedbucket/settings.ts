@@ -2,7 +2,7 @@
 // server applies the same defaults, but reconcileOnce tests and `seawall plan` see specs
 // that never went through it.
 import type { ProtectedBucket, ProtectedBucketSpec } from '../../api/protectedbucket.ts';
-import type { TagMap } from '../../aws/ownership.ts';
+import { ownerValue, type TagMap } from '../../aws/ownership.ts';
 import type { NoncurrentVersionLifecycle } from '../../aws/s3/lifecycle.ts';
 import type { DefaultRetention } from '../../aws/s3/object-lock.ts';
 import type { PublicAccessBlockState } from '../../aws/s3/public-access-block.ts';
@@ -30,6 +30,8 @@ export interface BackupSettings {
 }
 
 export interface ProtectedBucketSettings {
+  /** The owner tag's value: namespace/ProtectedBucket/name. */
+  owner: string;
   bucketName: string;
   region: string;
   key: KeySettings;
@@ -67,6 +69,11 @@ export function resolveSettings(object: ProtectedBucket): ProtectedBucketSetting
   const pab = spec.publicAccessBlock ?? {};
   const backup = spec.backup;
   return {
+    owner: ownerValue({
+      namespace: object.metadata.namespace,
+      kind: 'ProtectedBucket',
+      name: object.metadata.name,
+    }),
     bucketName: spec.bucketName,
     region: spec.region,
     key: keySettings(spec.encryption, spec.bucketName),
