@@ -49,6 +49,11 @@ export class WorkQueue {
     this.#dirty.add(key);
     this.#dueSince.set(key, performance.now());
     if (this.#processing.has(key)) return;
+    this.#handOrQueue(key);
+  }
+
+  /** To a worker waiting for one, or to the back of the queue. */
+  #handOrQueue(key: string): void {
     const waiter = this.#waiters.shift();
     if (waiter) {
       this.#hand(key);
@@ -120,13 +125,7 @@ export class WorkQueue {
     this.#processing.delete(key);
     if (this.#dirty.has(key) && !this.#shuttingDown) {
       // Added while a worker held it: due since then (its wait counts from there), queued now.
-      const waiter = this.#waiters.shift();
-      if (waiter) {
-        this.#hand(key);
-        waiter(key);
-      } else {
-        this.#queue.push(key);
-      }
+      this.#handOrQueue(key);
     }
   }
 

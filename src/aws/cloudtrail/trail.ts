@@ -41,6 +41,14 @@ export function trailKeyGrants(
   arnOfTrail: string,
 ): PolicyStatement[] {
   const contextOfAccountTrails = `arn:${partition}:cloudtrail:*:${accountId}:trail/*`;
+  const forThisTrail = (Sid: string, Action: string): PolicyStatement => ({
+    Sid,
+    Effect: 'Allow',
+    Principal: { Service: 'cloudtrail.amazonaws.com' },
+    Action,
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:SourceArn': arnOfTrail } },
+  });
   return [
     {
       Sid: 'SeawallCloudTrailEncryptLogs',
@@ -53,26 +61,12 @@ export function trailKeyGrants(
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': contextOfAccountTrails },
       },
     },
-    {
-      // The log bucket uses an S3 Bucket Key: delivering a log file makes S3 decrypt the
-      // bucket-level data key on CloudTrail's behalf (CloudTrail User Guide, "Granting
-      // decrypt permissions" / S3 Bucket Keys). Without it CreateTrail answers
-      // InsufficientEncryptionPolicyException.
-      Sid: 'SeawallCloudTrailDecryptBucketKey',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 'kms:Decrypt',
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceArn': arnOfTrail } },
-    },
-    {
-      Sid: 'SeawallCloudTrailDescribeKey',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 'kms:DescribeKey',
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceArn': arnOfTrail } },
-    },
+    // The log bucket uses an S3 Bucket Key: delivering a log file makes S3 decrypt the
+    // bucket-level data key on CloudTrail's behalf (CloudTrail User Guide, "Granting
+    // decrypt permissions" / S3 Bucket Keys). Without it CreateTrail answers
+    // InsufficientEncryptionPolicyException.
+    forThisTrail('SeawallCloudTrailDecryptBucketKey', 'kms:Decrypt'),
+    forThisTrail('SeawallCloudTrailDescribeKey', 'kms:DescribeKey'),
     {
       Sid: 'SeawallAccountDecryptLogs',
       Effect: 'Allow',
