@@ -85,12 +85,15 @@ describe('the npm package, installed without a checkout', () => {
         'package/dist/cli/bin.js',
         'package/dist/cli/main.js',
         'package/README.md',
+        'package/LICENSE',
         'package/package.json',
         ...readdirSync(join(repoRoot, 'crds')).map((f) => `package/crds/${f}`),
         ...readdirSync(join(repoRoot, 'schemas')).map((f) => `package/schemas/${f}`),
       ]),
     );
     expect(files.filter((f) => /\.test\.|\/testdata\/|\.ts$/.test(f))).toEqual([]);
+    // Test helpers live under test/, so none is built into dist/.
+    expect(files.filter((f) => /fake|golden/.test(f))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
