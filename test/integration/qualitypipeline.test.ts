@@ -192,7 +192,7 @@ describe('QualityPipeline (embedded) on the local stack', () => {
     const results = JSON.parse(await getText(s3, bucket, `results/${name}/${id}.json`));
     expect(results).toMatchObject({ runId: id, engine: 'embedded', status: 'SUCCEEDED' });
 
-    // -o wide: the secondary columns too (ENGINE ... QUARANTINED after AGE).
+    // -o wide: the secondary columns too (DRIFT ... QUARANTINED after AGE).
     const table = await kubectl('get', 'qualitypipelines', '-n', namespace, name, '-o', 'wide');
     const [header, row] = table.trim().split('\n');
     expect(header?.split(/\s{2,}/)).toEqual([
@@ -203,6 +203,8 @@ describe('QualityPipeline (embedded) on the local stack', () => {
       'READY',
       'STATUS',
       'AGE',
+      'DRIFT',
+      'CORRECTED',
       'ENGINE',
       'SCHEDULE',
       'STATE',

@@ -9,6 +9,8 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetObjectLockConfigurationCommand,
+  GetObjectRetentionCommand,
   HeadObjectCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -232,10 +234,28 @@ describe('rule (n): S3 Object Lock', () => {
         },
       }),
     );
+    // Read back as written: the period given (Days), not the other one as 0.
+    const read = await s3().send(new GetObjectLockConfigurationCommand({ Bucket: bucket }));
+    expect(read.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } },
+    });
     const after = await put(bucket, 'new.csv');
     await expectAwsError(
       s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: 'new.csv', VersionId: after })),
       PROTECTED,
+    );
+    // GetObjectRetention: the new version's retention; the old one never had any.
+    const retention = await s3().send(
+      new GetObjectRetentionCommand({ Bucket: bucket, Key: 'new.csv', VersionId: after }),
+    );
+    expect(retention.Retention?.Mode).toBe('COMPLIANCE');
+    expect(retention.Retention?.RetainUntilDate?.getTime()).toBeGreaterThan(Date.now());
+    await expectAwsError(
+      s3().send(
+        new GetObjectRetentionCommand({ Bucket: bucket, Key: 'old.csv', VersionId: before }),
+      ),
+      { code: 'NoSuchObjectLockConfiguration', status: 404 },
     );
     await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: 'old.csv', VersionId: before }));
   });

@@ -12,6 +12,9 @@
   on create; s3:TagResource is checked by the authorizer): see `after_create_bucket`.
 - PutObjectLockConfiguration turns Object Lock on for a versioned bucket that already
   holds objects (S3 allows it since November 2023; moto answers BucketNeedsToBeNew).
+- GetObjectLockConfiguration reads back only the period given (Days or Years); moto
+  answers the other as 0.
+- GetObjectRetention exists (moto answers GET ?retention with the object's body).
 """
 
 from __future__ import annotations
@@ -78,9 +81,57 @@ def _put_object_lock_configuration(
     bucket.default_lock_years = years
 
 
+def _get_object_lock_configuration(original: Any) -> Any:
+    # S3 reads back only the period that was given, Days or Years; moto also answers the
+    # other one as 0, a period S3 would refuse (moto keeps the 0 to compute retention).
+    def get_object_lock_configuration(self: Any, bucket_name: str) -> Any:
+        enabled, mode, days, years = original(self, bucket_name)
+        return enabled, mode, days or None, years or None
+
+    return get_object_lock_configuration
+
+
+def _key_response_get(original: Any) -> Any:
+    def key_response_get(self: Any, query: dict[str, Any], key_name: str) -> Any:
+        if "retention" not in query:
+            return original(self, query, key_name)
+        self._set_action("KEY", "GET", query)
+        self._authenticate_and_authorize_s3_action(bucket_name=self.bucket_name, key_name=key_name)
+        key, _ = self._get_key()
+        from ..rules.object_lock import parse_until
+
+        mode = getattr(key, "lock_mode", None)
+        until = parse_until(getattr(key, "lock_until", None))
+        if not mode or until is None:
+            # What S3 answers for a version that never had a retention: 404.
+            from ..errors import REST_XML, AwsError, render
+
+            status, headers, body = render(
+                AwsError(
+                    "NoSuchObjectLockConfiguration",
+                    "The specified object does not have a ObjectLock configuration",
+                    404,
+                ),
+                protocol=REST_XML,
+                service="s3",
+                method="GET",
+            )
+            return status, dict(headers), body
+        self.data["Action"] = "GetObjectRetention"
+        return self.serialized(
+            s3_responses.ActionResult({"Retention": {"Mode": mode, "RetainUntilDate": until}})
+        )
+
+    return key_response_get
+
+
 def apply() -> None:
     s3_models.FakeBucket.get_permission = _no_permission_opinion
     s3_models.S3Backend.put_object_lock_configuration = _put_object_lock_configuration
+    s3_responses.S3Response._key_response_get = _key_response_get(s3_responses.S3Response._key_response_get)
+    s3_models.S3Backend.get_object_lock_configuration = _get_object_lock_configuration(
+        s3_models.S3Backend.get_object_lock_configuration
+    )
     s3_models.FakeKey.response_dict = _replication_status_headers(s3_models.FakeKey.response_dict)
     s3_responses.S3Response.get_bucket_replication = _get_bucket_replication(
         s3_responses.S3Response.get_bucket_replication
