@@ -3,6 +3,7 @@
 // hash aggregates and joins larger than memory go to disk instead of failing. DuckDB is
 // loaded when a run opens it, not when the module is imported: the operator and commands
 // such as `seawall validate` import the DQDL package but never run the engine.
+import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance, JS } from '@duckdb/node-api';
 import { MACROS } from '../sql/macros.ts';
@@ -71,13 +72,30 @@ export class Database {
   }
 
   async run(sql: string): Promise<void> {
-    await this.connection.run(sql);
+    await this.traced(sql, () => this.connection.run(sql));
   }
 
   /** Every row of a query, values as JavaScript (BIGINT as bigint). */
   async rows(sql: string): Promise<Row[]> {
-    const reader = await this.connection.runAndReadAll(sql);
+    const reader = await this.traced(sql, () => this.connection.runAndReadAll(sql));
     return reader.getRowObjectsJS();
+  }
+
+  /** SEAWALL_DQ_TRACE=FILE: each statement, its time and outcome, appended to FILE. */
+  private async traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    const file = process.env.SEAWALL_DQ_TRACE;
+    if (!file) return run();
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      return await run();
+    } catch (error) {
+      outcome = duckdbMessage(error);
+      throw error;
+    } finally {
+      const ms = (performance.now() - started).toFixed(1);
+      appendFileSync(file, `${ms} ms ${outcome}\n  ${sql.replace(/\s+/g, ' ').slice(0, 400)}\n`);
+    }
   }
 
   /** The single row of a query. */

@@ -17,12 +17,12 @@ import type { ResultsDocument, RuleResult } from '../results.ts';
 import { referencedColumns } from '../rules/columns.ts';
 import { validateForEmbedded } from '../rules/embedded.ts';
 import type { FrequencySummary } from '../sql/leaves.ts';
-import { compilePlan, scoreOf } from '../sql/plan.ts';
+import { compilePlan, type Plan, scoreOf } from '../sql/plan.ts';
 import { Database, duckdbMessage } from './duckdb.ts';
 import { CsvFormatReader } from './ingest-csv.ts';
 import { JSON_LINE_COLUMN, JsonLinesFormatReader } from './ingest-jsonl.ts';
 import { ParquetFormatReader } from './ingest-parquet.ts';
-import { type OutputObject, writeOutputs } from './outputs.ts';
+import { type OutputObject, type Target, writeOutputs } from './outputs.ts';
 import { createRowsTable, type FormatReader, ROWS_TABLE } from './rows-table.ts';
 import { WriteError } from './sink.ts';
 import { type Compression, type CsvOptions, listObjects, type SourceObject } from './source.ts';
@@ -100,10 +100,12 @@ const DEFAULT_MEMORY_BYTES = 256 * MiB;
  */
 const BASELINE_BYTES = 140 * MiB;
 /**
- * DuckDB's resident memory runs to about twice its memory_limit at its peak (measured:
- * allocator slack, buffers it frees and reuses): its limit is what is left, over 2.2.
+ * The resident memory DuckDB adds runs to about twice its memory_limit at its peak, more
+ * when the allocator keeps memory per thread (measured on 1.5 M distinct ids at a 320 MiB
+ * limit: peaks of 200-225 MiB with a quarter, up to 310 MiB with a third): its limit is a
+ * quarter of what is left.
  */
-const DUCKDB_SHARE = 1 / 2.2;
+const DUCKDB_SHARE = 1 / 4;
 /** Below this DuckDB's readers and out-of-core aggregates do not fit, even on one thread. */
 const MIN_DUCKDB_BYTES = 32 * MiB;
 
@@ -278,24 +280,64 @@ class Run {
   }
 
   async run(now: Date): Promise<void> {
+    const { reader, objects, firstRows } = await this.readObjects();
+    let plan: Plan;
+    try {
+      plan = await this.evaluate(reader, objects, now);
+    } catch (error) {
+      throw new Error(`could not evaluate the rules: ${duckdbMessage(error)}`);
+    }
+    if (this.options.onFailedRow)
+      await this.reportFailedRows(plan.rowLevelRules, objects, firstRows);
+    if (this.options.writeOutputs === false) return;
+    try {
+      this.document.outputs = await writeOutputs(
+        {
+          db: this.db,
+          store: this.store,
+          format: this.options.source.format,
+          delimiter: this.options.source.csv?.delimiter ?? ',',
+          quarantine: QUARANTINE_TABLE,
+          rules: plan.rowLevelRules,
+          scratch: this.scratch,
+          budget: this.budget,
+        },
+        objects,
+        this.target(this.options.trusted),
+        this.target(this.options.quarantine),
+      );
+    } catch (error) {
+      if (error instanceof WriteError) throw error;
+      throw new Error(`could not write the outputs: ${duckdbMessage(error)}`);
+    }
+  }
+
+  private target(location: S3Location): Target {
+    return { bucket: location.bucket, folder: `${folder(location.prefix)}${this.options.runId}/` };
+  }
+
+  /** Every source object into the rows table, in order: staged, read, its copy removed. */
+  private async readObjects(): Promise<{
+    reader: FormatReader;
+    objects: OutputObject[];
+    firstRows: number[];
+  }> {
     const { source } = this.options;
     const sourcePrefix = folder(source.prefix);
     const outputs = [this.options.trusted, this.options.quarantine, this.options.results]
       .filter((o) => o.bucket === source.bucket && folder(o.prefix) !== '')
       .map((o) => folder(o.prefix));
-    const objects = source.objects
+    const listed = source.objects
       ? await statObjects(this.store, source.bucket, source.objects)
       : await listObjects(this.store, source.bucket, sourcePrefix, (key) =>
           outputs.some((p) => key.startsWith(p)),
         );
-
-    // Every object into the rows table, in order.
     const { reader, columns } = this.reader();
     await createRowsTable(this.db, ['_q BOOLEAN', ...columns]);
-    const read: OutputObject[] = [];
+    const objects: OutputObject[] = [];
     const firstRows: number[] = [];
     let rows = 0;
-    for (const [index, object] of objects.entries()) {
+    for (const [index, object] of listed.entries()) {
       const where = this.store.describe(source.bucket, object.key);
       const staged = await stageObject(
         this.store,
@@ -311,7 +353,7 @@ class Run {
       try {
         if (staged.gzip && source.format !== 'parquet') await verifyGzip(staged.path);
         const result = await reader.read(index, staged, where);
-        read.push({
+        objects.push({
           ...result,
           where,
           relative: (object.key.startsWith(sourcePrefix)
@@ -339,8 +381,14 @@ class Run {
         }
       }
     }
+    return { reader, objects, firstRows };
+  }
 
-    // The rules, in SQL.
+  /**
+   * The rules over the rows table: frequency tables, one aggregate query for every rule's
+   * outcome, the quarantine table; fills the document's results and row counts.
+   */
+  private async evaluate(reader: FormatReader, objects: OutputObject[], now: Date): Promise<Plan> {
     const plan = compilePlan(this.ruleset, {
       now: this.options.now ?? now,
       dataset: { columns: await reader.columns() },
@@ -348,12 +396,12 @@ class Run {
       table: ROWS_TABLE,
       quarantine: QUARANTINE_TABLE,
     });
-    // From here until the outputs, no statement needs rows in order (the quarantine table is
-    // read in rowid order): DuckDB may then stream results without buffering them in order.
+    // Until the outputs, no statement needs rows in order (the quarantine table is read in
+    // rowid order): DuckDB may then stream results without buffering them in order.
     await this.db.run('SET preserve_insertion_order = false');
     const summaries = new Map<number, FrequencySummary>();
     for (const table of plan.frequencyTables) {
-      await this.db.run(table.create);
+      for (const statement of table.create) await this.db.run(statement);
       const row = await this.db.row(table.summary);
       summaries.set(table.id, {
         rows: Number(row.rows),
@@ -364,20 +412,18 @@ class Run {
     }
     const aggregates = await this.db.row(plan.aggregateSql);
     const { results, rows: counts } = plan.finish(aggregates, summaries);
-
     // The rows that failed: marked for the trusted outputs, counted per object.
     await this.db.run(plan.quarantineSql);
-    for (const table of plan.frequencyTables) await this.db.run(`DROP TABLE ${table.name}`);
+    for (const table of plan.frequencyTables)
+      for (const name of table.drop) await this.db.run(`DROP TABLE ${name}`);
     await this.db.run(
       `UPDATE ${ROWS_TABLE} SET _q = TRUE FROM ${QUARANTINE_TABLE} q WHERE ${ROWS_TABLE}.rowid = q._rid`,
     );
     await this.db.run('SET preserve_insertion_order = true');
-    for (const row of await this.db.rows(
+    const quarantined = await this.db.rows(
       `SELECT _o, count(*) AS n FROM ${QUARANTINE_TABLE} GROUP BY _o`,
-    )) {
-      const object = read.find((o) => o.index === Number(row._o));
-      if (object) object.quarantined = Number(row.n);
-    }
+    );
+    for (const row of quarantined) objects[Number(row._o)]!.quarantined = Number(row.n);
     this.document.rows = {
       processed: counts.processed,
       passed: counts.processed - counts.failed,
@@ -386,36 +432,7 @@ class Run {
     };
     this.document.ruleResults = results;
     summarize(this.document, results);
-
-    if (this.options.onFailedRow) await this.reportFailedRows(plan.rowLevelRules, read, firstRows);
-    if (this.options.writeOutputs === false) return;
-    try {
-      const written = await writeOutputs(
-        {
-          db: this.db,
-          store: this.store,
-          format: source.format,
-          delimiter: source.csv?.delimiter ?? ',',
-          quarantine: QUARANTINE_TABLE,
-          rules: plan.rowLevelRules,
-          scratch: this.scratch,
-          budget: this.budget,
-        },
-        read,
-        {
-          bucket: this.options.trusted.bucket,
-          folder: `${folder(this.options.trusted.prefix)}${this.options.runId}/`,
-        },
-        {
-          bucket: this.options.quarantine.bucket,
-          folder: `${folder(this.options.quarantine.prefix)}${this.options.runId}/`,
-        },
-      );
-      this.document.outputs = written;
-    } catch (error) {
-      if (error instanceof WriteError) throw error;
-      throw new Error(`could not write the outputs: ${duckdbMessage(error)}`);
-    }
+    return plan;
   }
 
   /** The first quarantined rows, in source order, to onFailedRow. */

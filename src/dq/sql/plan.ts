@@ -42,10 +42,19 @@ export interface PlanOptions {
 export interface FrequencyTable {
   id: number;
   name: string;
-  /** CREATE TEMP TABLE: every non-NULL key of the selected rows and its count. */
-  create: string;
+  /**
+   * The statements that make it, in order: the count of every key's hash, then the exact
+   * count of every key whose hash repeats (`name`: a key seen once has a hash seen once
+   * unless another key shares it, so those keys are the only ones left to count exactly).
+   * Grouping on 8-byte hashes rather than the keys themselves is what lets a distinct set
+   * many times DuckDB's memory limit spill and finish: DuckDB's out-of-core aggregate over
+   * long string keys runs out of memory at small limits (ADR 23).
+   */
+  create: string[];
   /** One row: distinct, singletons, rows, entropy. */
   summary: string;
+  /** The tables to drop once the quarantine table exists. */
+  drop: string[];
 }
 
 type Node = { kind: 'leaf'; index: number } | { kind: 'and' | 'or'; children: Node[] };
@@ -191,15 +200,25 @@ export function compilePlan(ruleset: Ruleset, options: PlanOptions): Plan {
       : 'TRUE';
     const keyColumns = keys.map((k, i) => `${k} AS k${i}`).join(', ');
     const someKey = anyOf(keys.map((k) => `${k} IS NOT NULL`));
+    const hash = `hash(${keys.join(', ')})`;
+    const hashes = `fh_${entry.id}`;
+    const selected = `FROM ${table} WHERE ${applies} AND (${someKey})`;
+    // Keys whose hash is seen once are keys seen once: they enter the summary as counts.
+    const once = `(SELECT count(*) FROM ${hashes} WHERE c = 1)`;
+    const n = `(SELECT coalesce(sum(c), 0) FROM ${hashes})`;
     frequencyTables.push({
       id: entry.id,
       name,
-      create: `CREATE TEMP TABLE ${name} AS SELECT ${keyColumns}, count(*) AS c FROM ${table} WHERE ${applies} AND (${someKey}) GROUP BY ALL`,
-      summary: `SELECT count(*) AS distinct_keys, count(*) FILTER (WHERE c = 1) AS singletons, coalesce(sum(c), 0) AS rows${
+      create: [
+        `CREATE TEMP TABLE ${hashes} AS SELECT ${hash} AS h, count(*) AS c ${selected} GROUP BY ALL`,
+        `CREATE TEMP TABLE ${name} AS SELECT ${keyColumns}, count(*) AS c ${selected} AND ${hash} IN (SELECT h FROM ${hashes} WHERE c > 1) GROUP BY ALL`,
+      ],
+      summary: `SELECT ${once} + count(*) AS distinct_keys, ${once} + count(*) FILTER (WHERE c = 1) AS singletons, ${n} AS rows${
         entry.entropy
-          ? `, -sum((c / t.n) * ln(c / t.n)) AS entropy FROM ${name}, (SELECT sum(c) AS n FROM ${name}) t`
+          ? `, -(${once} * (1 / ${n}) * ln(1 / ${n})) - coalesce(sum((c / ${n}) * ln(c / ${n})), 0) AS entropy FROM ${name}`
           : ` FROM ${name}`
       }`,
+      drop: [name, hashes],
     });
     if (entry.joined) {
       const on =
