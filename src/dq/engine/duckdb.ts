@@ -60,6 +60,8 @@ export class Database {
       // Freed memory goes back to the system soon, so the run's resident size (what its
       // memory limit watches) follows what DuckDB holds.
       allocator_flush_threshold: '16MiB',
+      // A thread of DuckDB's own returns it (measured: ~10 MiB lower peaks in a 256 MiB run).
+      allocator_background_threads: 'true',
     };
     if (options.maxTempBytes !== undefined)
       settings.max_temp_directory_size = `${Math.max(1, Math.floor(options.maxTempBytes / MiB))}MiB`;
@@ -81,7 +83,7 @@ export class Database {
     return reader.getRowObjectsJS();
   }
 
-  /** SEAWALL_DQ_TRACE=FILE: each statement, its time and outcome, appended to FILE. */
+  /** SEAWALL_DQ_TRACE=FILE: each statement, its time, outcome and the resident size after it, appended to FILE. */
   private async traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
     const file = process.env.SEAWALL_DQ_TRACE;
     if (!file) return run();
@@ -94,7 +96,11 @@ export class Database {
       throw error;
     } finally {
       const ms = (performance.now() - started).toFixed(1);
-      appendFileSync(file, `${ms} ms ${outcome}\n  ${sql.replace(/\s+/g, ' ').slice(0, 400)}\n`);
+      const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
+      appendFileSync(
+        file,
+        `${ms} ms ${outcome} rss ${rss} MiB\n  ${sql.replace(/\s+/g, ' ').slice(0, 400)}\n`,
+      );
     }
   }
 

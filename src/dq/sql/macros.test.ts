@@ -64,7 +64,7 @@ describe('sw_number is Number() on text that looks like a number', () => {
   it('agrees on generated text', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(numberLike, { minLength: 1, maxLength: 60 }), async (inputs) => {
-        const got = await each((x) => `sw_number(x)`, inputs.map(text));
+        const got = await each((_x) => `sw_number(x)`, inputs.map(text));
         expect(got).toEqual(inputs.map(jsNumber));
       }),
       { numRuns: 30 },
@@ -101,7 +101,7 @@ describe('sw_js_number is String(number)', () => {
         async (numbers) => {
           const inputs = [...special, ...numbers];
           const got = await each(
-            (x) => `sw_js_number(x)`,
+            (_x) => `sw_js_number(x)`,
             inputs.map((n) => `CAST('${String(n)}' AS DOUBLE)`),
           );
           expect(got).toEqual(inputs.map((n) => String(n)));
@@ -121,7 +121,7 @@ describe('sw_fixed1 is toFixed(1)', () => {
         async (numbers) => {
           const inputs = [...quarters, 1.05, 1.15, 2.45, -0.04, 47.95, ...numbers];
           const got = await each(
-            (x) => `sw_fixed1(x)`,
+            (_x) => `sw_fixed1(x)`,
             inputs.map((n) => `CAST('${String(n)}' AS DOUBLE)`),
           );
           expect(got).toEqual(inputs.map((n) => n.toFixed(1)));
@@ -146,9 +146,9 @@ describe('sw_json is JSON.stringify', () => {
               !s.includes('\u0000') &&
               !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, '')),
           );
-          const got = await each((x) => `sw_json(x)`, inputs.map(text));
+          const got = await each((_x) => `sw_json(x)`, inputs.map(text));
           expect(got).toEqual(inputs.map((s) => JSON.stringify(s)));
-          const lists = await each((x) => `sw_json_list([x, NULL, 'b'])`, inputs.map(text));
+          const lists = await each((_x) => `sw_json_list([x, NULL, 'b'])`, inputs.map(text));
           expect(lists).toEqual(inputs.map((s) => JSON.stringify([s, null, 'b'])));
         },
       ),
@@ -174,7 +174,7 @@ describe('sw_time reads dates and timestamps as the engine did', () => {
     ['20240301', null],
   ])('%j -> %s', async (input, expected) => {
     expect(jsTime(input)).toBe(expected);
-    expect(await each((x) => `sw_time(sw_trim(x))`, [text(input)])).toEqual([expected]);
+    expect(await each((_x) => `sw_time(sw_trim(x))`, [text(input)])).toEqual([expected]);
   });
 });
 
@@ -185,7 +185,7 @@ describe('casts, as ColumnDataType checks text', () => {
     ['long', ['9223372036854775807', '-5'], ['9223372036854775808', '1e3']],
     ['date', ['2024-02-29', ' 2024-01-01'], ['2023-02-29', '2024-01-01T00:00:00Z', '24-01-01']],
   ])('sw_casts_%s', async (type, yes, no) => {
-    const got = await each((x) => `sw_casts_${type}(sw_trim(x))`, [...yes, ...no].map(text));
+    const got = await each((_x) => `sw_casts_${type}(sw_trim(x))`, [...yes, ...no].map(text));
     expect(got).toEqual([...yes.map(() => true), ...no.map(() => false)]);
   });
 });
