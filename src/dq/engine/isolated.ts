@@ -118,10 +118,11 @@ export interface IsolatedRun {
  */
 export function startIsolatedRun(request: IsolatedRunRequest): IsolatedRun {
   const { limits } = request;
+  // Read first: a malformed SEAWALL_DQ_DISK_LIMIT fails the start before anything exists.
+  const diskBytes = request.options.diskBytes ?? diskLimitFromEnvironment();
   // The run's scratch folder is the parent's to remove: a killed child leaves its staged
   // objects and spill files behind.
   const scratch = mkdtempSync(join(request.options.spillDirectory ?? tmpdir(), 'seawall-run-'));
-  const diskBytes = request.options.diskBytes ?? diskLimitFromEnvironment();
   request = {
     ...request,
     options: {
