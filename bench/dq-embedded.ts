@@ -1,8 +1,12 @@
-// Benchmark of the embedded DQDL engine against DuckDB on the same 1,000,000-row CSV
-// (about 100 MB) with the same 8 checks, in the same run. Run: node bench/dq-embedded.ts
-// Each engine runs in a child process so peak RSS belongs to that engine alone. It also
-// times CSV parsing alone — csv-parse (the engine's reader before), the hand-written
-// reader the engine uses now, and DuckDB's — which is what docs/adr/0020 decides on.
+// Benchmark of the embedded DQDL engine against plain DuckDB on the same 1,000,000-row CSV
+// (about 100 MB) with the same 8 checks and the trusted/quarantine split, in the same run.
+// Run: node bench/dq-embedded.ts
+// Each engine runs in a child process so peak RSS belongs to that engine alone; embedded
+// children get the V8 flags and allocator setting an isolated run gets (src/dq/engine/
+// isolated.ts) for the memory limit they stand for. The engine runs on DuckDB (ADR 23):
+// the gap is what DQDL's semantics cost (staging, Spark's CSV reading, reasons per row)
+// over the bare SQL. It also runs IsUnique on a distinct set far larger than the run's
+// memory (it must spill, not fail), and times CSV parsing alone (ADR 20's measurements).
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
@@ -32,9 +36,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
 import { CsvReader } from '../src/dq/engine/csv-reader.ts';
-import { runEmbeddedPipeline } from '../src/dq/index.ts';
+import { heapLimitMiB } from '../src/dq/engine/isolated.ts';
+import { localStore, runEmbeddedPipeline } from '../src/dq/index.ts';
 
 const ROWS = 1_000_000;
+/** The larger-than-memory uniqueness case: distinct 56-character ids under a 256 MiB run. */
+const UNIQUE_ROWS = 4_000_000;
+const UNIQUE_MEMORY = 256 * 1024 * 1024;
+const BIG_MEMORY = 1024 ** 3;
 const RULES = `Rules = [
   RowCount > 0,
   IsComplete "meter_id",
@@ -167,36 +176,97 @@ function diskS3(root: string): S3Client {
 interface EngineRun {
   engine: string;
   seconds: number;
+  /** User and system CPU time of the child (DuckDB's threads included). */
+  cpuSeconds: number;
   maxRssMB: number;
   detail: unknown;
 }
 
-/** Without the row-level IsUnique the engine needs one pass instead of two. */
+/** Without the row-level IsUnique the hand-written engine needed one pass instead of two. */
 const ONE_PASS_RULES = RULES.replace('  IsUnique "meter_id",\n', '');
 
-async function runEmbedded(dir: string, onePass = false): Promise<EngineRun> {
+type EmbeddedCase = 'embedded' | 'embedded-local' | 'embedded-one-pass' | 'embedded-256Mi';
+
+/**
+ * The engine as the operator runs it: objects read through an S3 API (here a stand-in over
+ * local disk) and staged; `embedded-local` reads them in place as `seawall dq test` does.
+ */
+async function runEmbedded(dir: string, which: EmbeddedCase): Promise<EngineRun> {
   const started = performance.now();
   const document = await runEmbeddedPipeline({
-    s3: diskS3(dir),
+    ...(which === 'embedded-local' ? { store: localStore(dir) } : { s3: diskS3(dir) }),
     source: { bucket: 'raw', prefix: 'meters/', format: 'csv' },
     trusted: { bucket: 'lake', prefix: 'trusted' },
     quarantine: { bucket: 'lake', prefix: 'quarantine' },
     results: { bucket: 'lake', prefix: 'results' },
-    rules: onePass ? ONE_PASS_RULES : RULES,
-    runId: onePass ? 'bench-one-pass' : 'bench',
-    // As a run with spec.embedded.memoryLimit: 1Gi: the id table stays in memory.
-    memoryBytes: 1024 ** 3,
+    rules: which === 'embedded-one-pass' ? ONE_PASS_RULES : RULES,
+    runId: `bench-${which}`,
+    // As a run with spec.embedded.memoryLimit 1Gi, or the default 256Mi.
+    memoryBytes: which === 'embedded-256Mi' ? UNIQUE_MEMORY : BIG_MEMORY,
   });
   const seconds = (performance.now() - started) / 1000;
   if (document.status !== 'SUCCEEDED') throw new Error(document.error);
+  const names: Record<EmbeddedCase, string> = {
+    embedded: 'seawall-embedded (1Gi, S3 staged)',
+    'embedded-local': 'seawall-embedded (1Gi, local files)',
+    'embedded-one-pass': 'seawall-embedded (1Gi, 7 rules, no IsUnique)',
+    'embedded-256Mi': 'seawall-embedded (256Mi, S3 staged)',
+  };
   return {
-    engine: onePass ? 'seawall-embedded, 7 rules (no IsUnique, one pass)' : 'seawall-embedded',
+    engine: names[which],
     seconds,
+    cpuSeconds: 0, // filled in by child()
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     detail: {
       rows: document.rows,
       score: document.score,
       outcomes: document.ruleResults.map((r) => `${r.name}:${r.outcome}`),
+    },
+  };
+}
+
+async function generateIds(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  out.write('id,c\n');
+  let chunk = '';
+  for (let i = 0; i < UNIQUE_ROWS; i++) {
+    // One repeated id at the end, so the rule has something to find.
+    const n = i === UNIQUE_ROWS - 1 ? 0 : i;
+    chunk += `meter-${n.toString(36).padStart(6, '0')}-${'x'.repeat(44)},ok\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}
+
+/** IsUnique over a distinct set several times the run's memory: it must spill, not fail. */
+async function runUniqueness(dir: string): Promise<EngineRun> {
+  const started = performance.now();
+  const document = await runEmbeddedPipeline({
+    s3: diskS3(dir),
+    source: { bucket: 'raw', prefix: 'ids/', format: 'csv' },
+    trusted: { bucket: 'lake', prefix: 'trusted' },
+    quarantine: { bucket: 'lake', prefix: 'quarantine' },
+    results: { bucket: 'lake', prefix: 'results' },
+    rules: `Rules = [ IsUnique "id", RowCount = ${UNIQUE_ROWS} ]`,
+    runId: 'bench-unique',
+    memoryBytes: UNIQUE_MEMORY,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (document.status !== 'SUCCEEDED') throw new Error(document.error);
+  return {
+    engine: `uniqueness: ${UNIQUE_ROWS / 1e6} M distinct ids, 256Mi run`,
+    seconds,
+    cpuSeconds: 0, // filled in by child()
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    detail: {
+      rows: document.rows,
+      outcomes: document.ruleResults.map(
+        (r) => `${r.name}:${r.outcome}:${JSON.stringify(r.evaluatedMetrics)}`,
+      ),
     },
   };
 }
@@ -218,6 +288,7 @@ async function runDuckdb(dir: string): Promise<EngineRun> {
   return {
     engine: 'duckdb',
     seconds,
+    cpuSeconds: 0, // filled in by child()
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     detail: metrics,
   };
@@ -250,6 +321,7 @@ async function parseOnly(dir: string, reader: string): Promise<EngineRun> {
   return {
     engine: reader,
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: 0, // filled in by child()
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     detail: { records },
   };
@@ -260,45 +332,86 @@ async function child(engine: string, dir: string): Promise<void> {
     ? await parseOnly(dir, engine)
     : engine === 'duckdb'
       ? await runDuckdb(dir)
-      : await runEmbedded(dir, engine === 'embedded-one-pass');
+      : engine === 'uniqueness'
+        ? await runUniqueness(dir)
+        : await runEmbedded(dir, engine as EmbeddedCase);
+  const usage = process.resourceUsage();
+  result.cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/** An embedded child gets what an isolated run of that memory limit gets. */
+function childSettings(engine: string): { execArgv: string[]; env: NodeJS.ProcessEnv } {
+  if (!engine.startsWith('embedded') && engine !== 'uniqueness')
+    return { execArgv: [], env: process.env };
+  const memory =
+    engine === 'embedded-256Mi' || engine === 'uniqueness' ? UNIQUE_MEMORY : BIG_MEMORY;
+  return {
+    execArgv: [`--max-old-space-size=${heapLimitMiB(memory)}`, '--max-semi-space-size=4'],
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+  };
+}
+
+async function generateAll(dir: string): Promise<void> {
+  mkdirSync(join(dir, 'raw', 'meters'), { recursive: true });
+  await generate(join(dir, 'raw', 'meters', 'meters.csv'));
+  mkdirSync(join(dir, 'raw', 'ids'), { recursive: true });
+  await generateIds(join(dir, 'raw', 'ids', 'ids.csv'));
+}
+
 async function main(): Promise<void> {
-  // SEAWALL_BENCH_DIR keeps the generated data (for profiling a child run by hand).
+  // SEAWALL_BENCH_DIR keeps the generated data (for profiling a child run by hand:
+  // node bench/dq-embedded.ts --generate DIR, then --child ENGINE DIR).
   const kept = process.env.SEAWALL_BENCH_DIR;
   const dir = kept ?? mkdtempSync(join(tmpdir(), 'seawall-dq-bench-'));
   try {
     const file = join(dir, 'raw', 'meters', 'meters.csv');
-    mkdirSync(join(dir, 'raw', 'meters'), { recursive: true });
-    await generate(file);
+    await generateAll(dir);
     const bytes = statSync(file).size;
     const self = fileURLToPath(import.meta.url);
     const loadBefore = loadavg()[0]!;
-    const runs: EngineRun[] = [];
+    // The engine and DuckDB take turns, ROUNDS times each: on a shared machine a burst of
+    // other work lands on one of them; each reports its fastest round (all are kept).
+    const rounds = Number(process.env.SEAWALL_BENCH_ROUNDS ?? 3);
+    const runOnce = (engine: string): EngineRun => {
+      const { execArgv, env } = childSettings(engine);
+      const output = execFileSync(process.execPath, [...execArgv, self, '--child', engine, dir], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        env,
+      });
+      return JSON.parse(output.trim().split('\n').pop()!) as EngineRun;
+    };
+    const paired: Record<'embedded' | 'duckdb', EngineRun[]> = { embedded: [], duckdb: [] };
+    for (let round = 0; round < rounds; round++)
+      for (const engine of ['embedded', 'duckdb'] as const) paired[engine].push(runOnce(engine));
+    const fastest = (list: EngineRun[]) =>
+      list.reduce((best, r) => (r.seconds < best.seconds ? r : best));
+    const runs: EngineRun[] = [fastest(paired.embedded), fastest(paired.duckdb)];
     for (const engine of [
-      'embedded',
-      'duckdb',
+      'embedded-local',
       'embedded-one-pass',
+      'embedded-256Mi',
+      'uniqueness',
       'parse-csv-parse',
       'parse-handwritten',
       'parse-duckdb',
-    ]) {
-      const output = execFileSync(process.execPath, [self, '--child', engine, dir], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 24,
-      });
-      runs.push(JSON.parse(output.trim().split('\n').pop()!) as EngineRun);
-    }
+    ])
+      runs.push(runOnce(engine));
     const loadAfter = loadavg()[0]!;
     const mb = bytes / 1e6;
-    const table = runs.map((r) => ({
-      engine: r.engine,
-      seconds: Number(r.seconds.toFixed(2)),
-      rowsPerSecond: Math.round(ROWS / r.seconds),
-      mbPerSecond: Number((mb / r.seconds).toFixed(1)),
-      peakRssMB: Math.round(r.maxRssMB),
-    }));
+    const idsMb = statSync(join(dir, 'raw', 'ids', 'ids.csv')).size / 1e6;
+    const table = runs.map((r) => {
+      const unique = r.engine.startsWith('uniqueness');
+      return {
+        engine: r.engine,
+        seconds: Number(r.seconds.toFixed(2)),
+        cpuSeconds: Number(r.cpuSeconds.toFixed(2)),
+        rowsPerSecond: Math.round((unique ? UNIQUE_ROWS : ROWS) / r.seconds),
+        mbPerSecond: Number(((unique ? idsMb : mb) / r.seconds).toFixed(1)),
+        peakRssMB: Math.round(r.maxRssMB),
+      };
+    });
     const embedded = table[0]!;
     const duck = table[1]!;
     const report = {
@@ -312,6 +425,20 @@ async function main(): Promise<void> {
       rules: RULES,
       results: table,
       embeddedOverDuckdbTime: Number((embedded.seconds / duck.seconds).toFixed(2)),
+      rounds: {
+        embeddedSeconds: paired.embedded.map((r) => Number(r.seconds.toFixed(2))),
+        duckdbSeconds: paired.duckdb.map((r) => Number(r.seconds.toFixed(2))),
+        // Round by round (each pair ran back to back).
+        ratios: paired.embedded.map((r, i) =>
+          Number((r.seconds / paired.duckdb[i]!.seconds).toFixed(2)),
+        ),
+      },
+      // The uniqueness case: its input, and its peak against the 256 MiB it stands for.
+      uniqueness: {
+        rows: UNIQUE_ROWS,
+        megabytes: Number(idsMb.toFixed(1)),
+        memoryLimitMB: Math.round(UNIQUE_MEMORY / 1e6),
+      },
       details: runs.map((r) => ({ engine: r.engine, detail: r.detail })),
     };
     console.table(table);
@@ -330,4 +457,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3]!, process.argv[4]!);
+else if (process.argv[2] === '--generate') await generateAll(process.argv[3]!);
 else await main();

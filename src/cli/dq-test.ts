@@ -199,7 +199,6 @@ export async function dqTestCommand(argv: string[]): Promise<number> {
     // A store over the file system's root: keys are absolute paths without the first "/".
     const root = sep;
     const failing: FailedRow[] = [];
-    let failedRows = 0;
     const document = await runEmbeddedPipeline({
       store: localStore(root),
       source: {
@@ -222,10 +221,10 @@ export async function dqTestCommand(argv: string[]): Promise<number> {
       runId: 'dq-test',
       now,
       writeOutputs: false,
-      onFailedRow: (row) => {
-        failedRows++;
-        if (failing.length < limit) failing.push(row);
-      },
+      // A person's machine, not a pod: DuckDB gets room before it spills to the temporary folder.
+      memoryBytes: 1024 ** 3,
+      onFailedRow: (row) => failing.push(row),
+      failedRowLimit: limit,
     });
     if (json) {
       console.log(
@@ -252,7 +251,7 @@ export async function dqTestCommand(argv: string[]): Promise<number> {
           2,
         ),
       );
-    } else printText(document, failing, failedRows);
+    } else printText(document, failing, document.rows.failed);
     if (document.status === 'FAILED') return 2;
     return document.rules.passed === document.rules.total ? 0 : 1;
   } catch (error) {

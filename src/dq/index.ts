@@ -29,9 +29,7 @@ export {
   type SourceFormat,
 } from './engine/pipeline.ts';
 export { localStore, type ObjectStore, s3Store } from './engine/store.ts';
-export { type RowFailure, RulesetEvaluator, scoreOf } from './evaluate/evaluator.ts';
 export { compileFullMatch } from './evaluate/regex.ts';
-export type { Cell, RowView } from './evaluate/values.ts';
 export type { CompositeRule, Condition, Rule, Ruleset, TopLevelRule } from './parser/ast.ts';
 export type { DqdlError } from './parser/errors.ts';
 export { type ParseResult, parseRuleset } from './parser/parser.ts';
@@ -40,3 +38,4 @@ export type { ObjectRef, ResultsDocument, RuleOutcome, RuleResult } from './resu
 export { RULE_TYPES, type RuleTypeSpec, ruleTypeSpec } from './rules/catalogue.ts';
 export { validateForEmbedded } from './rules/embedded.ts';
 export { referenceAliases, undefinedReferences } from './rules/reference.ts';
+export { scoreOf } from './sql/plan.ts';

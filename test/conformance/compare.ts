@@ -3,7 +3,7 @@
 // the embedded engine does not report with the same value.
 
 import { localStore } from '../../src/dq/engine/store.ts';
-import { runEmbeddedPipeline } from '../../src/dq/index.ts';
+import { type ResultsDocument, type RuleResult, runEmbeddedPipeline } from '../../src/dq/index.ts';
 import type { Dataset } from './corpus.ts';
 import type { Baseline } from './deequ-baseline.ts';
 
@@ -38,23 +38,38 @@ export async function compareWithDeequ(
   const store = localStore(dir);
   for (const dataset of datasets) {
     const answers = baseline.datasets[dataset.name]?.rules ?? {};
-    for (const rule of dataset.rules) {
-      const deequ = answers[rule];
-      if (!deequ) throw new Error(`no Deequ answer for ${dataset.name} | ${rule}`);
-      cases++;
-      const document = await runEmbeddedPipeline({
+    const run = (rules: string[]) =>
+      runEmbeddedPipeline({
         store,
         source: { bucket: '.', prefix: '', objects: [dataset.file], format: dataset.format },
         trusted: { bucket: '.', prefix: 'out/trusted' },
         quarantine: { bucket: '.', prefix: 'out/quarantine' },
         results: { bucket: '.', prefix: 'out/results' },
-        rules: `Rules = [ ${rule} ]`,
+        rules: `Rules = [ ${rules.join(',\n')} ]`,
         runId: 'conformance',
         now: NOW,
         writeOutputs: false,
       });
+    // The rules of a dataset run together, as a ruleset does (each rule's metrics are its
+    // own); when the engine refuses the ruleset, each rule runs alone to say which.
+    const together = await run(dataset.rules);
+    const outcomes: { document: ResultsDocument; result: RuleResult | undefined }[] =
+      together.status === 'SUCCEEDED'
+        ? dataset.rules.map((_, i) => ({ document: together, result: together.ruleResults[i] }))
+        : [];
+    if (together.status !== 'SUCCEEDED')
+      for (const rule of dataset.rules) {
+        const document = await run([rule]);
+        outcomes.push({ document, result: document.ruleResults[0] });
+      }
+    for (const [i, rule] of dataset.rules.entries()) {
+      const deequ = answers[rule];
+      if (!deequ) throw new Error(`no Deequ answer for ${dataset.name} | ${rule}`);
+      cases++;
+      const { document, result } = outcomes[i]!;
       const id = `${dataset.name} | ${rule}`;
-      const result = document.ruleResults[0];
+      if (result && result.rule !== rule)
+        throw new Error(`${id}: the engine answered ${result.rule}`);
       const embeddedOutcome =
         document.status === 'FAILED' ? `REFUSED (${document.error})` : (result?.outcome ?? 'NONE');
       const deequOutcome =

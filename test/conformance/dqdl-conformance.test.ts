@@ -37,7 +37,7 @@ describe('the embedded engine agrees with Deequ', () => {
     expect(baseline, `no Deequ answers for corpus ${key}`).toBeDefined();
   });
 
-  it('rule by rule, but for the differences docs/dqdl.md lists', async () => {
+  it('rule by rule, but for the differences docs/dqdl.md lists', { timeout: 300_000 }, async () => {
     if (!baseline) throw new Error(`no Deequ answers for corpus ${key}`);
     const { cases, differences } = await compareWithDeequ(dir, datasets, baseline);
     expect(cases).toBe(datasets.reduce((n, d) => n + d.rules.length, 0));

@@ -5,7 +5,9 @@
 // the child when one is crossed, and turns every way a child can end into a results
 // document that says why.
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -68,12 +70,37 @@ function formatDuration(ms: number): string {
 }
 
 /**
- * The V8 heap gets half of the limit: Node and the S3 SDK take ~110 MiB of resident memory
- * before a row is read, and V8 lets garbage pile up to its heap limit before it collects
- * hard — a heap limit near the memory limit would have the run killed for garbage.
+ * The V8 heap gets a quarter of the limit: the rows live in DuckDB (native memory, under
+ * its own memory_limit, counted in the resident size this parent watches), and V8 lets
+ * garbage pile up to its heap limit before it collects hard — a large heap limit would have
+ * the run killed for garbage.
  */
 export function heapLimitMiB(memoryBytes: number): number {
-  return Math.max(32, Math.floor((memoryBytes * 0.5) / MiB));
+  return Math.max(48, Math.floor((memoryBytes * 0.25) / MiB));
+}
+
+/**
+ * The scratch disk a run may use when its request does not say: SEAWALL_DQ_DISK_LIMIT
+ * (bytes, or a Kubernetes quantity such as 2Gi), which a deployment sets to the size of
+ * the volume behind the temporary folder. Unset: no limit of the engine's own.
+ */
+export function diskLimitFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env.SEAWALL_DQ_DISK_LIMIT?.trim();
+  if (!text) return undefined;
+  const match = /^(\d+(?:\.\d+)?)([KMGT]i?)?$/.exec(text);
+  if (!match)
+    throw new Error(`SEAWALL_DQ_DISK_LIMIT=${text} is not a size (bytes, or 512Mi, 2Gi, ...)`);
+  const units: Record<string, number> = {
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+  };
+  return Math.floor(Number(match[1]) * (match[2] ? units[match[2]]! : 1));
 }
 
 export interface IsolatedRun {
@@ -91,6 +118,19 @@ export interface IsolatedRun {
  */
 export function startIsolatedRun(request: IsolatedRunRequest): IsolatedRun {
   const { limits } = request;
+  // Read first: a malformed SEAWALL_DQ_DISK_LIMIT fails the start before anything exists.
+  const diskBytes = request.options.diskBytes ?? diskLimitFromEnvironment();
+  // The run's scratch folder is the parent's to remove: a killed child leaves its staged
+  // objects and spill files behind.
+  const scratch = mkdtempSync(join(request.options.spillDirectory ?? tmpdir(), 'seawall-run-'));
+  request = {
+    ...request,
+    options: {
+      ...request.options,
+      spillDirectory: scratch,
+      ...(diskBytes === undefined ? {} : { diskBytes }),
+    },
+  };
   const child: ChildProcess = fork(CHILD, [], {
     // A small young generation: V8's default lets it take tens of MiB of the limit.
     execArgv: [
@@ -99,6 +139,9 @@ export function startIsolatedRun(request: IsolatedRunRequest): IsolatedRun {
     ],
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // glibc gives each thread that allocates (DuckDB's and libuv's) an arena of its own that
+    // keeps freed memory: two arenas keep the resident size near what the run holds.
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
   });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
@@ -144,6 +187,7 @@ export function startIsolatedRun(request: IsolatedRunRequest): IsolatedRun {
       ended = true;
       clearInterval(watch);
       clearTimeout(timer);
+      rmSync(scratch, { recursive: true, force: true });
       if (document && !verdict) {
         resolve(document);
         return;

@@ -1,22 +1,35 @@
-import type { Readable } from 'node:stream';
+// The embedded engine's run: a DQDL ruleset over every object under a source prefix, on
+// DuckDB (ADR 23). Objects are staged to the run's scratch folder through the object store
+// and read into one rows table; the ruleset, compiled to SQL (src/dq/sql/), gives every
+// rule's outcome and metrics in one aggregate query and the quarantined rows with their
+// reasons in another; DuckDB writes the trusted and quarantine objects, which the store
+// uploads. Memory is DuckDB's memory_limit (a share of the run's), spilling to the scratch
+// folder beyond it.
+import { mkdtempSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type RowFailure, RulesetEvaluator, scoreOf } from '../evaluate/evaluator.ts';
+import type { JS } from '@duckdb/node-api';
+import type { Ruleset } from '../parser/ast.ts';
 import { parseRuleset } from '../parser/parser.ts';
-import type { ObjectRef, ResultsDocument, RuleResult } from '../results.ts';
+import type { ResultsDocument, RuleResult } from '../results.ts';
+import { referencedColumns } from '../rules/columns.ts';
 import { validateForEmbedded } from '../rules/embedded.ts';
-import { openParquet, ParquetOutput, type ParquetSource } from './parquet.ts';
-import { CsvRow, JsonRow, ParquetRow } from './rows.ts';
-import { csvLine, ObjectSink, WriteError } from './sink.ts';
-import {
-  type Compression,
-  type CsvOptions,
-  csvRecords,
-  jsonLines,
-  listObjects,
-  openObject,
-  type SourceObject,
-} from './source.ts';
+import type { FrequencySummary } from '../sql/leaves.ts';
+import { compilePlan, type Plan, scoreOf } from '../sql/plan.ts';
+import { Database, duckdbMessage } from './duckdb.ts';
+import { CsvFormatReader } from './ingest-csv.ts';
+import { JSON_LINE_COLUMN, JsonLinesFormatReader } from './ingest-jsonl.ts';
+import { ParquetFormatReader } from './ingest-parquet.ts';
+import { type OutputObject, type Target, writeOutputs } from './outputs.ts';
+import { createRowsTable, type FormatReader, ROWS_TABLE } from './rows-table.ts';
+import { WriteError } from './sink.ts';
+import { type Compression, type CsvOptions, listObjects, type SourceObject } from './source.ts';
+import { DiskBudget, stageObject, verifyGzip } from './stage.ts';
 import { type ObjectStore, s3Store } from './store.ts';
+
+export { FAILED_RULES_COLUMN, FAILURE_REASONS_COLUMN } from './outputs.ts';
 
 export interface S3Location {
   bucket: string;
@@ -49,18 +62,25 @@ export interface EmbeddedPipelineOptions {
   /** What now() means in rules and DataFreshness; defaults to the clock at start. */
   now?: Date;
   /**
-   * Memory the run may use (the spec's limit when isolated). The exact frequency tables of
-   * uniqueness rules — the state that grows with the data — may hold an estimated 15 % of
-   * it (their real size is about half the estimate, and V8 needs room to collect) and
-   * spill to disk beyond. Default 256 MiB.
+   * Memory the run may use (the spec's limit when isolated). DuckDB gets what is left after
+   * Node, the S3 SDK and its own library (duckdbMemoryBytes) and spills to disk beyond it.
+   * Default 256 MiB.
    */
   memoryBytes?: number;
-  /** Folder for spill files (default: the system's temporary folder). */
+  /** Folder for the run's scratch files: staged objects, DuckDB's spill, outputs (default: the system's temporary folder). */
   spillDirectory?: string;
+  /**
+   * Disk the run may use in its scratch folder (staged copies of objects, DuckDB's spill
+   * files, one output at a time); a run that needs more fails saying so. Default: no limit
+   * of the engine's own.
+   */
+  diskBytes?: number;
   /** false: evaluate only, write no trusted/quarantine objects and no results document. */
   writeOutputs?: boolean;
-  /** Called with each quarantined row's failures (`seawall dq test` shows the first ones). */
+  /** Called with quarantined rows' failures, in source order (`seawall dq test` shows them). */
   onFailedRow?: (failure: FailedRow) => void;
+  /** At most this many rows go to onFailedRow (default: every quarantined row). */
+  failedRowLimit?: number;
 }
 
 /** A row that failed, for people: where it came from, its values and why it failed. */
@@ -70,6 +90,36 @@ export interface FailedRow {
   record: number;
   values: Record<string, unknown>;
   failures: { rule: string; name: string; reason: string }[];
+}
+
+const MiB = 1024 * 1024;
+const DEFAULT_MEMORY_BYTES = 256 * MiB;
+/**
+ * What a run's process holds before DuckDB holds data: Node, the S3 SDK, the engine and
+ * DuckDB's library (measured: 140 MiB).
+ */
+const BASELINE_BYTES = 140 * MiB;
+/**
+ * The resident memory DuckDB adds runs to about twice its memory_limit at its peak, more
+ * when the allocator keeps memory per thread (measured on 1.5 M distinct ids at a 320 MiB
+ * limit: peaks of 200-225 MiB with a quarter, up to 310 MiB with a third): its limit is a
+ * quarter of what is left.
+ */
+const DUCKDB_SHARE = 1 / 4;
+/** Below this DuckDB's readers and out-of-core aggregates do not fit, even on one thread. */
+const MIN_DUCKDB_BYTES = 32 * MiB;
+
+/** DuckDB's memory_limit for a run that may use `memoryBytes` in all. */
+export function duckdbMemoryBytes(memoryBytes: number): number {
+  return Math.max(MIN_DUCKDB_BYTES, Math.floor((memoryBytes - BASELINE_BYTES) * DUCKDB_SHARE));
+}
+
+function folder(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Named objects, in the order given; each must exist. */
@@ -93,20 +143,6 @@ function storeOf(options: EmbeddedPipelineOptions): ObjectStore {
   throw new Error('the pipeline needs a store or an S3 client');
 }
 
-/** Columns added to quarantined rows (after the source's), as Glue's row-level outcomes. */
-export const FAILED_RULES_COLUMN = 'DataQualityRulesFail';
-export const FAILURE_REASONS_COLUMN = 'DataQualityFailureReasons';
-
-type Mode = 'observe' | 'route' | 'judge';
-
-function folder(prefix: string): string {
-  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Runs a ruleset over every object under the source prefix: rows that pass every
  * row-level rule go to the trusted prefix, the others to the quarantine prefix (same
@@ -119,7 +155,6 @@ export async function runEmbeddedPipeline(
   options: EmbeddedPipelineOptions,
 ): Promise<ResultsDocument> {
   const startedAt = new Date();
-  const now = options.now ?? startedAt;
   const sourcePrefix = folder(options.source.prefix);
   const document: ResultsDocument = {
     apiVersion: 'seawall.io/v1alpha1',
@@ -149,41 +184,26 @@ export async function runEmbeddedPipeline(
     document.error = `invalid ruleset: ${problems.map((p) => `line ${p.line}:${p.column}: ${p.message}`).join('; ')}`;
     return finish(options, document);
   }
-  const evaluator = new RulesetEvaluator(parsed.ruleset, {
-    now,
-    frequencyMemoryBytes: (options.memoryBytes ?? DEFAULT_MEMORY_BYTES) * FREQUENCY_SHARE,
-    ...(options.spillDirectory ? { spillDirectory: options.spillDirectory } : {}),
-  });
-  const run = new Run(options, evaluator, document);
+  const scratch = mkdtempSync(join(options.spillDirectory ?? tmpdir(), 'seawall-dq-'));
+  let db: Database | undefined;
   try {
-    const outputs = [options.trusted, options.quarantine, options.results]
-      .filter((o) => o.bucket === options.source.bucket && folder(o.prefix) !== '')
-      .map((o) => folder(o.prefix));
-    const objects = options.source.objects
-      ? await statObjects(storeOf(options), options.source.bucket, options.source.objects)
-      : await listObjects(storeOf(options), options.source.bucket, sourcePrefix, (key) =>
-          outputs.some((p) => key.startsWith(p)),
-        );
-    // One pass when row outcomes are known as rows stream by; two when a row-level rule
-    // (IsUnique, IsPrimaryKey, Uniqueness) needs every row first to know duplicates.
-    for (const object of objects)
-      await run.object(object, evaluator.needsSecondPass ? 'observe' : 'route');
-    if (evaluator.needsSecondPass) for (const object of objects) await run.object(object, 'judge');
-    const results = evaluator.results();
-    document.ruleResults = results;
-    summarize(document, results);
+    await mkdir(join(scratch, 'spill'));
+    const budget = new DiskBudget(options.diskBytes ?? Number.POSITIVE_INFINITY);
+    db = await Database.open({
+      memoryBytes: duckdbMemoryBytes(options.memoryBytes ?? DEFAULT_MEMORY_BYTES),
+      tempDirectory: join(scratch, 'spill'),
+      ...(options.diskBytes === undefined ? {} : { maxTempBytes: options.diskBytes }),
+    });
+    await new Run(options, parsed.ruleset, document, db, scratch, budget).run(startedAt);
   } catch (error) {
     document.status = 'FAILED';
     document.error = describeError(error);
   } finally {
-    evaluator.dispose();
+    db?.close();
+    await rm(scratch, { recursive: true, force: true });
   }
   return finish(options, document);
 }
-
-const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024;
-/** The rest is the runtime, the SDK, buffers and output parts. */
-const FREQUENCY_SHARE = 0.15;
 
 function summarize(document: ResultsDocument, results: RuleResult[]): void {
   document.score = scoreOf(results);
@@ -210,348 +230,271 @@ async function finish(
   return document;
 }
 
-/** The state of one run across objects and passes. */
+const QUARANTINE_TABLE = 'quarantine';
+
+/** One run, from listing the objects to the outputs. */
 class Run {
   private readonly options: EmbeddedPipelineOptions;
-  private readonly store: ObjectStore;
-  private readonly evaluator: RulesetEvaluator;
+  private readonly ruleset: Ruleset;
   private readonly document: ResultsDocument;
+  private readonly db: Database;
+  private readonly scratch: string;
+  private readonly budget: DiskBudget;
+  private readonly store: ObjectStore;
 
   constructor(
     options: EmbeddedPipelineOptions,
-    evaluator: RulesetEvaluator,
+    ruleset: Ruleset,
     document: ResultsDocument,
+    db: Database,
+    scratch: string,
+    budget: DiskBudget,
   ) {
     this.options = options;
-    this.store = storeOf(options);
-    this.evaluator = evaluator;
+    this.ruleset = ruleset;
     this.document = document;
+    this.db = db;
+    this.scratch = scratch;
+    this.budget = budget;
+    this.store = storeOf(options);
   }
 
-  async object(object: SourceObject, mode: Mode): Promise<void> {
+  private reader(): { reader: FormatReader; columns: string[] } {
     const { source } = this.options;
-    const where = this.store.describe(source.bucket, object.key);
-    const writes = mode !== 'observe' && this.options.writeOutputs !== false;
-    const sinks = new Sinks(this.options, this.store, object.key, writes);
-    let records = 0;
-    try {
-      if (source.format === 'parquet') {
-        const parquet = await openParquet(this.store, source.bucket, object.key, object.size);
-        records = await this.parquetObject(parquet, sinks, mode, where);
-      } else {
-        const opened = await openObject(
-          this.store,
-          source.bucket,
-          object.key,
-          source.compression ?? 'auto',
-        );
-        sinks.gzip = opened.gzip;
-        records =
-          source.format === 'csv'
-            ? await this.csvObject(opened.stream, sinks, mode, where)
-            : await this.jsonObject(opened.stream, sinks, mode, where);
-      }
-      const written = await sinks.close();
-      this.document.outputs.trusted.push(...written.trusted);
-      this.document.outputs.quarantine.push(...written.quarantine);
-    } catch (error) {
-      await sinks.abort();
-      if (error instanceof WriteError) throw error;
-      throw new Error(`could not read ${where}: ${describeError(error)}`);
+    if (source.format === 'csv')
+      return {
+        reader: new CsvFormatReader(this.db, source.csv ?? {}, this.scratch, this.budget),
+        columns: [],
+      };
+    if (source.format === 'jsonl') {
+      const reader = new JsonLinesFormatReader(
+        this.db,
+        referencedColumns(this.ruleset),
+        this.scratch,
+        this.budget,
+      );
+      return { reader, columns: reader.tableColumns() };
     }
-    if (mode !== 'judge')
-      this.document.source.objects.push({
-        bucket: source.bucket,
-        key: object.key,
-        rows: records,
-        bytes: object.size,
-      });
+    const reader = new ParquetFormatReader(this.db, referencedColumns(this.ruleset));
+    return { reader, columns: reader.tableColumns() };
   }
 
-  private count(failed: boolean, malformed = false): void {
-    const rows = this.document.rows;
-    rows.processed++;
-    if (failed) rows.failed++;
-    else rows.passed++;
-    if (malformed) rows.malformed++;
+  async run(now: Date): Promise<void> {
+    const { reader, objects, firstRows } = await this.readObjects();
+    let plan: Plan;
+    try {
+      plan = await this.evaluate(reader, objects, now);
+    } catch (error) {
+      throw new Error(`could not evaluate the rules: ${duckdbMessage(error)}`);
+    }
+    if (this.options.onFailedRow)
+      await this.reportFailedRows(plan.rowLevelRules, objects, firstRows);
+    if (this.options.writeOutputs === false) return;
+    try {
+      this.document.outputs = await writeOutputs(
+        {
+          db: this.db,
+          store: this.store,
+          format: this.options.source.format,
+          delimiter: this.options.source.csv?.delimiter ?? ',',
+          quarantine: QUARANTINE_TABLE,
+          rules: plan.rowLevelRules,
+          scratch: this.scratch,
+          budget: this.budget,
+        },
+        objects,
+        this.target(this.options.trusted),
+        this.target(this.options.quarantine),
+      );
+    } catch (error) {
+      if (error instanceof WriteError) throw error;
+      throw new Error(`could not write the outputs: ${duckdbMessage(error)}`);
+    }
+  }
+
+  private target(location: S3Location): Target {
+    return { bucket: location.bucket, folder: `${folder(location.prefix)}${this.options.runId}/` };
+  }
+
+  /** Every source object into the rows table, in order: staged, read, its copy removed. */
+  private async readObjects(): Promise<{
+    reader: FormatReader;
+    objects: OutputObject[];
+    firstRows: number[];
+  }> {
+    const { source } = this.options;
+    const sourcePrefix = folder(source.prefix);
+    const outputs = [this.options.trusted, this.options.quarantine, this.options.results]
+      .filter((o) => o.bucket === source.bucket && folder(o.prefix) !== '')
+      .map((o) => folder(o.prefix));
+    const listed = source.objects
+      ? await statObjects(this.store, source.bucket, source.objects)
+      : await listObjects(this.store, source.bucket, sourcePrefix, (key) =>
+          outputs.some((p) => key.startsWith(p)),
+        );
+    const { reader, columns } = this.reader();
+    await createRowsTable(this.db, ['_q BOOLEAN', ...columns]);
+    const objects: OutputObject[] = [];
+    const firstRows: number[] = [];
+    let rows = 0;
+    for (const [index, object] of listed.entries()) {
+      const where = this.store.describe(source.bucket, object.key);
+      const staged = await stageObject(
+        this.store,
+        source.bucket,
+        object,
+        this.scratch,
+        `object-${index}`,
+        source.compression ?? 'auto',
+        this.budget,
+      ).catch((error: unknown) => {
+        throw new Error(`could not read ${where}: ${describeError(error)}`);
+      });
+      try {
+        if (staged.gzip && source.format !== 'parquet') await verifyGzip(staged.path);
+        const result = await reader.read(index, staged, where);
+        objects.push({
+          ...result,
+          where,
+          relative: (object.key.startsWith(sourcePrefix)
+            ? object.key.slice(sourcePrefix.length)
+            : object.key
+          ).replace(/^\/+/, ''),
+          gzip: staged.gzip,
+          quarantined: 0,
+        });
+        firstRows.push(rows);
+        rows += result.rows;
+        this.document.source.objects.push({
+          bucket: source.bucket,
+          key: object.key,
+          rows: result.rows,
+          bytes: object.size,
+        });
+      } catch (error) {
+        const message = duckdbMessage(error).replaceAll(staged.path, where);
+        throw new Error(`could not read ${where}: ${message}`);
+      } finally {
+        if (staged.copy) {
+          await rm(staged.path, { force: true });
+          this.budget.give(staged.bytes);
+        }
+      }
+    }
+    return { reader, objects, firstRows };
   }
 
   /**
-   * A row's final failures (undefined in an observe-only pass), a malformed row's reason
-   * first: a row that could not be read as written is never trusted, yet it is a row —
-   * it counts in RowCount and its values (NULL where missing) meet the rules as Spark
-   * would read them.
+   * The rules over the rows table: frequency tables, one aggregate query for every rule's
+   * outcome, the quarantine table; fills the document's results and row counts.
    */
-  private judge(
-    row: CsvRow | JsonRow | ParquetRow,
-    mode: Mode,
-    malformed: string | undefined,
-  ): RowFailure[] | undefined {
-    const failures = mode === 'judge' ? this.evaluator.judge(row) : this.evaluator.observe(row);
-    if (mode === 'observe') return undefined;
-    if (!failures) return undefined;
-    if (malformed) return [{ name: 'Malformed', rule: '', reason: malformed }, ...failures];
-    return failures;
-  }
-
-  private report(
-    where: string,
-    record: number,
-    values: Record<string, unknown>,
-    failures: RowFailure[],
-  ): void {
-    if (failures.length === 0 || !this.options.onFailedRow) return;
-    this.options.onFailedRow({
-      object: where,
-      record,
-      values,
-      failures: failures.map((f) => ({ rule: f.rule, name: f.name, reason: f.reason })),
+  private async evaluate(reader: FormatReader, objects: OutputObject[], now: Date): Promise<Plan> {
+    const plan = compilePlan(this.ruleset, {
+      now: this.options.now ?? now,
+      dataset: { columns: await reader.columns() },
+      cell: (c) => reader.cell(c),
+      table: ROWS_TABLE,
+      quarantine: QUARANTINE_TABLE,
     });
-  }
-
-  private async csvObject(
-    stream: Readable,
-    sinks: Sinks,
-    mode: Mode,
-    where: string,
-  ): Promise<number> {
-    const delimiter = this.options.source.csv?.delimiter ?? ',';
-    let header: string[] | undefined;
-    let row: CsvRow | undefined;
-    let records = 0;
-    for await (const batch of csvRecords(stream, this.options.source.csv ?? {})) {
-      for (const record of batch) {
-        if (!header) {
-          if (record.kind === 'malformed')
-            throw new Error(`unreadable CSV header: ${record.reason}`);
-          header = record.values.map((v, i) => v ?? `_c${i}`);
-          if (mode !== 'judge') this.evaluator.seeColumns(header);
-          row = new CsvRow(new Map(header.map((name, i) => [name, i])));
-          sinks.csvHeader(header, delimiter);
-          continue;
-        }
-        records++;
-        const width = header.length;
-        let values = record.values;
-        let malformed = record.kind === 'malformed' ? record.reason : undefined;
-        if (values.length !== width) {
-          // Spark's PERMISSIVE reading: missing fields are NULL, extra ones dropped.
-          if (!malformed) {
-            const extra = values.slice(width).map((v) => JSON.stringify(v ?? ''));
-            malformed = `malformed CSV row: expected ${width} fields, found ${values.length}${extra.length > 0 ? ` (dropped: ${extra.join(', ')})` : ''}`;
-          }
-          values = Array.from({ length: width }, (_, i) => values[i] ?? null);
-        }
-        row!.values = values;
-        const failures = this.judge(row!, mode, malformed);
-        if (!failures) continue;
-        this.count(failures.length > 0, malformed !== undefined);
-        if (failures.length > 0)
-          this.report(
-            where,
-            records,
-            Object.fromEntries(header.map((h, i) => [h, values[i]])),
-            failures,
-          );
-        const wait =
-          failures.length === 0
-            ? sinks.trusted(csvLine(values, delimiter))
-            : sinks.quarantine(
-                csvLine(
-                  [
-                    ...values,
-                    JSON.stringify(failures.filter((f) => f.rule !== '').map((f) => f.rule)),
-                    JSON.stringify(failures.map((f) => reasonText(f))),
-                  ],
-                  delimiter,
-                ),
-              );
-        if (wait) await wait;
-      }
+    // Until the outputs, no statement needs rows in order (the quarantine table is read in
+    // rowid order): DuckDB may then stream results without buffering them in order.
+    await this.db.run('SET preserve_insertion_order = false');
+    const summaries = new Map<number, FrequencySummary>();
+    for (const table of plan.frequencyTables) {
+      for (const statement of table.create) await this.db.run(statement);
+      const row = await this.db.row(table.summary);
+      summaries.set(table.id, {
+        rows: Number(row.rows),
+        distinct: Number(row.distinct_keys),
+        singletons: Number(row.singletons),
+        entropy: row.entropy === undefined || row.entropy === null ? 0 : Number(row.entropy),
+      });
     }
-    return records;
-  }
-
-  private async jsonObject(
-    stream: Readable,
-    sinks: Sinks,
-    mode: Mode,
-    where: string,
-  ): Promise<number> {
-    const row = new JsonRow();
-    let records = 0;
-    for await (const line of jsonLines(stream)) {
-      records++;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (error) {
-        value = describeError(error);
-      }
-      let malformed: string | undefined;
-      let record: Record<string, unknown>;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        // Spark reads such a line as a row of NULLs (PERMISSIVE mode).
-        malformed =
-          typeof value === 'string' ? `invalid JSON: ${value}` : 'a JSON line must be an object';
-        record = {};
-      } else {
-        record = value as Record<string, unknown>;
-        if (mode !== 'judge') this.evaluator.seeColumns(Object.keys(record));
-      }
-      row.value = record;
-      const failures = this.judge(row, mode, malformed);
-      if (!failures) continue;
-      this.count(failures.length > 0, malformed !== undefined);
-      if (failures.length > 0)
-        this.report(where, records, malformed ? { _malformed: line } : record, failures);
-      const wait =
-        failures.length === 0
-          ? sinks.trusted(`${line}\n`)
-          : sinks.quarantine(
-              `${JSON.stringify({
-                ...(malformed ? { _malformed: line } : record),
-                [FAILED_RULES_COLUMN]: failures.filter((f) => f.rule !== '').map((f) => f.rule),
-                [FAILURE_REASONS_COLUMN]: failures.map((f) => reasonText(f)),
-              })}\n`,
-            );
-      if (wait) await wait;
-    }
-    return records;
-  }
-
-  private async parquetObject(
-    parquet: ParquetSource,
-    sinks: Sinks,
-    mode: Mode,
-    where: string,
-  ): Promise<number> {
-    const row = new ParquetRow(parquet.columns, parquet.dateColumns);
-    if (mode !== 'judge') this.evaluator.seeColumns(parquet.columns);
-    sinks.parquetSchema(parquet);
-    let records = 0;
-    for await (const slice of parquet.slices()) {
-      for (const record of slice) {
-        records++;
-        row.value = record;
-        const failures = this.judge(row, mode, undefined);
-        if (!failures) continue;
-        this.count(failures.length > 0);
-        const values = parquet.columns.map((c) => record[c]);
-        if (failures.length === 0) {
-          await sinks.trustedParquet(values);
-        } else {
-          this.report(where, records, record, failures);
-          await sinks.quarantineParquet([
-            ...values,
-            JSON.stringify(failures.map((f) => f.rule)),
-            JSON.stringify(failures.map((f) => reasonText(f))),
-          ]);
-        }
-      }
-    }
-    return records;
-  }
-}
-
-function reasonText(failure: RowFailure): string {
-  return failure.rule === '' ? failure.reason : `${failure.name}: ${failure.reason}`;
-}
-
-const CONTENT_TYPES: Record<SourceFormat, string> = {
-  csv: 'text/csv',
-  jsonl: 'application/x-ndjson',
-  parquet: 'application/vnd.apache.parquet',
-};
-
-/** The trusted and quarantine objects of one source object, created on first use. */
-class Sinks {
-  gzip = false;
-  private readonly options: EmbeddedPipelineOptions;
-  private readonly store: ObjectStore;
-  private readonly relative: string;
-  private readonly enabled: boolean;
-  private header: { trusted: string; quarantine: string } | undefined;
-  private parquet: ParquetSource | undefined;
-  private trustedSink: ObjectSink | undefined;
-  private quarantineSink: ObjectSink | undefined;
-  private trustedOut: ParquetOutput | undefined;
-  private quarantineOut: ParquetOutput | undefined;
-
-  constructor(options: EmbeddedPipelineOptions, store: ObjectStore, key: string, enabled: boolean) {
-    this.options = options;
-    this.store = store;
-    const prefix = folder(options.source.prefix);
-    this.relative = (key.startsWith(prefix) ? key.slice(prefix.length) : key).replace(/^\/+/, '');
-    this.enabled = enabled;
-  }
-
-  csvHeader(columns: string[], delimiter: string): void {
-    this.header = {
-      trusted: csvLine(columns, delimiter),
-      quarantine: csvLine([...columns, FAILED_RULES_COLUMN, FAILURE_REASONS_COLUMN], delimiter),
+    const aggregates = await this.db.row(plan.aggregateSql);
+    const { results, rows: counts } = plan.finish(aggregates, summaries);
+    // The rows that failed: marked for the trusted outputs, counted per object.
+    await this.db.run(plan.quarantineSql);
+    for (const table of plan.frequencyTables)
+      for (const name of table.drop) await this.db.run(`DROP TABLE ${name}`);
+    await this.db.run(
+      `UPDATE ${ROWS_TABLE} SET _q = TRUE FROM ${QUARANTINE_TABLE} q WHERE ${ROWS_TABLE}.rowid = q._rid`,
+    );
+    await this.db.run('SET preserve_insertion_order = true');
+    const quarantined = await this.db.rows(
+      `SELECT _o, count(*) AS n FROM ${QUARANTINE_TABLE} GROUP BY _o`,
+    );
+    for (const row of quarantined) objects[Number(row._o)]!.quarantined = Number(row.n);
+    this.document.rows = {
+      processed: counts.processed,
+      passed: counts.processed - counts.failed,
+      failed: counts.failed,
+      malformed: counts.malformed,
     };
+    this.document.ruleResults = results;
+    summarize(this.document, results);
+    return plan;
   }
 
-  parquetSchema(source: ParquetSource): void {
-    this.parquet = source;
+  /** The first quarantined rows, in source order, to onFailedRow. */
+  private async reportFailedRows(
+    rules: { name: string; rule: string; column: string }[],
+    objects: OutputObject[],
+    firstRows: number[],
+  ): Promise<void> {
+    const limit = this.options.failedRowLimit ?? Number.POSITIVE_INFINITY;
+    let after = -1;
+    let reported = 0;
+    while (reported < limit) {
+      const page = Math.min(1000, limit - reported);
+      const batch = await this.db.rows(
+        `SELECT q.*, s.* EXCLUDE (_o, _m, _q) FROM ${QUARANTINE_TABLE} q JOIN ${ROWS_TABLE} s ON s.rowid = q._rid
+         WHERE q._rid > ${after} ORDER BY q._rid LIMIT ${page}`,
+      );
+      if (batch.length === 0) return;
+      for (const row of batch) {
+        const index = Number(row._o);
+        const object = objects[index]!;
+        const failures: FailedRow['failures'] = [];
+        if (row._m !== null) failures.push({ rule: '', name: 'Malformed', reason: String(row._m) });
+        for (const rule of rules) {
+          const reason = row[rule.column];
+          if (reason !== null && reason !== undefined)
+            failures.push({ rule: rule.rule, name: rule.name, reason: String(reason) });
+        }
+        this.options.onFailedRow!({
+          object: object.where,
+          record: Number(row._rid) - firstRows[index]! + 1,
+          values: this.values(row, object),
+          failures,
+        });
+        reported++;
+      }
+      after = Number(batch.at(-1)!._rid);
+    }
   }
 
-  private open(target: S3Location, header: string | undefined): ObjectSink {
-    const key = `${folder(target.prefix)}${this.options.runId}/${this.relative}`;
-    const sink = new ObjectSink(this.store, target.bucket, key, {
-      gzip: this.gzip,
-      contentType: CONTENT_TYPES[this.options.source.format],
-    });
-    // A header is far below the flush size, so this only buffers.
-    if (header) sink.write(header);
-    return sink;
+  /** A row's values as people read them: CSV text, JSON as parsed, Parquet as typed values. */
+  private values(row: Record<string, JS>, object: OutputObject): Record<string, unknown> {
+    if (this.options.source.format === 'jsonl') {
+      const line = row[JSON_LINE_COLUMN];
+      if (row._m !== null) return { _malformed: line };
+      try {
+        return JSON.parse(String(line)) as Record<string, unknown>;
+      } catch {
+        return { _malformed: line };
+      }
+    }
+    return Object.fromEntries(object.columns.map((c) => [c.name, plain(row[c.column] ?? null)]));
   }
+}
 
-  /** Returns a promise only when the caller must wait (backpressure). */
-  trusted(text: string): Promise<void> | undefined {
-    if (!this.enabled) return undefined;
-    this.trustedSink ??= this.open(this.options.trusted, this.header?.trusted);
-    this.trustedSink.rows++;
-    return this.trustedSink.write(text);
+/** A DuckDB value as JSON can show it. */
+function plain(value: JS): unknown {
+  if (typeof value === 'bigint') {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : value.toString();
   }
-
-  quarantine(text: string): Promise<void> | undefined {
-    if (!this.enabled) return undefined;
-    this.quarantineSink ??= this.open(this.options.quarantine, this.header?.quarantine);
-    this.quarantineSink.rows++;
-    return this.quarantineSink.write(text);
-  }
-
-  async trustedParquet(values: unknown[]): Promise<void> {
-    if (!this.enabled) return;
-    this.trustedSink ??= this.open(this.options.trusted, undefined);
-    this.trustedOut ??= new ParquetOutput(this.trustedSink, this.parquet!.schema, []);
-    this.trustedSink.rows++;
-    await this.trustedOut.add(values);
-  }
-
-  async quarantineParquet(values: unknown[]): Promise<void> {
-    if (!this.enabled) return;
-    this.quarantineSink ??= this.open(this.options.quarantine, undefined);
-    this.quarantineOut ??= new ParquetOutput(this.quarantineSink, this.parquet!.schema, [
-      FAILED_RULES_COLUMN,
-      FAILURE_REASONS_COLUMN,
-    ]);
-    this.quarantineSink.rows++;
-    await this.quarantineOut.add(values);
-  }
-
-  async close(): Promise<{ trusted: ObjectRef[]; quarantine: ObjectRef[] }> {
-    await this.trustedOut?.close();
-    await this.quarantineOut?.close();
-    const trusted = this.trustedSink ? [await this.trustedSink.close()] : [];
-    const quarantine = this.quarantineSink ? [await this.quarantineSink.close()] : [];
-    return { trusted, quarantine };
-  }
-
-  async abort(): Promise<void> {
-    await this.trustedSink?.abort();
-    await this.quarantineSink?.abort();
-  }
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value;
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { pipeline, Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvReader, type CsvRecord } from './csv-reader.ts';
 import type { ObjectStore } from './store.ts';
@@ -31,44 +32,14 @@ export async function listObjects(
   return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-export interface OpenedObject {
-  /** Decompressed bytes. */
-  stream: Readable;
-  gzip: boolean;
-}
-
-/**
- * Streams an object's bytes, gunzipping when the key ends in .gz or the first bytes are
- * the gzip magic number (objects are often uploaded without the extension).
- */
-export async function openObject(
-  store: ObjectStore,
-  bucket: string,
-  key: string,
-  compression: Compression,
-): Promise<OpenedObject> {
-  const body = await store.get(bucket, key);
-  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await iterator.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
-  const gzip =
-    compression === 'gzip' ||
-    (compression === 'auto' && (key.endsWith('.gz') || (head[0] === 0x1f && head[1] === 0x8b)));
-  async function* bytes(): AsyncGenerator<Buffer> {
-    if (first.done) return;
-    yield head;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  const raw = Readable.from(bytes(), { objectMode: false });
-  if (!gzip) return { stream: raw, gzip };
+/** A staged object's bytes, decompressed. */
+export function openStaged(path: string, gzip: boolean): Readable {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (!gzip) return raw;
   const gunzip = createGunzip();
   // pipeline() destroys the gunzip stream with the error, so readers see a bad gzip.
   pipeline(raw, gunzip, () => {});
-  return { stream: gunzip, gzip };
+  return gunzip;
 }
 
 export type SourceRecord = CsvRecord;

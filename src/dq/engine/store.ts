@@ -37,6 +37,8 @@ export interface ObjectStore {
   /** A streamed write. */
   upload(bucket: string, key: string, contentType: string): StoreUpload;
   put(bucket: string, key: string, body: string, contentType: string): Promise<void>;
+  /** The object as a file on this machine, when it is one (read in place, not copied). */
+  file?(bucket: string, key: string): string | undefined;
 }
 
 export function s3Store(s3: S3Client): ObjectStore {
@@ -99,6 +101,7 @@ export function localStore(root: string): ObjectStore {
   const path = (bucket: string, key: string) => join(root, bucket, ...key.split('/'));
   return {
     describe: (bucket, key) => relative(process.cwd(), path(bucket, key)) || '.',
+    file: (bucket, key) => path(bucket, key),
     async list(bucket, prefix) {
       const base = join(root, bucket);
       const found: StoredObject[] = [];

@@ -5,11 +5,6 @@ import type {
   NumberExpression,
   Operand,
 } from '../parser/ast.ts';
-import { compileFullMatch } from './regex.ts';
-import { type Cell, cellToNumber, cellToString, cellToTime } from './values.ts';
-
-/** Why a value failed, or undefined when it passed. */
-export type ValueCheck = (cell: Cell) => string | undefined;
 
 const DURATION_MS: Record<Duration['unit'], number> = {
   minutes: 60_000,
@@ -54,7 +49,8 @@ export function compileNumberTest(condition: Condition, now: Date): (value: numb
   return compileOrdered(condition, values);
 }
 
-function operandNumber(operand: Operand, now: Date): number | null {
+/** An operand as a number (dates and durations in milliseconds); null for a keyword. */
+export function operandNumber(operand: Operand, now: Date): number | null {
   switch (operand.kind) {
     case 'number':
       return evaluateNumber(operand.expression);
@@ -105,7 +101,7 @@ function compileOrdered(
   }
 }
 
-const NEGATIVE = new Set(['!=', 'not in', 'not between', 'not matches']);
+export const NEGATIVE = new Set(['!=', 'not in', 'not between', 'not matches']);
 
 function mentionsKeyword(condition: Condition, keyword: string): boolean {
   return condition.operands.some((o) => o.kind === 'keyword' && o.keyword === keyword);
@@ -124,78 +120,4 @@ export function nullPasses(condition: Condition): boolean {
   if (mentionsKeyword(condition, 'EMPTY') || mentionsKeyword(condition, 'WHITESPACES_ONLY'))
     return false;
   return condition.operator === '!=' || condition.operator === 'not in';
-}
-
-/**
- * The per-value test of ColumnValues (and the value part of DataFreshness); NULL as
- * nullPasses() says.
- */
-export function compileValueCheck(condition: Condition, now: Date): ValueCheck {
-  const passesNull = nullPasses(condition);
-  const nullCheck = (cell: Cell): string | undefined | false => {
-    if (cell === null)
-      return passesNull ? undefined : 'Value: NULL does not meet the constraint requirement!';
-    return false;
-  };
-  if (condition.kind === 'string') return stringCheck(condition, nullCheck);
-  if (condition.kind === 'number') {
-    const test = compileNumberTest(condition, now);
-    return (cell) => {
-      const n = nullCheck(cell);
-      if (n !== false) return n;
-      const value = cellToNumber(cell);
-      if (value === undefined)
-        return `Value: ${JSON.stringify(cellToString(cell))} is not a number`;
-      return test(value) ? undefined : `Value: ${value} does not meet the constraint requirement!`;
-    };
-  }
-  if (condition.kind === 'date') {
-    const test = compileNumberTest(condition, now);
-    return (cell) => {
-      const n = nullCheck(cell);
-      if (n !== false) return n;
-      const time = cellToTime(cell);
-      if (time === undefined) return `Value: ${JSON.stringify(cellToString(cell))} is not a date`;
-      return test(time)
-        ? undefined
-        : `Value: ${cellToString(cell)} does not meet the constraint requirement!`;
-    };
-  }
-  throw new Error(`a ${condition.kind} condition does not apply to column values`);
-}
-
-function stringCheck(
-  condition: Condition,
-  nullCheck: (cell: Cell) => string | undefined | false,
-): ValueCheck {
-  const matchers = condition.operands.map((operand): ((text: string | null) => boolean) => {
-    if (operand.kind === 'keyword') {
-      if (operand.keyword === 'NULL') return (text) => text === null;
-      if (operand.keyword === 'EMPTY') return (text) => text === '';
-      return (text) => text !== null && text.length > 0 && text.trim() === '';
-    }
-    if (operand.kind !== 'string') throw new Error(`a ${operand.kind} value in a string condition`);
-    if (condition.operator === 'matches' || condition.operator === 'not matches') {
-      // The whole value must match, so "[a-z]*" rejects "abc1" rather than finding "abc".
-      const pattern = compileFullMatch(operand.value);
-      if (!pattern.ok)
-        throw new Error(`invalid pattern ${JSON.stringify(operand.value)}: ${pattern.reason}`);
-      return (text) => text !== null && pattern.matches(text);
-    }
-    const expected = operand.value;
-    return (text) => text === expected;
-  });
-  const negative = NEGATIVE.has(condition.operator);
-  const pattern = condition.operator === 'matches' || condition.operator === 'not matches';
-  return (cell) => {
-    const n = nullCheck(cell);
-    if (n !== false) return n;
-    const text = cellToString(cell);
-    // Deequ finds patterns by extracting the match, and an empty match counts as none: the
-    // empty string passes neither `matches` nor `not matches` there, so not here either.
-    if (pattern && text === '') return 'Value: "" does not meet the constraint requirement!';
-    const matched = matchers.some((m) => m(text));
-    if (matched !== negative) return undefined;
-    return `Value: ${JSON.stringify(text)} does not meet the constraint requirement!`;
-  };
 }

@@ -1,6 +1,6 @@
-import { DATA_TYPES } from '../evaluate/values.ts';
 import type { Condition, NumberExpression, Rule, Ruleset, TopLevelRule } from '../parser/ast.ts';
 import type { DqdlError } from '../parser/errors.ts';
+import { DATA_TYPES } from '../sql/cells.ts';
 import { ruleTypeSpec } from './catalogue.ts';
 
 const GLUE = 'use engine "glue"';
