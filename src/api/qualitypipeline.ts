@@ -152,10 +152,10 @@ export const EmbeddedOptions = Type.Object(
     memoryLimit: Type.Optional(
       Type.String({
         description:
-          'Memory a run may use (Kubernetes quantity, e.g. 512Mi, 2Gi; default 256Mi). Each run is a child process of the operator, killed and marked Failed when it uses more; give the pod room for it.',
+          'Memory a run may use (Kubernetes quantity, e.g. 512Mi, 2Gi; default 384Mi, enough for a source of about 100 MB; see docs/dqdl.md "Memory and disk"). Each run is a child process of the operator, killed and marked Failed when it uses more; give the pod room for it.',
         pattern: '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$',
         maxLength: 32,
-        default: '256Mi',
+        default: '384Mi',
       }),
     ),
     timeout: Type.Optional(

@@ -283,6 +283,29 @@ describe('helm/seawall', () => {
     }
   });
 
+  it('sizes /tmp for embedded data-quality runs and tells each run its share', async () => {
+    const scratch = (objs: Obj[]) => {
+      const spec = deploymentOf(objs).spec.template.spec;
+      return {
+        sizeLimit: spec.volumes.find((v: Obj) => v.name === 'tmp')?.emptyDir?.sizeLimit,
+        runDiskLimit: spec.containers[0].env.find((e: Obj) => e.name === 'SEAWALL_DQ_DISK_LIMIT')
+          ?.value,
+        memory: spec.containers[0].resources.limits.memory,
+      };
+    };
+    expect(scratch(await template())).toEqual({
+      sizeLimit: '2Gi',
+      runDiskLimit: '1536Mi',
+      memory: '1Gi',
+    });
+    expect(
+      scratch(
+        await template('--set', 'scratch.sizeLimit=8Gi', '--set', 'scratch.runDiskLimit=7Gi'),
+      ),
+    ).toMatchObject({ sizeLimit: '8Gi', runDiskLimit: '7Gi' });
+    await expect(template('--set', 'scratch.sizeLimit=lots')).rejects.toThrow(/sizeLimit/);
+  });
+
   it('lets pod and container security contexts be overridden (OpenShift assigns UIDs)', async () => {
     const openshift = deploymentOf(
       await template(

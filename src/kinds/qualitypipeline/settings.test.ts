@@ -39,7 +39,7 @@ describe('QualityPipeline settings', () => {
 
   it('applies the embedded limits, with defaults', () => {
     expect(resolveSettings(pipeline({})).embedded).toEqual({
-      memoryBytes: 256 * 2 ** 20,
+      memoryBytes: 384 * 2 ** 20,
       timeoutMs: 3_600_000,
     });
     expect(

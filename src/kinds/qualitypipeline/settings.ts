@@ -42,7 +42,7 @@ export interface ReferenceSettings {
   catalogTable: { database: string; table: string } | undefined;
 }
 
-export const DEFAULT_MEMORY_LIMIT = '256Mi';
+export const DEFAULT_MEMORY_LIMIT = '384Mi';
 export const DEFAULT_RUN_TIMEOUT = '1h';
 
 const QUANTITY_FACTORS: Record<string, number> = {
