@@ -131,6 +131,48 @@ export const sdkCalls: SdkCall[] = [
     ]
   },
   {
+    "service": "events",
+    "operation": "DescribeRule",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "ListTagsForResource",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "ListTargetsByRule",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "PutRule",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "PutTargets",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "RemoveTargets",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
     "service": "glue",
     "operation": "CreateCrawler",
     "files": [
@@ -765,10 +807,74 @@ export const sdkCalls: SdkCall[] = [
     ]
   },
   {
+    "service": "sqs",
+    "operation": "ChangeMessageVisibility",
+    "files": [
+      "src/aws/events/consumer.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "CreateQueue",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "DeleteMessage",
+    "files": [
+      "src/aws/events/consumer.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "GetQueueAttributes",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "GetQueueUrl",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "ListQueueTags",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "ReceiveMessage",
+    "files": [
+      "src/aws/events/consumer.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "SetQueueAttributes",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "TagQueue",
+    "files": [
+      "src/aws/events/consumer.ts"
+    ]
+  },
+  {
     "service": "sts",
     "operation": "GetCallerIdentity",
     "files": [
-      "src/aws/account.ts"
+      "src/aws/account.ts",
+      "src/aws/events/consumer.ts"
     ]
   }
 ];
@@ -808,6 +914,20 @@ export const iamPolicy: PolicyDocument = {
         "cloudwatch:PutMetricAlarm",
         "cloudwatch:PutMetricData",
         "cloudwatch:TagResource"
+      ],
+      "Resource": "*"
+    },
+    {
+      "Sid": "Seawallevents",
+      "Effect": "Allow",
+      "Action": [
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+        "events:ListTargetsByRule",
+        "events:PutRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:TagResource"
       ],
       "Resource": "*"
     },
@@ -886,6 +1006,22 @@ export const iamPolicy: PolicyDocument = {
         "sns:Subscribe",
         "sns:TagResource",
         "sns:Unsubscribe"
+      ],
+      "Resource": "*"
+    },
+    {
+      "Sid": "Seawallsqs",
+      "Effect": "Allow",
+      "Action": [
+        "sqs:ChangeMessageVisibility",
+        "sqs:CreateQueue",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ListQueueTags",
+        "sqs:ReceiveMessage",
+        "sqs:SetQueueAttributes",
+        "sqs:TagQueue"
       ],
       "Resource": "*"
     },

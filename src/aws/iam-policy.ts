@@ -42,6 +42,8 @@ const SERVICE_PREFIX: Record<string, string> = {
   cloudwatch: 'cloudwatch',
   cloudtrail: 'cloudtrail',
   sns: 'sns',
+  sqs: 'sqs',
+  eventbridge: 'events',
 };
 
 interface ActionRule {
@@ -120,6 +122,9 @@ const EXCEPTIONS: Record<string, ActionRule> = {
     actions: ['glue:StartDataQualityRulesetEvaluationRun'],
     passRoleTo: 'glue.amazonaws.com',
   },
+  // Drift events (ADR 70): the queue and the rule are created with the owner tag.
+  'sqs:CreateQueue': { actions: ['sqs:CreateQueue', 'sqs:TagQueue'] },
+  'events:PutRule': { actions: ['events:PutRule', 'events:TagResource'] },
   // Always allowed; no policy needed.
   'sts:GetCallerIdentity': { actions: [] },
 };
