@@ -918,20 +918,6 @@ export const iamPolicy: PolicyDocument = {
       "Resource": "*"
     },
     {
-      "Sid": "Seawallevents",
-      "Effect": "Allow",
-      "Action": [
-        "events:DescribeRule",
-        "events:ListTagsForResource",
-        "events:ListTargetsByRule",
-        "events:PutRule",
-        "events:PutTargets",
-        "events:RemoveTargets",
-        "events:TagResource"
-      ],
-      "Resource": "*"
-    },
-    {
       "Sid": "SeawallIam",
       "Effect": "Allow",
       "Action": [
@@ -1006,22 +992,6 @@ export const iamPolicy: PolicyDocument = {
         "sns:Subscribe",
         "sns:TagResource",
         "sns:Unsubscribe"
-      ],
-      "Resource": "*"
-    },
-    {
-      "Sid": "Seawallsqs",
-      "Effect": "Allow",
-      "Action": [
-        "sqs:ChangeMessageVisibility",
-        "sqs:CreateQueue",
-        "sqs:DeleteMessage",
-        "sqs:GetQueueAttributes",
-        "sqs:GetQueueUrl",
-        "sqs:ListQueueTags",
-        "sqs:ReceiveMessage",
-        "sqs:SetQueueAttributes",
-        "sqs:TagQueue"
       ],
       "Resource": "*"
     },
@@ -1120,6 +1090,36 @@ export const iamPolicy: PolicyDocument = {
         "arn:aws:glue:*:*:trigger/seawall-*",
         "arn:aws:glue:*:*:crawler/seawall-*"
       ]
+    },
+    {
+      "Sid": "SeawallDriftEventQueues",
+      "Effect": "Allow",
+      "Action": [
+        "sqs:ChangeMessageVisibility",
+        "sqs:CreateQueue",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ListQueueTags",
+        "sqs:ReceiveMessage",
+        "sqs:SetQueueAttributes",
+        "sqs:TagQueue"
+      ],
+      "Resource": "arn:aws:sqs:*:*:seawall-drift-events*"
+    },
+    {
+      "Sid": "SeawallDriftEventRule",
+      "Effect": "Allow",
+      "Action": [
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+        "events:ListTargetsByRule",
+        "events:PutRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:TagResource"
+      ],
+      "Resource": "arn:aws:events:*:*:rule/seawall-drift-events"
     },
     {
       "Sid": "SeawallPassRole",
