@@ -41,7 +41,7 @@ const deliverySeconds = Number(process.argv[4] ?? 0.1);
 const REGION = 'ca-central-1';
 const BACKUP_REGION = 'us-west-2';
 const POLL_INTERVAL_MS = 30_000;
-const ENSURE_INTERVAL_MS = 600_000;
+const ENSURE_INTERVAL_MS = 3_600_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function stats(values: number[]) {
@@ -166,9 +166,16 @@ try {
     });
     await allReady((o) => (o.status?.drift?.lastCheckTime ?? '') >= at, 120_000);
     await sleep(1000);
-    return calls.reads().filter((c) => !['sqs', 'events'].includes(c.service)).length / count;
+    return calls.reads().filter((c) => !['sqs', 'events'].includes(c.service));
   };
-  const readsPerCheck = await readsOfChecks();
+  const checkReads = await readsOfChecks();
+  const readsPerCheck = checkReads.length / count;
+  const readsByOperationPerCheck = Object.fromEntries(
+    [...new Set(checkReads.map((c) => `${c.service}:${c.operation}`))].map((op) => [
+      op,
+      round(checkReads.filter((c) => `${c.service}:${c.operation}` === op).length / count, 1),
+    ]),
+  );
 
   // At rest with events: what the machinery itself calls, measured over a window.
   calls.clear();
@@ -183,8 +190,9 @@ try {
   await ensureRegionEvents(aws, REGION, account.accountId);
   const ensureReads = calls.reads().length;
   const ensureReadsPerHour = (ensureReads * regions * 3600_000) / ENSURE_INTERVAL_MS;
-  const readsPerHourEvents =
-    (readsPerCheck * 3600_000) / DEFAULT_BACKSTOP_INTERVAL_MS + ensureReadsPerHour / count;
+  const readsPerHourEventsOwn = (readsPerCheck * 3600_000) / DEFAULT_BACKSTOP_INTERVAL_MS;
+  const readsPerHourEvents = readsPerHourEventsOwn + ensureReadsPerHour / count;
+  const readsPerHourEvents1000 = readsPerHourEventsOwn + ensureReadsPerHour / 1000;
   const readsPerHourPolling = (readsPerCheck * 3600_000) / DEFAULT_DRIFT_INTERVAL_MS;
 
   // Polling: events off, a 30 s drift interval; every bucket changed at once.
@@ -215,11 +223,14 @@ try {
       pollingDefault10mExpected: { median: 300, max: 600 },
     },
     readsPerProtectedBucketPerCheck: round(readsPerCheck, 1),
+    readsByOperationPerCheck,
     readsPerProtectedBucketPerHourAtRest: {
       polling10m: round(readsPerHourPolling, 1),
       events6hBackstop: round(readsPerHourEvents, 2),
       ratio: round(readsPerHourPolling / readsPerHourEvents, 1),
-      note: 'per-check reads measured; intervals as configured (10 min default, 6 h backstop, queue/rule check every 10 min shared by all objects)',
+      eventsAt1000Objects: round(readsPerHourEvents1000, 2),
+      ratioAt1000Objects: round(readsPerHourPolling / readsPerHourEvents1000, 1),
+      note: 'per-check and per-queue-check reads measured; intervals as configured (10 min default, 6 h backstop, the queues and rule of each region checked every hour, shared by all objects)',
     },
     eventMachineryCallsPerHourAtRest: {
       measured: round(machineryPerHour, 0),
@@ -250,6 +261,7 @@ try {
     },
   ]);
   console.log(JSON.stringify(result.eventMachineryCallsPerHourAtRest));
+  console.log(JSON.stringify(readsByOperationPerCheck));
   console.log(`wrote ${writeResults('drift-events', { runs: [result] })}`);
 } finally {
   await operator?.stop(1000);

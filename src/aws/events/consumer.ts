@@ -27,7 +27,10 @@ export const HEARTBEAT_TAG = 'seawall.dev/heartbeat';
 export interface SqsDriftEventSourceOptions {
   aws: AwsClients;
   log: Logger;
-  /** How often the queues and rules are checked for drift (default 10 min). */
+  /**
+   * How often the queues and rules are checked for drift (default 1 h): a change to them
+   * raises an event of its own, which corrects them at once; this is the backstop.
+   */
   ensureIntervalMs?: number;
   /** How often the regions objects live in are looked at, to set up new ones (default 5 s). */
   regionsIntervalMs?: number;
@@ -71,7 +74,7 @@ export class SqsDriftEventSource implements DriftEventSource {
     await this.#ensureRegions();
     const ensureTimer = setInterval(() => {
       void this.#ensureRegions(true);
-    }, this.#options.ensureIntervalMs ?? 600_000);
+    }, this.#options.ensureIntervalMs ?? 3_600_000);
     const heartbeatTimer = setInterval(() => {
       void this.#heartbeat();
     }, this.#options.heartbeatIntervalMs ?? 300_000);
