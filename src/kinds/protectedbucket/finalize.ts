@@ -27,8 +27,8 @@ import {
   describeContents,
   observeBucket,
 } from '../../aws/s3/bucket.ts';
-import { removeSeawallObjects } from '../../aws/s3/replication-probe.ts';
 import type { DefaultRetention } from '../../aws/s3/object-lock.ts';
+import { removeSeawallObjects } from '../../aws/s3/replication-probe.ts';
 import { StalledError, WaitingError } from '../../runtime/errors.ts';
 import type { PbRequest } from './reconciler.ts';
 import { resolveSettings } from './settings.ts';
