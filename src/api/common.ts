@@ -169,6 +169,18 @@ export const DriftStatus = Type.Object(
 );
 export type DriftStatus = Static<typeof DriftStatus>;
 
+export const DriftDetectionStatus = Type.Object(
+  {
+    mode: StringEnum(['Events', 'Polling'] as const, {
+      description:
+        'Events: CloudTrail events reach Seawall from every region of this resource, drift is checked when AWS reports a change and the periodic check is only a backstop. Polling: drift is found by the periodic check alone.',
+    }),
+    reason: Type.String({ description: 'Why (events off, no event from a region lately…).' }),
+  },
+  { description: 'How drift of this resource is found now (event-driven or polling).' },
+);
+export type DriftDetectionStatus = Static<typeof DriftDetectionStatus>;
+
 export const Awaiting = Type.Object(
   {
     what: Type.String({
@@ -227,6 +239,7 @@ export const commonStatusFields = {
     }),
   ),
   drift: Type.Optional(DriftStatus),
+  driftDetection: Type.Optional(DriftDetectionStatus),
   awaiting: Type.Optional(Awaiting),
   convergedGeneration: Type.Optional(
     Type.Integer({

@@ -3,11 +3,13 @@
 // AWS_ENDPOINT_URL points every service at a local emulator (moto) when set.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -169,6 +171,15 @@ export class AwsClients {
   }
   sns(region = this.config.defaultRegion): SNSClient {
     return this.#client('sns', SNSClient, region);
+  }
+
+  /** Drift events (ADR 70): the queue Seawall reads CloudTrail events from. */
+  sqs(region = this.config.defaultRegion): SQSClient {
+    return this.#client('sqs', SQSClient, region);
+  }
+  /** Drift events (ADR 70): the EventBridge rule that sends them to the queue. */
+  events(region = this.config.defaultRegion): EventBridgeClient {
+    return this.#client('events', EventBridgeClient, region);
   }
 
   /** Adds an observer to every client, existing and future. */

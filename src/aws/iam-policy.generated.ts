@@ -131,6 +131,48 @@ export const sdkCalls: SdkCall[] = [
     ]
   },
   {
+    "service": "events",
+    "operation": "DescribeRule",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "ListTagsForResource",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "ListTargetsByRule",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "PutRule",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "PutTargets",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
+    "service": "events",
+    "operation": "RemoveTargets",
+    "files": [
+      "src/aws/events/rule.ts"
+    ]
+  },
+  {
     "service": "glue",
     "operation": "CreateCrawler",
     "files": [
@@ -764,10 +806,74 @@ export const sdkCalls: SdkCall[] = [
     ]
   },
   {
+    "service": "sqs",
+    "operation": "ChangeMessageVisibility",
+    "files": [
+      "src/aws/events/consumer.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "CreateQueue",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "DeleteMessage",
+    "files": [
+      "src/aws/events/consumer.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "GetQueueAttributes",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "GetQueueUrl",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "ListQueueTags",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "ReceiveMessage",
+    "files": [
+      "src/aws/events/consumer.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "SetQueueAttributes",
+    "files": [
+      "src/aws/events/queue.ts"
+    ]
+  },
+  {
+    "service": "sqs",
+    "operation": "TagQueue",
+    "files": [
+      "src/aws/events/consumer.ts"
+    ]
+  },
+  {
     "service": "sts",
     "operation": "GetCallerIdentity",
     "files": [
-      "src/aws/account.ts"
+      "src/aws/account.ts",
+      "src/aws/events/consumer.ts"
     ]
   }
 ];
@@ -983,6 +1089,36 @@ export const iamPolicy: PolicyDocument = {
         "arn:aws:glue:*:*:trigger/seawall-*",
         "arn:aws:glue:*:*:crawler/seawall-*"
       ]
+    },
+    {
+      "Sid": "SeawallDriftEventQueues",
+      "Effect": "Allow",
+      "Action": [
+        "sqs:ChangeMessageVisibility",
+        "sqs:CreateQueue",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ListQueueTags",
+        "sqs:ReceiveMessage",
+        "sqs:SetQueueAttributes",
+        "sqs:TagQueue"
+      ],
+      "Resource": "arn:aws:sqs:*:*:seawall-drift-events*"
+    },
+    {
+      "Sid": "SeawallDriftEventRule",
+      "Effect": "Allow",
+      "Action": [
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+        "events:ListTargetsByRule",
+        "events:PutRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:TagResource"
+      ],
+      "Resource": "arn:aws:events:*:*:rule/seawall-drift-events"
     },
     {
       "Sid": "SeawallPassRole",

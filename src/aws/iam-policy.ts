@@ -42,6 +42,8 @@ const SERVICE_PREFIX: Record<string, string> = {
   cloudwatch: 'cloudwatch',
   cloudtrail: 'cloudtrail',
   sns: 'sns',
+  sqs: 'sqs',
+  eventbridge: 'events',
 };
 
 interface ActionRule {
@@ -120,6 +122,9 @@ const EXCEPTIONS: Record<string, ActionRule> = {
     actions: ['glue:StartDataQualityRulesetEvaluationRun'],
     passRoleTo: 'glue.amazonaws.com',
   },
+  // Drift events (ADR 70): the queue and the rule are created with the owner tag.
+  'sqs:CreateQueue': { actions: ['sqs:CreateQueue', 'sqs:TagQueue'] },
+  'events:PutRule': { actions: ['events:PutRule', 'events:TagResource'] },
   // Always allowed; no policy needed.
   'sts:GetCallerIdentity': { actions: [] },
 };
@@ -344,12 +349,27 @@ const SCOPES: Scope[] = [
       (type) => `arn:aws:glue:*:*:${type}/seawall-*`,
     ),
   },
+  {
+    // Drift events (ADR 70): the queue and its DLQ are Seawall's by name.
+    sid: 'SeawallDriftEventQueues',
+    actions: new Set(), // every sqs: action (see scopesOf)
+    resource: 'arn:aws:sqs:*:*:seawall-drift-events*',
+  },
+  {
+    sid: 'SeawallDriftEventRule',
+    actions: new Set(), // every events: action (see scopesOf)
+    resource: 'arn:aws:events:*:*:rule/seawall-drift-events',
+  },
 ];
 
 function scopesOf(action: string): Scope[] {
   const found = SCOPES.filter((scope) => scope.actions.has(action));
   if (found.length > 0) return found;
   if (action.startsWith('glue:')) return SCOPES.filter((scope) => scope.sid === 'SeawallGlue');
+  if (action.startsWith('sqs:'))
+    return SCOPES.filter((scope) => scope.sid === 'SeawallDriftEventQueues');
+  if (action.startsWith('events:'))
+    return SCOPES.filter((scope) => scope.sid === 'SeawallDriftEventRule');
   return [];
 }
 

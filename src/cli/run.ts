@@ -2,11 +2,17 @@
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { AwsClients } from '../aws/clients.ts';
+import { SqsDriftEventSource } from '../aws/events/consumer.ts';
 import { createReconcilers } from '../kinds/index.ts';
 import { awsWiring } from '../kinds/wiring.ts';
 import { parseDuration } from '../runtime/durations.ts';
 import { createLogger } from '../runtime/logger.ts';
-import { DEFAULT_DRIFT_INTERVAL_MS, startOperator } from '../runtime/operator.ts';
+import {
+  DEFAULT_BACKSTOP_INTERVAL_MS,
+  DEFAULT_DRIFT_INTERVAL_MS,
+  DEFAULT_EVENTS_STALE_AFTER_MS,
+  startOperator,
+} from '../runtime/operator.ts';
 import { resolvePath } from './args.ts';
 
 const HELP = `Usage: seawall run [options]
@@ -16,6 +22,12 @@ const HELP = `Usage: seawall run [options]
   --namespaces a,b             namespaces to watch (default: all)
   --workers N                  concurrent reconciles (default 4)
   --drift-interval DURATION    default drift-check interval (default 10m)
+  --drift-events BOOL          listen for AWS changes (CloudTrail events through an EventBridge
+                               rule and an SQS queue Seawall creates per region) and check the
+                               owning resource at once (default false: needs a logging trail)
+  --drift-backstop-interval D  the periodic check while events flow (default 6h)
+  --drift-events-silence D     no event from a region for this long: back to polling (default 15m)
+  --drift-events-heartbeat D   how often an idle Seawall makes an event of its own (default 5m)
   --http-port N                port for /metrics, /healthz, /readyz (default 8080; 0 = any)
   --leader-elect BOOL          use a Lease so only one replica reconciles (default true)
   --leader-election-namespace  namespace of the Lease (default $POD_NAMESPACE or seawall-system)
@@ -40,6 +52,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       namespaces: { type: 'string' },
       workers: { type: 'string', default: '4' },
       'drift-interval': { type: 'string' },
+      'drift-events': { type: 'string', default: 'false' },
+      'drift-backstop-interval': { type: 'string' },
+      'drift-events-silence': { type: 'string' },
+      'drift-events-heartbeat': { type: 'string', default: '5m' },
       'http-port': { type: 'string', default: '8080' },
       'leader-elect': { type: 'string', default: 'true' },
       'leader-election-namespace': { type: 'string' },
@@ -73,6 +89,22 @@ export async function runCommand(argv: string[]): Promise<number> {
     },
   });
   const leaderElect = values['leader-elect'] !== 'false';
+  const driftEvents =
+    values['drift-events'] === 'true'
+      ? {
+          source: new SqsDriftEventSource({
+            aws,
+            log,
+            heartbeatIntervalMs: parseDuration(values['drift-events-heartbeat']),
+          }),
+          backstopIntervalMs: values['drift-backstop-interval']
+            ? parseDuration(values['drift-backstop-interval'])
+            : DEFAULT_BACKSTOP_INTERVAL_MS,
+          staleAfterMs: values['drift-events-silence']
+            ? parseDuration(values['drift-events-silence'])
+            : DEFAULT_EVENTS_STALE_AFTER_MS,
+        }
+      : undefined;
   const operator = await startOperator({
     kc,
     log,
@@ -84,6 +116,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       ? parseDuration(values['drift-interval'])
       : DEFAULT_DRIFT_INTERVAL_MS,
     httpPort: Number(values['http-port']),
+    ...(driftEvents ? { driftEvents } : {}),
     propagationTimeoutMs: parseDuration(values['propagation-timeout']),
     ...(leaderElect
       ? {

@@ -6,6 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { FINALIZER, GROUP, VERSION } from '../api/common.ts';
 import type { KindDefinition } from '../api/kind-definition.ts';
 import { findCondition, isTrue } from './conditions.ts';
+import type { Detection, DriftCause } from './drift-events.ts';
 import type { ErrorClassifier } from './errors.ts';
 import { coreEventWriter, EventAggregator } from './events.ts';
 import { type AnyObject, isConflict, type KubeObjects } from './kube-objects.ts';
@@ -31,6 +32,14 @@ export interface ControllerOptions {
   identity: string;
   queue?: WorkQueueOptions;
   now?: () => Date;
+  /** How drift of an object is found now (events or polling), and the backstop interval. */
+  detection?: (object: AnyObject) => Detection & { backstopIntervalMs?: number };
+}
+
+/** Events waiting for a key's next reconcile, and who waits for it to have run. */
+interface PendingCheck {
+  causes: { ids: readonly string[]; cause: DriftCause }[];
+  ran: (() => void)[];
 }
 
 export function objectKey(kind: string, namespace: string, name: string): string {
@@ -64,6 +73,8 @@ export class Controller {
   readonly #known = new Map<string, AnyObject>();
   readonly #events: EventAggregator;
   readonly #listeners: ((obj: AnyObject) => void)[] = [];
+  readonly #deleteListeners: ((obj: AnyObject) => void)[] = [];
+  readonly #pending = new Map<string, PendingCheck>();
   #workers: Promise<void>[] = [];
   #running = false;
   #synced = false;
@@ -113,6 +124,7 @@ export class Controller {
       informer.on('delete', (obj) => {
         this.#known.delete(this.#keyOf(obj as unknown as AnyObject));
         this.#options.metrics.forgetObject(this.kind.kind, obj as unknown as AnyObject);
+        for (const listener of this.#deleteListeners) listener(obj as unknown as AnyObject);
       });
       // The informer stops on an error (API server restarted, network): start it again
       // with a delay. It relists when its resourceVersion is gone (410), so no object is
@@ -152,12 +164,46 @@ export class Controller {
     this.#listeners.push(listener);
   }
 
+  /** Every object the watch saw deleted. */
+  onDelete(listener: (obj: AnyObject) => void): void {
+    this.#deleteListeners.push(listener);
+  }
+
+  keyOf(obj: AnyObject): string {
+    return this.#keyOf(obj);
+  }
+
+  /**
+   * An AWS event names what `key` owns: queue its drift check now (merged with a check
+   * already waiting, as any add) and resolve once a reconcile that saw the event ran.
+   * The event source deletes the event only then; a check that never runs (the
+   * operator stops first) leaves it in the queue for the next process.
+   */
+  checkForEvent(key: string, event: { ids: readonly string[]; cause: DriftCause }): Promise<void> {
+    if (!this.#known.has(key)) return Promise.resolve();
+    return new Promise((resolve) => {
+      let pending = this.#pending.get(key);
+      if (!pending) {
+        pending = { causes: [], ran: [] };
+        this.#pending.set(key, pending);
+      }
+      pending.causes.push(event);
+      pending.ran.push(resolve);
+      this.queue.add(key);
+    });
+  }
+
   /** Queues the objects of this kind that refer to `target` (same namespace). */
   requeueDependents(target: AnyObject, references: (obj: AnyObject) => string[]): void {
     for (const [key, obj] of this.#known) {
       if (obj.metadata.namespace !== target.metadata.namespace) continue;
       if (references(obj).includes(target.metadata.name ?? '')) this.queue.add(key);
     }
+  }
+
+  /** Queues every known object `predicate` picks (a region's events fell silent). */
+  requeueWhere(predicate: (obj: AnyObject) => boolean): void {
+    for (const [key, obj] of this.#known) if (predicate(obj)) this.queue.add(key);
   }
 
   startWorkers(): void {
@@ -184,8 +230,12 @@ export class Controller {
       this.#options.metrics.queueDepth.set({ kind: this.kind.kind }, this.queue.length);
       const key = await this.queue.get();
       if (key === undefined) return;
+      // The events that asked for a check are taken by this reconcile; an event arriving
+      // while it runs waits for the next one (the key is queued again).
+      const events = this.#pending.get(key);
+      this.#pending.delete(key);
       try {
-        await this.#process(key);
+        await this.#process(key, events?.causes ?? []);
       } catch (error) {
         // Errors of the machinery itself (a status write, a conflict): retry with backoff.
         this.#options.metrics.reconciles.inc({ kind: this.kind.kind, result: 'error' });
@@ -196,12 +246,16 @@ export class Controller {
           'reconcile machinery failed',
         );
       } finally {
+        for (const ran of events?.ran ?? []) ran();
         this.queue.done(key);
       }
     }
   }
 
-  async #process(key: string): Promise<void> {
+  async #process(
+    key: string,
+    causes: readonly { ids: readonly string[]; cause: DriftCause }[],
+  ): Promise<void> {
     const { objects, metrics, log: rootLog } = this.#options;
     const now = this.#options.now ?? (() => new Date());
     const { namespace, name } = parseKey(key);
@@ -256,6 +310,8 @@ export class Controller {
           ? { propagationTimeoutMs: this.#options.propagationTimeoutMs }
           : {}),
         checkpoint,
+        ...(causes.length > 0 ? { causes } : {}),
+        ...(this.#options.detection ? { detection: this.#options.detection(object) } : {}),
       },
     );
     timer();

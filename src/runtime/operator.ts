@@ -5,6 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type * as k8s from '@kubernetes/client-node';
 import { Controller } from './controller.ts';
+import {
+  type DriftEventSink,
+  type DriftEventSource,
+  HeartbeatTracker,
+  ResourceIndex,
+} from './drift-events.ts';
 import type { ErrorClassifier } from './errors.ts';
 import { type HttpServer, startHttpServer } from './http.ts';
 import { type AnyObject, kubeObjects } from './kube-objects.ts';
@@ -45,9 +51,28 @@ export interface OperatorOptions {
   identity?: string;
   queue?: WorkQueueOptions;
   classifiers?: ErrorClassifier[];
+  /**
+   * Event-driven drift detection (ADR 70): AWS events naming an object's resources
+   * queue its drift check at once; while events flow from its regions its periodic
+   * check waits backstopIntervalMs. Undefined = polling only (status says so).
+   */
+  driftEvents?: DriftEventsConfig;
   /** Called when leadership is lost without a shutdown: the process should exit. */
   onLostLeadership?: () => void;
 }
+
+export interface DriftEventsConfig {
+  source: DriftEventSource;
+  /** The periodic check while events flow (default 6 h). */
+  backstopIntervalMs?: number;
+  /** A region whose last event is older than this counts as silent (default 15 min). */
+  staleAfterMs?: number;
+  /** How often silence is looked for (default 30 s). */
+  watchIntervalMs?: number;
+}
+
+export const DEFAULT_BACKSTOP_INTERVAL_MS = 6 * 3600_000;
+export const DEFAULT_EVENTS_STALE_AFTER_MS = 15 * 60_000;
 
 export interface Operator {
   metrics: Metrics;
@@ -66,9 +91,23 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const metrics = new Metrics();
   options.instrument?.(metrics, log);
   const objects = kubeObjects(options.kc);
+  const events = options.driftEvents;
+  const index = new ResourceIndex();
+  const heartbeats = new HeartbeatTracker({
+    enabled: events !== undefined,
+    staleAfterMs: events?.staleAfterMs ?? DEFAULT_EVENTS_STALE_AFTER_MS,
+  });
+  const backstopIntervalMs = events?.backstopIntervalMs ?? DEFAULT_BACKSTOP_INTERVAL_MS;
   const controllers = options.reconcilers.map(
     (reconciler) =>
       new Controller({
+        detection: (object) => ({
+          ...heartbeats.detection(
+            reconciler.resourcesOf?.(object as never).regions ?? [],
+            new Date(),
+          ),
+          ...(reconciler.resourcesOf ? { backstopIntervalMs } : {}),
+        }),
         kc: options.kc,
         objects,
         reconciler,
@@ -96,6 +135,77 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     }
   }
 
+  // The index of what each object owns, kept from every replica's watch.
+  for (const controller of controllers) {
+    const resourcesOf = options.reconcilers.find((r) => r.kind === controller.kind)?.resourcesOf;
+    if (!resourcesOf) continue;
+    controller.onChange((obj) => index.set(controller.keyOf(obj), resourcesOf(obj as never)));
+    controller.onDelete((obj) => index.delete(controller.keyOf(obj)));
+  }
+  const controllerOf = new Map(controllers.map((c) => [c.kind.kind, c]));
+  const sink: DriftEventSink = {
+    async deliver(event) {
+      const owners = index.owners(event.ids);
+      if (owners.length === 0) {
+        metrics.driftEvents.inc({ region: event.region, result: 'foreign' });
+        return 'foreign';
+      }
+      log.info(
+        {
+          event: event.cause.eventName,
+          by: event.cause.principal,
+          region: event.region,
+          objects: owners,
+        },
+        'AWS event: checking drift',
+      );
+      await Promise.all(
+        owners.map((key) => controllerOf.get(key.split('/')[0] ?? '')?.checkForEvent(key, event)),
+      );
+      metrics.driftEvents.inc({ region: event.region, result: 'checked' });
+      return 'checked';
+    },
+    heartbeat(region, at) {
+      metrics.driftEvents.inc({ region, result: 'own' });
+      heartbeats.beat(region, at);
+    },
+    malformed(region, reason) {
+      metrics.driftEvents.inc({ region, result: 'malformed' });
+      log.warn(
+        { region, reason },
+        'drift events: a message is no CloudTrail event; left for the dead-letter queue',
+      );
+    },
+    regions: () => [...new Set(['us-east-1', ...index.regions()])].sort(),
+  };
+  // A region that falls silent puts its objects back on the polling interval at once: their
+  // next check was scheduled a backstop away.
+  const flowing = new Map<string, boolean>();
+  const watchSilence = () => {
+    const now = new Date();
+    for (const region of sink.regions()) {
+      const up = heartbeats.flowing(region, now);
+      metrics.driftEventsFlowing.set({ region }, up ? 1 : 0);
+      const was = flowing.get(region) ?? false;
+      if (was !== up) {
+        // Both ways: objects show the new mode at once, and a silent region's objects go
+        // back to the polling interval (their next check was a backstop away).
+        if (up) log.info({ region }, 'AWS events flow from this region: polling is the backstop');
+        else
+          log.warn({ region }, 'no AWS event from this region lately: drift is found by polling');
+        for (const controller of controllers) {
+          const resourcesOf = options.reconcilers.find(
+            (r) => r.kind === controller.kind,
+          )?.resourcesOf;
+          if (resourcesOf)
+            controller.requeueWhere((obj) => resourcesOf(obj as never).regions.includes(region));
+        }
+      }
+      flowing.set(region, up);
+    }
+  };
+  let silenceTimer: NodeJS.Timeout | undefined;
+
   let http: HttpServer | undefined;
   if (options.httpPort !== undefined) {
     http = await startHttpServer(
@@ -112,6 +222,14 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     leading = true;
     metrics.leader.set(1);
     for (const controller of controllers) controller.startWorkers();
+    if (events) {
+      // Only the leader consumes events: a standby would delete what it cannot check.
+      events.source.start(sink).catch((error: unknown) => {
+        log.error({ err: error }, 'drift events: the event source failed to start');
+      });
+      silenceTimer = setInterval(watchSilence, events.watchIntervalMs ?? 30_000);
+      silenceTimer.unref();
+    }
   };
   let elector: LeaderElector | undefined;
   if (options.leaderElection) {
@@ -120,6 +238,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       onStartedLeading: startWorkers,
       onStoppedLeading: () => {
         leading = false;
+        if (silenceTimer) clearInterval(silenceTimer);
+        void events?.source.stop();
         metrics.leader.set(0);
         void Promise.all(controllers.map((c) => c.stop(0))).then(() =>
           options.onLostLeadership?.(),
@@ -145,6 +265,9 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     isLeader: () => leading,
     async stop(graceMs = 30_000) {
       log.info('shutting down');
+      if (silenceTimer) clearInterval(silenceTimer);
+      // The source stops taking messages first; those in flight stay in the queue.
+      await events?.source.stop();
       await Promise.all(controllers.map((c) => c.stop(graceMs)));
       leading = false;
       await elector?.release();

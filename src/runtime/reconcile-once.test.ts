@@ -327,3 +327,47 @@ describe('nextDriftStatus', () => {
     expect(reported.lastCorrectedTime).toBe(now.toISOString());
   });
 });
+
+describe('event-driven drift checks (ADR 70)', () => {
+  const cause = {
+    eventName: 'PutBucketVersioning',
+    eventTime: '2026-06-01T00:00:00Z',
+    principal: 'arn:aws:sts::1:assumed-role/admin/alice',
+    sourceAddress: '198.51.100.7',
+    eventId: 'ev-1',
+  };
+
+  it('names the caller on drift of the resource the event named, not on other drift', async () => {
+    const other = {
+      ...driftItem('Enabled'),
+      resource: 'arn:aws:kms:r:1:key/k',
+      facet: 'key.rotation',
+    };
+    const result = await reconcileOnce(
+      reconcilerThat(async (_mode, record) => record([driftItem('Status'), other])),
+      anObject(),
+      { ...deps, causes: [{ ids: ['b', 'arn:aws:s3:::b'], cause }] },
+    );
+    expect(result.status.drift?.items?.[0]?.causedBy).toEqual(cause);
+    expect(result.status.drift?.items?.[1]?.causedBy).toBeUndefined();
+    expect(result.status.drift?.history?.[0]?.causedBy).toEqual(cause);
+  });
+
+  it('waits the backstop interval while events flow, the drift interval while polling; says which', async () => {
+    const run = (mode: 'Events' | 'Polling', spec: PolicySpec = {}) =>
+      reconcileOnce(
+        reconcilerThat(async () => {}),
+        anObject({ spec }),
+        { ...deps, detection: { mode, reason: 'why', backstopIntervalMs: 6 * 3600_000 } },
+      );
+    const events = await run('Events');
+    expect(events.requeueAfterMs).toBeGreaterThan(5 * 3600_000);
+    expect(events.status.driftDetection).toEqual({ mode: 'Events', reason: 'why' });
+    const polling = await run('Polling');
+    expect(polling.requeueAfterMs).toBeLessThanOrEqual(660_000);
+    expect(polling.status.driftDetection?.mode).toBe('Polling');
+    // An interval the spec sets is what the person asked for, events or not.
+    const asked = await run('Events', { driftCheckInterval: '5m' });
+    expect(asked.requeueAfterMs).toBeLessThanOrEqual(330_000);
+  });
+});

@@ -2,9 +2,17 @@
 // kind's steps (or its clean-up), and fold the outcome into the next status. The
 // controller wraps this with the watch, the queue, the finalizer and the single status
 // write; `seawall plan` and the tests call it directly.
-import type { Awaiting, Condition, DriftItem, DriftStatus, SeawallObject } from '../api/common.ts';
+import type {
+  Awaiting,
+  Condition,
+  DriftDetectionStatus,
+  DriftItem,
+  DriftStatus,
+  SeawallObject,
+} from '../api/common.ts';
 import { Annotations } from '../api/common.ts';
 import { findCondition, type Summary, summarize } from './conditions.ts';
+import { causeOf, type Detection, type DriftCause } from './drift-events.ts';
 import { parseDuration, withJitter } from './durations.ts';
 import { classifyError, type ErrorClass, type ErrorClassifier } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -23,6 +31,7 @@ export interface BaseStatus {
   observedGeneration?: number;
   conditions?: Condition[];
   drift?: DriftStatus;
+  driftDetection?: DriftDetectionStatus;
   awaiting?: Awaiting;
   lastHandledCorrectDriftAt?: string;
   convergedGeneration?: number;
@@ -47,6 +56,13 @@ export interface ReconcileDeps {
   propagationTimeoutMs?: number;
   /** Persists a status draft mid-reconcile (the controller's status write); absent in tests and plan. */
   checkpoint?: (status: Record<string, unknown>) => Promise<void>;
+  /** The AWS events that asked for this check: drift on their resources names them. */
+  causes?: readonly { ids: readonly string[]; cause: DriftCause }[];
+  /**
+   * How drift of this object is found now (events flowing for its regions, or polling)
+   * and the periodic check's interval then: the backstop while events flow.
+   */
+  detection?: Detection & { backstopIntervalMs?: number };
 }
 
 export type Outcome =
@@ -136,7 +152,16 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
   const generation = object.metadata.generation ?? 0;
   const draft = structuredClone(object.status ?? ({} as Status));
   const drift: DriftItem[] = [];
-  const interval = driftIntervalMs(object.spec, deps.defaultDriftIntervalMs);
+  // With events flowing, the periodic check is only the backstop (ADR 70); an interval
+  // the spec sets is still honoured.
+  const defaultInterval =
+    deps.detection?.mode === 'Events' && deps.detection.backstopIntervalMs !== undefined
+      ? deps.detection.backstopIntervalMs
+      : deps.defaultDriftIntervalMs;
+  const interval = driftIntervalMs(object.spec, defaultInterval);
+  if (deps.detection && !deps.plan) {
+    draft.driftDetection = { mode: deps.detection.mode, reason: deps.detection.reason };
+  }
   const finish = (
     summary: Summary,
     outcome: Outcome,
@@ -296,7 +321,19 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
         `Drift found (driftPolicy Report, not corrected): ${fields}`,
       );
     deps.log.info(
-      { drift: drift.length, mode, items: drift.map((d) => `${d.facet}.${d.field}`) },
+      {
+        drift: drift.length,
+        mode,
+        items: drift.map((d) => ({
+          item: `${d.facet}.${d.field}`,
+          resource: d.resource,
+          expected: d.expected,
+          observed: d.observed,
+          ...(d.causedBy
+            ? { by: d.causedBy.principal, call: d.causedBy.eventName, at: d.causedBy.eventTime }
+            : {}),
+        })),
+      },
       'drift found',
     );
   }
@@ -311,7 +348,11 @@ export async function reconcileOnce<Spec extends PolicySpec, Status extends Base
       now,
       propagationTimeoutMs: deps.propagationTimeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS,
       recordDrift: (items: DriftItem[]) => {
-        drift.push(...items);
+        const causes = deps.causes ?? [];
+        for (const item of items) {
+          const cause = causes.length > 0 ? causeOf(item.resource, causes) : undefined;
+          drift.push(cause ? { ...item, causedBy: cause } : item);
+        }
       },
       checkpoint: async () => {
         if (deps.plan || !deps.checkpoint) return;

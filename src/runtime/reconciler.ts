@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { DriftItem, SeawallObject } from '../api/common.ts';
 import type { KindDefinition } from '../api/kinds.ts';
+import type { ObjectResources } from './drift-events.ts';
 import type { FacetMode } from './mode.ts';
 
 export interface EventRecorder {
@@ -62,6 +63,11 @@ export interface Reconciler<Spec = unknown, Status = Record<string, unknown>> {
    * after its ProtectedBucket becomes Ready.
    */
   readonly dependsOn?: Dependency<Spec>[];
+  /**
+   * What the object owns in AWS, from its spec and status (pure): an event naming one of
+   * these resources becomes a drift check of this object (event-driven drift detection).
+   */
+  readonly resourcesOf?: (object: SeawallObject<Spec, Status>) => ObjectResources;
   reconcile(request: ReconcileRequest<Spec, Status>): Promise<ReconcileResult>;
   /**
    * Clean up AWS under spec.deletionPolicy. Returning lets the controller remove the

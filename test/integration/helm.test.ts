@@ -203,7 +203,23 @@ describe('helm/seawall', () => {
     expect(monitor?.spec.endpoints[0].port).toBe('http-metrics');
   });
 
+  it('turns on event-driven drift detection with driftEvents.enabled', async () => {
+    const args = async (...set: string[]) =>
+      (await template(...set.flatMap((s) => ['--set', s]))).find((o) => o.kind === 'Deployment')
+        ?.spec.template.spec.containers[0].args as string[];
+    expect((await args()).filter((a) => a.startsWith('--drift-events'))).toEqual([]);
+    expect(await args('driftEvents.enabled=true', 'driftEvents.backstopInterval=2h')).toEqual(
+      expect.arrayContaining([
+        '--drift-events=true',
+        '--drift-backstop-interval=2h',
+        '--drift-events-silence=15m',
+        '--drift-events-heartbeat=5m',
+      ]),
+    );
+  });
+
   it.each([
+    ['driftEvents.silence=soon', /silence/],
     ['replicaCount=0', /replicaCount/],
     ['logLevel=loud', /logLevel/],
     ['driftInterval=often', /driftInterval/],

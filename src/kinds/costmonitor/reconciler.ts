@@ -6,6 +6,7 @@
 // Every AWS resource goes through the one lifecycle (src/aws/lifecycle.ts): found and
 // ours, created, or — in a drift check that may not create — missing, and in `seawall
 // plan` listed as a creation. A steady-state check makes read calls only.
+
 import type * as k8s from '@kubernetes/client-node';
 import {
   type CostMonitor,
@@ -26,6 +27,7 @@ import {
 import { endsAtMissing } from '../steps.ts';
 import { resolveBuckets } from './dependencies.ts';
 import { finalizeCostMonitor } from './finalize.ts';
+import { costMonitorResources } from './identifiers.ts';
 import { resolveSettings } from './settings.ts';
 import { alarms } from './steps/alarms.ts';
 import { auditTrail } from './steps/audit-trail.ts';
@@ -45,6 +47,7 @@ export function createCostMonitorReconciler(
 ): Reconciler<CostMonitorSpec, CostMonitorStatus> {
   return {
     kind: costMonitorKind,
+    resourcesOf: costMonitorResources,
     dependsOn: [
       {
         kind: 'ProtectedBucket',

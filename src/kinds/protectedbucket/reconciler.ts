@@ -4,6 +4,7 @@
 //   bucket chain) → backup key → backup bucket (the same chain, with Object Lock when
 //   asked) → replication role → key-policy grants → replication rule → proof that
 //   replication works (a probe object).
+
 import {
   type ProtectedBucket,
   type ProtectedBucketSpec,
@@ -41,6 +42,7 @@ import { inspectBucket, secureBucket } from '../blocks/secure-bucket.ts';
 import { ensureServiceRole } from '../blocks/service-role.ts';
 import { endsAtMissing, ReconcileSteps } from '../steps.ts';
 import { finalizeProtectedBucket } from './finalize.ts';
+import { protectedBucketResources } from './identifiers.ts';
 import {
   type BackupSettings,
   type KeySettings,
@@ -76,6 +78,7 @@ export function createProtectedBucketReconciler(
 ): Reconciler<ProtectedBucketSpec, ProtectedBucketStatus> {
   return {
     kind: protectedBucketKind,
+    resourcesOf: protectedBucketResources,
     reconcile: (request) => reconcileProtectedBucket(request, deps),
     finalize: (request) => finalizeProtectedBucket(request, deps.aws),
   };

@@ -5,6 +5,7 @@
 //   exist) → the engine (engine.ts): embedded (embedded-engine.ts) or glue
 //   (glue-engine.ts), which runs the pipeline and says when to look again.
 // Deletion is the engine's too: the embedded engine made nothing in AWS.
+
 import type * as k8s from '@kubernetes/client-node';
 import {
   type QualityPipeline,
@@ -20,6 +21,7 @@ import { embeddedEngine } from './embedded-engine.ts';
 import { EmbeddedRuns } from './embedded-runs.ts';
 import type { QualityEngine, QualityPipelineDeps } from './engine.ts';
 import { glueEngine } from './glue-engine.ts';
+import { qualityPipelineResources } from './identifiers.ts';
 import { locations, resolveSettings } from './settings.ts';
 import { sourceBucket } from './source.ts';
 
@@ -41,6 +43,7 @@ export function createQualityPipelineReconciler(
   };
   return {
     kind: qualityPipelineKind,
+    resourcesOf: qualityPipelineResources,
     dependsOn: [
       {
         kind: 'ProtectedBucket',

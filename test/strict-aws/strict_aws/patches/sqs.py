@@ -8,7 +8,10 @@
   moto reads the queue's whole attribute map (three passes over every message for the
   Approximate* counts) to learn whether content-based deduplication is on, so a queue
   filling with a burst of events slowed every send quadratically. While a message is
-  sent, those counts are not computed (nothing there reads them)."""
+  sent, those counts are not computed (nothing there reads them);
+- SetQueueAttributes changes only the attributes it names: moto set the queue policy to
+  whatever the call carried, so a call that set only VisibilityTimeout deleted the
+  policy (and every EventBridge delivery to the queue failed NO_PERMISSIONS after it)."""
 
 from __future__ import annotations
 
@@ -67,7 +70,18 @@ def _uncounted_while_sending(original: property) -> property:
     return property(count)
 
 
+def _keeping_policy(original: Any) -> Any:
+    def method(self: Any, attributes: dict[str, Any], now: float | None = None) -> None:
+        kept = getattr(self, "policy", None)
+        original(self, attributes, now)
+        if "Policy" not in attributes:
+            self.policy = kept
+
+    return method
+
+
 def apply() -> None:
+    sqs_models.Queue._set_attributes = _keeping_policy(sqs_models.Queue._set_attributes)
     sqs_responses.SQSResponse.sqs_backend = property(_sqs_backend)
     backend = sqs_models.SQSBackend
     backend.send_message = _while_sending(backend.send_message)
