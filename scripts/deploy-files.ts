@@ -24,6 +24,7 @@ interface CrdFile {
   yaml: string;
   group: string;
   plural: string;
+  scope: 'Namespaced' | 'Cluster';
 }
 
 export function readCrds(root = repoRoot): CrdFile[] {
@@ -33,27 +34,38 @@ export function readCrds(root = repoRoot): CrdFile[] {
     .sort()
     .map((file) => {
       const yaml = readFileSync(join(dir, file), 'utf8');
-      const crd = parse(yaml) as { spec: { group: string; names: { plural: string } } };
-      return { file, yaml, group: crd.spec.group, plural: crd.spec.names.plural };
+      const crd = parse(yaml) as {
+        spec: { group: string; names: { plural: string }; scope: 'Namespaced' | 'Cluster' };
+      };
+      return {
+        file,
+        yaml,
+        group: crd.spec.group,
+        plural: crd.spec.names.plural,
+        scope: crd.spec.scope,
+      };
     });
 }
 
 /**
  * What people get on the Seawall kinds through Kubernetes' default roles (aggregation):
  * `edit` (and `admin`) may create and change them, `view` may read them. Status and
- * finalizers stay Seawall's.
+ * finalizers stay Seawall's. Cluster-scoped kinds (AwsAccount: who may do what in which
+ * AWS account) are the platform team's: `edit` never reaches them, `view` may read them.
  */
-export function aggregatedRules(crds: { group: string; plural: string }[]) {
+export function aggregatedRules(
+  crds: { group: string; plural: string; scope?: 'Namespaced' | 'Cluster' }[],
+) {
   const groups = [...new Set(crds.map((c) => c.group))].sort();
-  const plurals = (group: string) =>
+  const plurals = (group: string, namespacedOnly = false) =>
     crds
-      .filter((c) => c.group === group)
+      .filter((c) => c.group === group && !(namespacedOnly && c.scope === 'Cluster'))
       .map((c) => c.plural)
       .sort();
   return {
     edit: groups.map((group) => ({
       apiGroups: [group],
-      resources: plurals(group),
+      resources: plurals(group, true),
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
     })),
     view: groups.map((group) => ({
@@ -64,8 +76,15 @@ export function aggregatedRules(crds: { group: string; plural: string }[]) {
   };
 }
 
-/** The ClusterRole rules: what the operator does with its own kinds, and Events. Nothing more. */
-export function clusterRoleRules(crds: { group: string; plural: string }[]) {
+/**
+ * The ClusterRole rules: what the operator does with its own kinds, Events, and reading
+ * namespaces (an AwsAccount grants namespaces by label). Nothing more. `events: false`
+ * leaves out Events and namespaces (the extra ClusterRole of a namespace-scoped install).
+ */
+export function clusterRoleRules(
+  crds: { group: string; plural: string }[],
+  options: { events?: boolean; namespaces?: boolean } = {},
+) {
   const groups = [...new Set(crds.map((c) => c.group))].sort();
   const rules: { apiGroups: string[]; resources: string[]; verbs: string[]; why: string }[] = [];
   for (const group of groups) {
@@ -94,12 +113,22 @@ export function clusterRoleRules(crds: { group: string; plural: string }[]) {
       },
     );
   }
-  rules.push({
-    why: 'Events for what a person should see (kubectl describe); patch: a repeat raises the count of one Event',
-    apiGroups: [''],
-    resources: ['events'],
-    verbs: ['create', 'patch'],
-  });
+  if (options.events !== false) {
+    rules.push({
+      why: 'Events for what a person should see (kubectl describe); patch: a repeat raises the count of one Event',
+      apiGroups: [''],
+      resources: ['events'],
+      verbs: ['create', 'patch'],
+    });
+  }
+  if (options.namespaces !== false) {
+    rules.push({
+      why: "read a namespace's labels: an AwsAccount may grant namespaces by label selector",
+      apiGroups: [''],
+      resources: ['namespaces'],
+      verbs: ['get'],
+    });
+  }
   return rules;
 }
 
@@ -158,6 +187,21 @@ ${rows.join('\n')}
 export function renderDeployFiles(root = repoRoot): DeployFile[] {
   const crds = readCrds(root);
   const rules = renderRules(clusterRoleRules(crds));
+  // A namespace-scoped install: a Role per watched namespace for the namespaced kinds, and
+  // one ClusterRole for what has no namespace (AwsAccounts, namespaces' labels).
+  const namespacedRules = renderRules(
+    clusterRoleRules(
+      crds.filter((c) => c.scope !== 'Cluster'),
+      { namespaces: false },
+    ),
+  );
+  const clusterScopedRules = renderRules([
+    ...clusterRoleRules(
+      crds.filter((c) => c.scope === 'Cluster'),
+      { events: false, namespaces: false },
+    ),
+    ...clusterRoleRules([], { events: false }),
+  ]);
   const files: DeployFile[] = [];
   for (const crd of crds) {
     files.push({ file: `manifests/crds/${crd.file}`, content: crd.yaml });
@@ -210,7 +254,7 @@ metadata:
   labels:
     {{- include "seawall.labels" $ | nindent 4 }}
 rules:
-${rules}---
+${namespacedRules}---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata:
@@ -227,6 +271,29 @@ subjects:
     name: {{ include "seawall.serviceAccountName" $ }}
     namespace: {{ $.Release.Namespace }}
 {{- end }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {{ include "seawall.clusterRoleName" . }}-accounts
+  labels:
+    {{- include "seawall.labels" . | nindent 4 }}
+rules:
+${clusterScopedRules}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: {{ include "seawall.clusterRoleName" . }}-accounts
+  labels:
+    {{- include "seawall.labels" . | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {{ include "seawall.clusterRoleName" . }}-accounts
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "seawall.serviceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
 {{- end }}
 `,
   });

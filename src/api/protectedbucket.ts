@@ -3,7 +3,13 @@
 // another region with its own key. See docs/kinds/protectedbucket.md.
 import { type Static, Type } from '@sinclair/typebox';
 import { AwsTags, BucketName, Region } from './aws-names.ts';
-import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
+import {
+  ACCOUNT_IMMUTABLE_RULE,
+  accountField,
+  commonStatusFields,
+  policyFields,
+  type SeawallObject,
+} from './common.ts';
 import {
   ageColumn,
   driftColumn,
@@ -276,10 +282,12 @@ export const ProtectedBucketSpec = withRules(
         }),
       ),
       ...policyFields,
+      ...accountField,
     },
     { description: 'What the bucket, its key and its backup must look like.' },
   ),
   [
+    ACCOUNT_IMMUTABLE_RULE,
     {
       rule: "!has(self.backup) || self.versioning == 'Enabled'",
       message: 'versioning must be Enabled while a backup is configured',

@@ -88,7 +88,9 @@ export class Controller {
   async startWatching(): Promise<void> {
     const { kc, namespaces } = this.#options;
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    const scopes = namespaces.length > 0 ? namespaces : [undefined];
+    // A cluster-scoped kind (AwsAccount) has no namespace to limit the watch to.
+    const scopes =
+      namespaces.length > 0 && this.kind.scope !== 'Cluster' ? namespaces : [undefined];
     for (const namespace of scopes) {
       const path = namespace
         ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${this.kind.plural}`

@@ -327,7 +327,10 @@ describe('helm/seawall', () => {
   it('watchNamespaces is a namespace-scoped install: a Role in each namespace, no ClusterRole for the operator', async () => {
     const objs = await template('--set', 'watchNamespaces={data,finance}');
     const operatorRules = clusterRoleRules(
-      kinds.map((k) => ({ group: 'seawall.dev', plural: k.plural })),
+      kinds
+        .filter((k) => k.scope !== 'Cluster')
+        .map((k) => ({ group: 'seawall.dev', plural: k.plural })),
+      { namespaces: false },
     ).map(({ why: _, ...r }) => r);
     const roles = objs.filter((o) => o.kind === 'Role' && o.metadata.name === 'seawall-operator');
     expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['data', 'finance']);
@@ -342,6 +345,22 @@ describe('helm/seawall', () => {
     expect(
       objs.filter((o) => o.metadata.name === 'seawall-operator' && o.kind.startsWith('Cluster')),
     ).toEqual([]);
+    // What has no namespace (AwsAccounts, namespaces' labels): one ClusterRole, read and
+    // status only — no Seawall kind a team creates is reachable through it.
+    const accounts = objs.find(
+      (o) => o.kind === 'ClusterRole' && o.metadata.name === 'seawall-operator-accounts',
+    );
+    expect(accounts?.rules.flatMap((r: { resources: string[] }) => r.resources)).toEqual([
+      'awsaccounts',
+      'awsaccounts/status',
+      'awsaccounts/finalizers',
+      'namespaces',
+    ]);
+    expect(
+      objs.find(
+        (o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'seawall-operator-accounts',
+      )?.subjects[0].namespace,
+    ).toBe('seawall-system');
     expect(deploymentOf(objs).spec.template.spec.containers[0].args).toContain(
       '--namespaces=data,finance',
     );
@@ -351,7 +370,11 @@ describe('helm/seawall', () => {
     const objs = await template();
     const edit = objs.find((o) => o.metadata.name === 'seawall-edit');
     const view = objs.find((o) => o.metadata.name === 'seawall-view');
-    const plurals = kinds.map((k) => ({ group: 'seawall.dev', plural: k.plural }));
+    const plurals = kinds.map((k) => ({
+      group: 'seawall.dev',
+      plural: k.plural,
+      ...(k.scope ? { scope: k.scope } : {}),
+    }));
     expect(edit?.metadata).toMatchObject({
       labels: {
         'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
