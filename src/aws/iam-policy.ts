@@ -309,6 +309,12 @@ const SCOPES: Scope[] = [
     resource: ROLE_RESOURCE,
   },
   {
+    // Another AwsAccount's role: only roles under Seawall's path (ACCOUNT_ROLE_ARN_PATTERN).
+    sid: 'SeawallAssumeAccountRoles',
+    actions: new Set(['sts:AssumeRole']),
+    resource: ROLE_RESOURCE,
+  },
+  {
     // A key is created with its owner tag or not at all.
     sid: 'SeawallKmsCreateTaggedKeys',
     actions: new Set(['kms:CreateKey']),

@@ -30,7 +30,10 @@ const HELP = `Usage: seawall run [options]
   --propagation-timeout DUR    how long AWS may take to make a change visible everywhere (a
                                new role, a new key) before the resource is Stalled (default 5m)
   --log-level LEVEL            trace|debug|info|warn|error (default info)
-  --shutdown-grace DURATION    how long in-flight reconciles may finish on SIGTERM (default 30s)`;
+  --shutdown-grace DURATION    how long in-flight reconciles may finish on SIGTERM (default 30s)
+  --require-account BOOL       every namespace must use an AwsAccount: objects in a namespace
+                               no AwsAccount grants are Stalled (AccountNotGranted) instead of
+                               using the operator's own identity (default false)`;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -53,6 +56,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'propagation-timeout': { type: 'string', default: '5m' },
       'log-level': { type: 'string', default: process.env.SEAWALL_LOG_LEVEL ?? 'info' },
       'shutdown-grace': { type: 'string', default: '30s' },
+      'require-account': { type: 'string', default: 'false' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,7 +81,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     kc,
     log,
     ...awsWiring(aws),
-    reconcilers: createReconcilers({ aws, kc }),
+    reconcilers: createReconcilers({
+      aws,
+      kc,
+      requireAccount: values['require-account'] === 'true',
+    }),
     namespaces: values.namespaces ? values.namespaces.split(',').filter(Boolean) : [],
     workers: Number(values.workers),
     defaultDriftIntervalMs: values['drift-interval']
