@@ -6,6 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import {
+  guardrailsBindingSpec,
+  guardrailsPolicySpec,
+  POLICY_NAME,
+} from '../src/kinds/accounts/admission-policy.ts';
 import { alerts, ruleGroup } from './alerts.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -332,6 +337,55 @@ ${aggregatedRoles(
   },
   '    {{- include "seawall.labels" . | nindent 4 }}\n',
 )}{{- end }}
+`,
+  });
+  const policySpec = stringify(guardrailsPolicySpec(), { lineWidth: 0 });
+  files.push({
+    file: 'manifests/guardrails/admission-policy.yaml',
+    content: `${HEADER.replace('crds/', 'src/kinds/accounts/admission-policy.ts')}# Team guardrails at admission (docs/security.md): every AwsAccount is a param; an object
+# breaking its account's grant is refused before it is stored. No AwsAccount: all admitted.
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: ${POLICY_NAME}
+spec:
+${indent(policySpec, 2)}---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: ${POLICY_NAME}
+spec:
+${indent(stringify(guardrailsBindingSpec(), { lineWidth: 0 }), 2)}`,
+  });
+  const binding = guardrailsBindingSpec();
+  files.push({
+    file: 'helm/seawall/templates/guardrails-policy.yaml',
+    content: `${HELM_HEADER.replace('crds/', 'src/kinds/accounts/admission-policy.ts')}{{- if .Values.guardrails.admissionPolicy }}
+# Team guardrails at admission (docs/security.md): every AwsAccount is a param.
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: {{ include "seawall.fullname" . }}-guardrails
+  labels:
+    {{- include "seawall.labels" . | nindent 4 }}
+spec:
+${indent(policySpec, 2)}---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: {{ include "seawall.fullname" . }}-guardrails
+  labels:
+    {{- include "seawall.labels" . | nindent 4 }}
+spec:
+  policyName: {{ include "seawall.fullname" . }}-guardrails
+  validationActions: ${JSON.stringify(binding.validationActions)}
+  paramRef:
+    selector: {}
+    parameterNotFoundAction: ${binding.paramRef.parameterNotFoundAction}
+  matchResources:
+    namespaceSelector:
+      {{- toYaml .Values.guardrails.namespaceSelector | nindent 6 }}
+{{- end }}
 `,
   });
   files.push({ file: 'docs/alerts.md', content: renderAlertsDoc() });

@@ -93,8 +93,19 @@ describe('helm/seawall', () => {
     });
     // The chart installs into the release namespace (`helm install --create-namespace`).
     const kustomized = docs(stdout).filter((o) => o.kind !== 'Namespace');
+    // kustomize does not know the admission policy kinds are cluster-scoped and sets the
+    // namespace on them; the API server drops it (rbac.test.ts applies manifests/).
+    const clusterScoped = new Set([
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
+    ]);
     const ids = (objs: Obj[]) =>
-      objs.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+      objs
+        .map(
+          (o) =>
+            `${o.kind}/${clusterScoped.has(o.kind) ? '' : (o.metadata.namespace ?? '')}/${o.metadata.name}`,
+        )
+        .sort();
     expect(ids(chartObjs)).toEqual(ids(kustomized));
 
     const pick = (objs: Obj[], kind: string, name?: string) => {
@@ -109,6 +120,10 @@ describe('helm/seawall', () => {
     for (const kind of ['ClusterRole', 'Role'])
       for (const o of kustomized.filter((x) => x.kind === kind))
         expect(pick(chartObjs, kind, o.metadata.name).rules).toEqual(o.rules);
+    // The guardrails policy: the same spec (the chart binds it to every namespace by default).
+    for (const kind of clusterScoped)
+      for (const o of kustomized.filter((x) => x.kind === kind))
+        expect(pick(chartObjs, kind, o.metadata.name).spec).toEqual(o.spec);
     for (const kind of ['ClusterRoleBinding', 'RoleBinding'])
       for (const o of kustomized.filter((x) => x.kind === kind)) {
         const c = pick(chartObjs, kind, o.metadata.name);
