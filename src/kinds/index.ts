@@ -3,7 +3,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { AwsClients } from '../aws/clients.ts';
 import type { Reconciler } from '../runtime/reconciler.ts';
-import { AccountDirectory } from './accounts/directory.ts';
+import { AccountDirectory, resolveBackupAccount } from './accounts/directory.ts';
 import { accountScoped } from './accounts/scoped.ts';
 import { type AccountSource, kubeAccounts } from './accounts/source.ts';
 import { createAwsAccountReconciler } from './awsaccount/reconciler.ts';
@@ -30,7 +30,10 @@ type ReconcilerFactory = (deps: KindDeps, directory: AccountDirectory) => Reconc
 const factories: ReconcilerFactory[] = [
   (_deps, directory) =>
     accountScoped(directory, (aws) =>
-      createProtectedBucketReconciler({ aws }),
+      createProtectedBucketReconciler({
+        aws,
+        backupAccount: (object) => resolveBackupAccount(directory, object as never),
+      }),
     ) as unknown as Reconciler<never, never>,
   (deps, directory) =>
     accountScoped(directory, (aws) =>

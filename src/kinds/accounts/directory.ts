@@ -6,6 +6,7 @@
 // STS call in the operator's account).
 import type { AwsAccountSpec, NamespaceGrant } from '../../api/awsaccount.ts';
 import type { SeawallObject } from '../../api/common.ts';
+import type { ProtectedBucketSpec } from '../../api/protectedbucket.ts';
 import { accountOf } from '../../aws/account.ts';
 import {
   type AssumedRoleProvider,
@@ -16,7 +17,7 @@ import type { AwsClients } from '../../aws/clients.ts';
 import { classifyAwsError } from '../../aws/errors.ts';
 import { StalledError } from '../../runtime/errors.ts';
 import { chooseAccount } from './choice.ts';
-import { violationsOf } from './guardrails.ts';
+import { backupViolations, violationsOf } from './guardrails.ts';
 import type { AccountSource } from './source.ts';
 
 export interface AccountTarget {
@@ -135,6 +136,42 @@ export class AccountDirectory {
       account: { name: choice.name, spec: choice.spec, grant: choice.grant },
     };
   }
+}
+
+/** The account a ProtectedBucket's backup lives in, when spec.backup.account names one. */
+export interface BackupAccount {
+  name: string;
+  aws: AwsClients;
+  accountId: string;
+}
+
+export async function resolveBackupAccount(
+  directory: AccountDirectory,
+  object: AnyObject,
+): Promise<BackupAccount | undefined> {
+  const spec = object.spec as ProtectedBucketSpec;
+  const requested = spec.backup?.account;
+  if (!requested) return undefined;
+  const namespace = object.metadata.namespace ?? '';
+  const accounts = await directory.source.accounts();
+  const needsLabels = accounts.some((a) => a.spec.namespaces.some((g) => g.selector));
+  const labels = needsLabels ? await directory.source.namespaceLabels(namespace) : {};
+  const choice = chooseAccount({ accounts, namespace, labels, requested });
+  if (choice.kind === 'refused') {
+    throw new StalledError(choice.reason, `spec.backup.account: ${choice.message}`);
+  }
+  if (choice.kind !== 'account') throw new Error('unreachable: an account was named');
+  const violations = backupViolations(spec, {
+    accountName: choice.name,
+    account: choice.spec,
+    grant: choice.grant,
+  });
+  const [first] = violations;
+  if (first) {
+    throw new StalledError(first.rule, violations.map((v) => `${v.rule}: ${v.message}`).join('; '));
+  }
+  const aws = await directory.assumed(choice.name, choice.spec);
+  return { name: choice.name, aws, accountId: choice.spec.accountId };
 }
 
 function assertSameAccount(recorded: string | undefined, now: string, what: string): void {

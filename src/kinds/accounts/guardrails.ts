@@ -129,11 +129,26 @@ export function protectedBucketViolations(
   check.key('spec.encryption', spec.encryption, spec.bucketName);
   check.adopt(spec.adoptExisting);
   const backup = spec.backup;
-  if (backup) {
+  // A backup in another AwsAccount is checked against that account's grant (backupViolations).
+  if (backup && !backup.account) {
     check.bucket('BackupBucketOutsidePrefixes', 'spec.backup.bucketName', backup.bucketName);
     check.region('spec.backup.region', backup.region);
     check.key('spec.backup.encryption', backup.encryption, backup.bucketName);
   }
+  return check.violations;
+}
+
+/** A backup in another AwsAccount (spec.backup.account), against that account's grant. */
+export function backupViolations(
+  spec: ProtectedBucketSpec,
+  context: GuardrailContext,
+): Violation[] {
+  const backup = spec.backup;
+  if (!backup) return [];
+  const check = new Checker(context);
+  check.bucket('BackupBucketOutsidePrefixes', 'spec.backup.bucketName', backup.bucketName);
+  check.region('spec.backup.region', backup.region);
+  check.key('spec.backup.encryption', backup.encryption, backup.bucketName);
   return check.violations;
 }
 
