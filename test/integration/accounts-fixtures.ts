@@ -8,7 +8,11 @@ import * as k8s from '@kubernetes/client-node';
 import type { AwsAccount, AwsAccountSpec } from '../../src/api/awsaccount.ts';
 import { API_VERSION, GROUP, VERSION } from '../../src/api/common.ts';
 import { iamPolicy } from '../../src/aws/iam-policy.generated.ts';
-import type { PolicyDocument } from '../../src/aws/iam-policy.ts';
+import {
+  type PolicyDocument,
+  targetAccountPolicy,
+  targetTrustPolicy,
+} from '../../src/aws/iam-policy.ts';
 import { kubeAccounts } from '../../src/kinds/accounts/source.ts';
 import { createReconcilers } from '../../src/kinds/index.ts';
 import type { Reconciler } from '../../src/runtime/reconciler.ts';
@@ -21,28 +25,23 @@ export function targetRoleArn(account: TestAccount): string {
   return `arn:aws:iam::${account.accountId}:role/seawall/${TARGET_ROLE}`;
 }
 
-/** The role Seawall assumes in `target`, trusting the operator's role of `home`. */
+/**
+ * The role Seawall assumes in `target`, trusting the operator's role of `home`: exactly
+ * the policies `seawall iam-policy --target [--trust ...]` prints.
+ */
 export async function createTargetRole(
   home: TestAccount,
   target: TestAccount,
-  policy: PolicyDocument = iamPolicy,
+  policy: PolicyDocument = targetAccountPolicy(iamPolicy),
 ): Promise<string> {
   const iam = target.admin.clients.iam();
   await iam.send(
     new CreateRoleCommand({
       RoleName: TARGET_ROLE,
       Path: '/seawall/',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${home.accountId}:role/${OPERATOR_ROLE}` },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
-          },
-        ],
-      }),
+      AssumeRolePolicyDocument: JSON.stringify(
+        targetTrustPolicy(`arn:aws:iam::${home.accountId}:role/${OPERATOR_ROLE}`, EXTERNAL_ID),
+      ),
     }),
   );
   await iam.send(
