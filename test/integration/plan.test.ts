@@ -270,9 +270,7 @@ describe('seawall plan', () => {
     expect(
       out.resources.map((r) => [r.kind, r.state]),
       out.resources.map((r) => r.message).join('\n'),
-    ).toEqual(
-      out.resources.map((r) => [r.kind, 'changes']),
-    );
+    ).toEqual(out.resources.map((r) => [r.kind, 'changes']));
     for (const r of out.resources) expect(r.message ?? '').not.toContain('does not exist yet');
     // The embedded pipelines create nothing in AWS; the bucket and the monitor do.
     for (const r of out.resources.filter((x) => x.kind !== 'QualityPipeline')) {
