@@ -139,10 +139,17 @@ export function clusterRoleRules(
 
 function renderRules(rules: ReturnType<typeof clusterRoleRules>): string {
   const list = (items: string[]) => `[${items.map((i) => (i === '' ? '""' : i)).join(', ')}]`;
+  // A list too long for one line (the formatter's 100 columns) is written as a block.
+  const field = (name: string, items: string[]) => {
+    const line = `    ${name}: ${list(items)}`;
+    return line.length <= 100
+      ? `${line}\n`
+      : `    ${name}:\n${items.map((i) => `      - ${i}\n`).join('')}`;
+  };
   return rules
     .map(
       (r) =>
-        `  # ${r.why}\n  - apiGroups: ${list(r.apiGroups)}\n    resources: ${list(r.resources)}\n    verbs: ${list(r.verbs)}\n`,
+        `  # ${r.why}\n  - apiGroups: ${list(r.apiGroups)}\n${field('resources', r.resources)}${field('verbs', r.verbs)}`,
     )
     .join('');
 }
