@@ -2,7 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../src/api/kinds.ts';
-import { clusterRoleRules, GENERATED_DIRS, renderDeployFiles, repoRoot } from './deploy-files.ts';
+import {
+  aggregatedRules,
+  clusterRoleRules,
+  GENERATED_DIRS,
+  renderDeployFiles,
+  repoRoot,
+} from './deploy-files.ts';
 
 describe('deployment files generated from crds/', () => {
   const files = renderDeployFiles();
@@ -25,7 +31,7 @@ describe('deployment files generated from crds/', () => {
     }
   });
 
-  it('the ClusterRole names every kind, its status and finalizers, Events, and nothing else', () => {
+  it('the ClusterRole names every kind, its status and finalizers, Events, namespaces (read), and nothing else', () => {
     const rules = clusterRoleRules(kinds.map((k) => ({ group: 'seawall.dev', plural: k.plural })));
     const resources = rules.flatMap((r) => r.resources);
     for (const k of kinds) {
@@ -35,9 +41,19 @@ describe('deployment files generated from crds/', () => {
     }
     expect(
       resources.filter((r) => !r.includes('.') && !kinds.some((k) => r.startsWith(k.plural))),
-    ).toEqual(['events']);
+    ).toEqual(['events', 'namespaces']);
+    expect(rules.find((r) => r.resources.includes('namespaces'))?.verbs).toEqual(['get']);
     const verbs = [...new Set(rules.flatMap((r) => r.verbs))].sort();
     expect(verbs).toEqual(['create', 'get', 'list', 'patch', 'update', 'watch']);
     expect(rules.find((r) => r.verbs.includes('create'))?.resources).toEqual(['events']);
+  });
+
+  it("AwsAccounts are the platform team's: the aggregated edit role never reaches them, view reads them", () => {
+    const rules = aggregatedRules([
+      { group: 'seawall.dev', plural: 'awsaccounts', scope: 'Cluster' },
+      { group: 'seawall.dev', plural: 'protectedbuckets', scope: 'Namespaced' },
+    ]);
+    expect(rules.edit.flatMap((r) => r.resources)).toEqual(['protectedbuckets']);
+    expect(rules.view.flatMap((r) => r.resources)).toEqual(['awsaccounts', 'protectedbuckets']);
   });
 });

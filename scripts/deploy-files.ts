@@ -6,6 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import {
+  guardrailsBindingSpec,
+  guardrailsPolicySpec,
+  POLICY_NAME,
+} from '../src/kinds/accounts/admission-policy.ts';
 import { alerts, ruleGroup } from './alerts.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -24,6 +29,7 @@ interface CrdFile {
   yaml: string;
   group: string;
   plural: string;
+  scope: 'Namespaced' | 'Cluster';
 }
 
 export function readCrds(root = repoRoot): CrdFile[] {
@@ -33,27 +39,38 @@ export function readCrds(root = repoRoot): CrdFile[] {
     .sort()
     .map((file) => {
       const yaml = readFileSync(join(dir, file), 'utf8');
-      const crd = parse(yaml) as { spec: { group: string; names: { plural: string } } };
-      return { file, yaml, group: crd.spec.group, plural: crd.spec.names.plural };
+      const crd = parse(yaml) as {
+        spec: { group: string; names: { plural: string }; scope: 'Namespaced' | 'Cluster' };
+      };
+      return {
+        file,
+        yaml,
+        group: crd.spec.group,
+        plural: crd.spec.names.plural,
+        scope: crd.spec.scope,
+      };
     });
 }
 
 /**
  * What people get on the Seawall kinds through Kubernetes' default roles (aggregation):
  * `edit` (and `admin`) may create and change them, `view` may read them. Status and
- * finalizers stay Seawall's.
+ * finalizers stay Seawall's. Cluster-scoped kinds (AwsAccount: who may do what in which
+ * AWS account) are the platform team's: `edit` never reaches them, `view` may read them.
  */
-export function aggregatedRules(crds: { group: string; plural: string }[]) {
+export function aggregatedRules(
+  crds: { group: string; plural: string; scope?: 'Namespaced' | 'Cluster' }[],
+) {
   const groups = [...new Set(crds.map((c) => c.group))].sort();
-  const plurals = (group: string) =>
+  const plurals = (group: string, namespacedOnly = false) =>
     crds
-      .filter((c) => c.group === group)
+      .filter((c) => c.group === group && !(namespacedOnly && c.scope === 'Cluster'))
       .map((c) => c.plural)
       .sort();
   return {
     edit: groups.map((group) => ({
       apiGroups: [group],
-      resources: plurals(group),
+      resources: plurals(group, true),
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
     })),
     view: groups.map((group) => ({
@@ -64,8 +81,15 @@ export function aggregatedRules(crds: { group: string; plural: string }[]) {
   };
 }
 
-/** The ClusterRole rules: what the operator does with its own kinds, and Events. Nothing more. */
-export function clusterRoleRules(crds: { group: string; plural: string }[]) {
+/**
+ * The ClusterRole rules: what the operator does with its own kinds, Events, and reading
+ * namespaces (an AwsAccount grants namespaces by label). Nothing more. `events: false`
+ * leaves out Events and namespaces (the extra ClusterRole of a namespace-scoped install).
+ */
+export function clusterRoleRules(
+  crds: { group: string; plural: string }[],
+  options: { events?: boolean; namespaces?: boolean } = {},
+) {
   const groups = [...new Set(crds.map((c) => c.group))].sort();
   const rules: { apiGroups: string[]; resources: string[]; verbs: string[]; why: string }[] = [];
   for (const group of groups) {
@@ -94,21 +118,38 @@ export function clusterRoleRules(crds: { group: string; plural: string }[]) {
       },
     );
   }
-  rules.push({
-    why: 'Events for what a person should see (kubectl describe); patch: a repeat raises the count of one Event',
-    apiGroups: [''],
-    resources: ['events'],
-    verbs: ['create', 'patch'],
-  });
+  if (options.events !== false) {
+    rules.push({
+      why: 'Events for what a person should see (kubectl describe); patch: a repeat raises the count of one Event',
+      apiGroups: [''],
+      resources: ['events'],
+      verbs: ['create', 'patch'],
+    });
+  }
+  if (options.namespaces !== false) {
+    rules.push({
+      why: "read a namespace's labels: an AwsAccount may grant namespaces by label selector",
+      apiGroups: [''],
+      resources: ['namespaces'],
+      verbs: ['get'],
+    });
+  }
   return rules;
 }
 
 function renderRules(rules: ReturnType<typeof clusterRoleRules>): string {
   const list = (items: string[]) => `[${items.map((i) => (i === '' ? '""' : i)).join(', ')}]`;
+  // A list too long for one line (the formatter's 100 columns) is written as a block.
+  const field = (name: string, items: string[]) => {
+    const line = `    ${name}: ${list(items)}`;
+    return line.length <= 100
+      ? `${line}\n`
+      : `    ${name}:\n${items.map((i) => `      - ${i}\n`).join('')}`;
+  };
   return rules
     .map(
       (r) =>
-        `  # ${r.why}\n  - apiGroups: ${list(r.apiGroups)}\n    resources: ${list(r.resources)}\n    verbs: ${list(r.verbs)}\n`,
+        `  # ${r.why}\n  - apiGroups: ${list(r.apiGroups)}\n${field('resources', r.resources)}${field('verbs', r.verbs)}`,
     )
     .join('');
 }
@@ -158,6 +199,21 @@ ${rows.join('\n')}
 export function renderDeployFiles(root = repoRoot): DeployFile[] {
   const crds = readCrds(root);
   const rules = renderRules(clusterRoleRules(crds));
+  // A namespace-scoped install: a Role per watched namespace for the namespaced kinds, and
+  // one ClusterRole for what has no namespace (AwsAccounts, namespaces' labels).
+  const namespacedRules = renderRules(
+    clusterRoleRules(
+      crds.filter((c) => c.scope !== 'Cluster'),
+      { namespaces: false },
+    ),
+  );
+  const clusterScopedRules = renderRules([
+    ...clusterRoleRules(
+      crds.filter((c) => c.scope === 'Cluster'),
+      { events: false, namespaces: false },
+    ),
+    ...clusterRoleRules([], { events: false }),
+  ]);
   const files: DeployFile[] = [];
   for (const crd of crds) {
     files.push({ file: `manifests/crds/${crd.file}`, content: crd.yaml });
@@ -210,7 +266,7 @@ metadata:
   labels:
     {{- include "seawall.labels" $ | nindent 4 }}
 rules:
-${rules}---
+${namespacedRules}---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata:
@@ -227,6 +283,29 @@ subjects:
     name: {{ include "seawall.serviceAccountName" $ }}
     namespace: {{ $.Release.Namespace }}
 {{- end }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {{ include "seawall.clusterRoleName" . }}-accounts
+  labels:
+    {{- include "seawall.labels" . | nindent 4 }}
+rules:
+${clusterScopedRules}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: {{ include "seawall.clusterRoleName" . }}-accounts
+  labels:
+    {{- include "seawall.labels" . | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {{ include "seawall.clusterRoleName" . }}-accounts
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "seawall.serviceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
 {{- end }}
 `,
   });
@@ -265,6 +344,55 @@ ${aggregatedRoles(
   },
   '    {{- include "seawall.labels" . | nindent 4 }}\n',
 )}{{- end }}
+`,
+  });
+  const policySpec = stringify(guardrailsPolicySpec(), { lineWidth: 0 });
+  files.push({
+    file: 'manifests/guardrails/admission-policy.yaml',
+    content: `${HEADER.replace('crds/', 'src/kinds/accounts/admission-policy.ts')}# Team guardrails at admission (docs/security.md): every AwsAccount is a param; an object
+# breaking its account's grant is refused before it is stored. No AwsAccount: all admitted.
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: ${POLICY_NAME}
+spec:
+${indent(policySpec, 2)}---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: ${POLICY_NAME}
+spec:
+${indent(stringify(guardrailsBindingSpec(), { lineWidth: 0 }), 2)}`,
+  });
+  const binding = guardrailsBindingSpec();
+  files.push({
+    file: 'helm/seawall/templates/guardrails-policy.yaml',
+    content: `${HELM_HEADER.replace('crds/', 'src/kinds/accounts/admission-policy.ts')}{{- if .Values.guardrails.admissionPolicy }}
+# Team guardrails at admission (docs/security.md): every AwsAccount is a param.
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: {{ include "seawall.fullname" . }}-guardrails
+  labels:
+    {{- include "seawall.labels" . | nindent 4 }}
+spec:
+${indent(policySpec, 2)}---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: {{ include "seawall.fullname" . }}-guardrails
+  labels:
+    {{- include "seawall.labels" . | nindent 4 }}
+spec:
+  policyName: {{ include "seawall.fullname" . }}-guardrails
+  validationActions: ${JSON.stringify(binding.validationActions)}
+  paramRef:
+    selector: {}
+    parameterNotFoundAction: ${binding.paramRef.parameterNotFoundAction}
+  matchResources:
+    namespaceSelector:
+      {{- toYaml .Values.guardrails.namespaceSelector | nindent 6 }}
+{{- end }}
 `,
   });
   files.push({ file: 'docs/alerts.md', content: renderAlertsDoc() });

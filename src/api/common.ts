@@ -1,6 +1,6 @@
 // Schema pieces shared by every Seawall kind: policies, conditions, drift.
 import { type Static, Type } from '@sinclair/typebox';
-import { BoundedDuration, StringEnum } from './schema-helpers.ts';
+import { BoundedDuration, type CelRule, StringEnum } from './schema-helpers.ts';
 
 export const GROUP = 'seawall.dev';
 export const VERSION = 'v1alpha1';
@@ -43,6 +43,36 @@ export const DeletionPolicy = StringEnum(['Retain', 'Delete'] as const, {
  */
 export const MIN_DRIFT_CHECK_INTERVAL = '30s';
 export const MAX_DRIFT_CHECK_INTERVAL = '24h';
+
+/** A Kubernetes object name (DNS subdomain). */
+export const OBJECT_REF_PATTERN = '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$';
+
+/**
+ * spec.account, on every namespaced kind: the AwsAccount Seawall acts in for this object.
+ * Unset: the AwsAccount marked default for the namespace, else the operator's own
+ * identity (a single-account install). Immutable — set, changed or removed after
+ * creation it would move the object's AWS resources to another account behind its back;
+ * the CRD refuses that (ACCOUNT_IMMUTABLE_RULE) and the reconciler checks it again
+ * against status.accountId.
+ */
+export const accountField = {
+  account: Type.Optional(
+    Type.String({
+      description:
+        "Name of the AwsAccount (cluster-scoped) to manage this resource in. Unset: the AwsAccount that is the default for this namespace, else the operator's own account. Immutable.",
+      pattern: OBJECT_REF_PATTERN,
+      maxLength: 253,
+    }),
+  ),
+};
+
+/** The spec-level rule that keeps spec.account as it was created (set or unset). */
+export const ACCOUNT_IMMUTABLE_RULE: CelRule = {
+  rule: 'has(self.account) == has(oldSelf.account) && (!has(self.account) || self.account == oldSelf.account)',
+  message:
+    'spec.account is immutable: create a new resource in the other account instead (AccountChanged)',
+  fieldPath: '.account',
+};
 
 /** The three policy fields every kind's spec carries. */
 export const policyFields = {
@@ -252,6 +282,12 @@ export const commonStatusFields = {
     Type.String({
       description:
         'The value of the seawall.dev/correct-drift-requested-at annotation Seawall last acted on (driftPolicy Report: one correcting check per new value).',
+    }),
+  ),
+  accountId: Type.Optional(
+    Type.String({
+      description:
+        'The AWS account Seawall acts in for this object (from spec.account, the namespace default or the operator). Once recorded, a different account stalls the object (AccountChanged).',
     }),
   ),
   pendingCreations: Type.Optional(

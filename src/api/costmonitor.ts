@@ -4,7 +4,13 @@
 // the CloudTrail audit trail with its own protected log bucket. See docs/kinds/costmonitor.md.
 import { type Static, Type } from '@sinclair/typebox';
 import { BucketName, Region } from './aws-names.ts';
-import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
+import {
+  ACCOUNT_IMMUTABLE_RULE,
+  accountField,
+  commonStatusFields,
+  policyFields,
+  type SeawallObject,
+} from './common.ts';
 import {
   ageColumn,
   driftColumn,
@@ -478,10 +484,12 @@ export const CostMonitorSpec = withRules(
       dashboard: Type.Optional(DashboardSpec),
       auditTrail: Type.Optional(AuditTrail),
       ...policyFields,
+      ...accountField,
     },
     { description: 'What the alerts, alarms, dashboard and audit trail must look like.' },
   ),
   [
+    ACCOUNT_IMMUTABLE_RULE,
     {
       rule: 'oldSelf.region == self.region',
       message: 'region is immutable; create a new CostMonitor instead',

@@ -108,7 +108,7 @@ export function buildCrd(def: KindDefinition): JsonObject {
         shortNames: def.shortNames,
         categories: [CATEGORY],
       },
-      scope: 'Namespaced',
+      scope: def.scope ?? 'Namespaced',
       versions: [
         {
           name: VERSION,

@@ -14,6 +14,8 @@ export interface KindDefinition {
   plural: string;
   singular: string;
   shortNames: string[];
+  /** Cluster-scoped kinds (AwsAccount) are not in a namespace; the rest are. */
+  scope?: 'Namespaced' | 'Cluster';
   description: string;
   spec: TObject;
   status: TObject;

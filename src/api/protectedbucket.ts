@@ -3,7 +3,14 @@
 // another region with its own key. See docs/kinds/protectedbucket.md.
 import { type Static, Type } from '@sinclair/typebox';
 import { AwsTags, BucketName, Region } from './aws-names.ts';
-import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
+import {
+  ACCOUNT_IMMUTABLE_RULE,
+  accountField,
+  commonStatusFields,
+  OBJECT_REF_PATTERN,
+  policyFields,
+  type SeawallObject,
+} from './common.ts';
 import {
   ageColumn,
   driftColumn,
@@ -214,10 +221,24 @@ export const Backup = withRules(
         ),
       ),
       objectLock: Type.Optional(ObjectLock),
+      account: Type.Optional(
+        Type.String({
+          description:
+            "An AwsAccount (granting this namespace) to keep the backup in: its bucket and key are made there, through that account's role; replicas are owned by that account (AccessControlTranslation), and its bucket and key policies allow exactly this bucket's replication role. With objectLock, nobody in the source account — Seawall included — can delete or overwrite a replica inside its retention. Unset: the bucket's own account. Immutable.",
+          pattern: OBJECT_REF_PATTERN,
+          maxLength: 253,
+        }),
+      ),
     },
     { description: 'A backup bucket in another region, filled by S3 replication.' },
   ),
   [
+    {
+      rule: 'has(self.account) == has(oldSelf.account) && (!has(self.account) || self.account == oldSelf.account)',
+      message:
+        'backup.account is immutable: a backup moved to another account would leave its replicas behind (AccountChanged)',
+      fieldPath: '.account',
+    },
     {
       rule: '!has(oldSelf.objectLock) || has(self.objectLock)',
       message:
@@ -276,10 +297,12 @@ export const ProtectedBucketSpec = withRules(
         }),
       ),
       ...policyFields,
+      ...accountField,
     },
     { description: 'What the bucket, its key and its backup must look like.' },
   ),
   [
+    ACCOUNT_IMMUTABLE_RULE,
     {
       rule: "!has(self.backup) || self.versioning == 'Enabled'",
       message: 'versioning must be Enabled while a backup is configured',
@@ -357,6 +380,22 @@ export const ProtectedBucketStatus = Type.Object(
     versioning: Type.Optional(Type.String({ description: 'Versioning status last read from S3.' })),
     backupBucketArn: Type.Optional(Type.String({ description: 'ARN of the backup bucket.' })),
     backupKeyArn: Type.Optional(Type.String({ description: 'ARN of the backup KMS key.' })),
+    replicationAlarms: Type.Optional(
+      Type.Array(
+        Type.Object({
+          name: Type.String({ description: 'CloudWatch alarm name.' }),
+          state: Type.Optional(Type.String({ description: 'OK, ALARM or INSUFFICIENT_DATA.' })),
+        }),
+        {
+          description:
+            'With backup.replicationTimeControl: the alarms on failed replication operations and on replication latency over the 15-minute SLA (source region).',
+          maxItems: 2,
+        },
+      ),
+    ),
+    backupAccountId: Type.Optional(
+      Type.String({ description: 'The AWS account of the backup bucket and key.' }),
+    ),
     replicationRoleArn: Type.Optional(
       Type.String({ description: 'ARN of the replication IAM role.' }),
     ),

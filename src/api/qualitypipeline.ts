@@ -11,7 +11,13 @@ import {
   DEFAULT_SCHEDULE,
 } from '../schedule/glue-cron.ts';
 import { BucketName } from './aws-names.ts';
-import { commonStatusFields, policyFields, type SeawallObject } from './common.ts';
+import {
+  ACCOUNT_IMMUTABLE_RULE,
+  accountField,
+  commonStatusFields,
+  policyFields,
+  type SeawallObject,
+} from './common.ts';
 import {
   ageColumn,
   driftColumn,
@@ -327,10 +333,12 @@ export const QualityPipelineSpec = withRules(
         }),
       ),
       ...policyFields,
+      ...accountField,
     },
     { description: 'What to check, where the rows go, when it runs and on which engine.' },
   ),
   [
+    ACCOUNT_IMMUTABLE_RULE,
     {
       rule: "!has(self.glue) || !has(self.engine) || self.engine == 'glue'",
       message: 'glue settings apply only to engine glue',

@@ -18,7 +18,8 @@ const READ_PREFIXES = ['Get', 'List', 'Describe', 'Head', 'Lookup', 'Search', 'C
 
 /** True for calls that only read: they may run at any time, including in `plan`. */
 export function isReadOperation(operation: string): boolean {
-  return READ_PREFIXES.some((p) => operation.startsWith(p));
+  // STS AssumeRole changes nothing in AWS: a session in an AwsAccount is what `plan` reads with.
+  return operation === 'AssumeRole' || READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
 /** Collects calls in memory: for tests, benchmarks and `plan`'s "no write was made" guarantee. */

@@ -116,14 +116,38 @@ type ClientConstructor<C> = new (config: {
 export class AwsClients {
   readonly config: AwsClientsConfig;
   /** Writes a read-only instance refused, in order (what `plan` reports). */
-  readonly blockedWrites: PlanWriteBlockedError[] = [];
+  readonly blockedWrites: PlanWriteBlockedError[];
   readonly regionHealth: RegionHealth;
   readonly #cache = new Map<string, unknown>();
   #handler: NodeHttpHandler | undefined;
 
-  constructor(config: AwsClientsConfig) {
+  constructor(config: AwsClientsConfig, shared?: { blockedWrites: PlanWriteBlockedError[] }) {
     this.config = { ...config, endpoint: config.endpoint ?? process.env.AWS_ENDPOINT_URL };
     this.regionHealth = config.regionHealth ?? new RegionHealth();
+    this.blockedWrites = shared?.blockedWrites ?? [];
+  }
+
+  /**
+   * The same clients acting with other credentials — an AssumeRole session in another
+   * AWS account (src/aws/accounts/). Everything but the identity is shared: endpoint,
+   * deadlines, read-only mode and its record of refused writes, the region breaker (a
+   * silent region is silent for every account), and the observers, present and future
+   * (so every account's calls are counted in the one /metrics).
+   */
+  withCredentials(credentials: AwsCredentialIdentityProvider): AwsClients {
+    return new AwsClients(
+      {
+        ...this.config,
+        credentials,
+        regionHealth: this.regionHealth,
+        observers: [
+          (call) => {
+            for (const observer of this.config.observers ?? []) observer(call);
+          },
+        ],
+      },
+      { blockedWrites: this.blockedWrites },
+    );
   }
 
   /** One HTTP handler (one connection pool, one set of deadlines) for every client. */

@@ -870,6 +870,13 @@ export const sdkCalls: SdkCall[] = [
   },
   {
     "service": "sts",
+    "operation": "AssumeRole",
+    "files": [
+      "src/aws/accounts/credentials.ts"
+    ]
+  },
+  {
+    "service": "sts",
     "operation": "GetCallerIdentity",
     "files": [
       "src/aws/account.ts",
@@ -1005,6 +1012,14 @@ export const iamPolicy: PolicyDocument = {
         "iam:TagRole",
         "iam:UntagRole",
         "iam:UpdateAssumeRolePolicy"
+      ],
+      "Resource": "arn:aws:iam::*:role/seawall/*"
+    },
+    {
+      "Sid": "SeawallAssumeAccountRoles",
+      "Effect": "Allow",
+      "Action": [
+        "sts:AssumeRole"
       ],
       "Resource": "arn:aws:iam::*:role/seawall/*"
     },

@@ -314,6 +314,12 @@ const SCOPES: Scope[] = [
     resource: ROLE_RESOURCE,
   },
   {
+    // Another AwsAccount's role: only roles under Seawall's path (ACCOUNT_ROLE_ARN_PATTERN).
+    sid: 'SeawallAssumeAccountRoles',
+    actions: new Set(['sts:AssumeRole']),
+    resource: ROLE_RESOURCE,
+  },
+  {
     // A key is created with its owner tag or not at all.
     sid: 'SeawallKmsCreateTaggedKeys',
     actions: new Set(['kms:CreateKey']),
@@ -467,4 +473,57 @@ export function deniedCallHint(service: string, operation: string): string {
   }
   const actions = [...rule.actions, ...(rule.passRoleTo ? ['iam:PassRole'] : [])];
   return `${service}:${operation} needs ${actions.join(' + ')} in the operator's IAM policy (\`seawall iam-policy\`)`;
+}
+
+/**
+ * The policy of the role Seawall assumes in a target account (an AwsAccount's roleArn):
+ * everything it does there — the operator's policy without sts:AssumeRole (a session
+ * never assumes further).
+ */
+export function targetAccountPolicy(operatorPolicy: PolicyDocument): PolicyDocument {
+  return withoutAction(operatorPolicy, 'sts:AssumeRole');
+}
+
+/**
+ * The operator's own policy when it acts only through AwsAccounts with roles
+ * (--require-account, every AwsAccount with a roleArn): assuming Seawall's roles, nothing
+ * else in its own account.
+ */
+export function assumeOnlyPolicy(operatorPolicy: PolicyDocument): PolicyDocument {
+  return {
+    ...operatorPolicy,
+    Statement: operatorPolicy.Statement.filter((s) => s.Action.includes('sts:AssumeRole')).map(
+      (s) => ({ ...s, Action: ['sts:AssumeRole'] }),
+    ),
+  };
+}
+
+export interface TrustPolicyDocument {
+  Version: '2012-10-17';
+  Statement: {
+    Sid: string;
+    Effect: 'Allow';
+    Principal: { AWS: string };
+    Action: 'sts:AssumeRole';
+    Condition?: Record<string, Record<string, string>>;
+  }[];
+}
+
+/** The target role's trust policy: exactly the operator's role, with the external id if any. */
+export function targetTrustPolicy(
+  operatorRoleArn: string,
+  externalId?: string,
+): TrustPolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'SeawallOperator',
+        Effect: 'Allow',
+        Principal: { AWS: operatorRoleArn },
+        Action: 'sts:AssumeRole',
+        ...(externalId ? { Condition: { StringEquals: { 'sts:ExternalId': externalId } } } : {}),
+      },
+    ],
+  };
 }

@@ -14,6 +14,7 @@ import type { ProtectedBucket } from '../api/protectedbucket.ts';
 import { applyDefaults, kindOf } from '../api/validate.ts';
 import { AwsClients, PlanWriteBlockedError } from '../aws/clients.ts';
 import { classifyAwsError } from '../aws/errors.ts';
+import { noAccounts } from '../kinds/accounts/source.ts';
 import { createReconcilers } from '../kinds/index.ts';
 import {
   kubeProtectedBuckets,
@@ -447,7 +448,13 @@ export async function planCommand(argv: string[]): Promise<number> {
     objects ? kubeProtectedBuckets(kc) : undefined,
     unresolved,
   );
-  const reconcilers = createReconcilers({ aws, kc, buckets });
+  // Offline, no AwsAccount is known: every object is planned with the operator's identity.
+  const reconcilers = createReconcilers({
+    aws,
+    kc,
+    buckets,
+    ...(objects ? {} : { accounts: noAccounts }),
+  });
   const plans = await planResources(loaded.resources, {
     aws,
     reconcilers,

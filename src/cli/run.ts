@@ -42,7 +42,13 @@ const HELP = `Usage: seawall run [options]
   --propagation-timeout DUR    how long AWS may take to make a change visible everywhere (a
                                new role, a new key) before the resource is Stalled (default 5m)
   --log-level LEVEL            trace|debug|info|warn|error (default info)
-  --shutdown-grace DURATION    how long in-flight reconciles may finish on SIGTERM (default 30s)`;
+  --shutdown-grace DURATION    how long in-flight reconciles may finish on SIGTERM (default 30s)
+  --shard NAME                 reconcile only objects labelled seawall.dev/shard=NAME (one operator
+                               Deployment, and one Lease, per shard; docs/sizing.md)
+  --label-selector SELECTOR    reconcile only objects matching this label selector (overrides --shard)
+  --require-account BOOL       every namespace must use an AwsAccount: objects in a namespace
+                               no AwsAccount grants are Stalled (AccountNotGranted) instead of
+                               using the operator's own identity (default false)`;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -69,6 +75,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       'propagation-timeout': { type: 'string', default: '5m' },
       'log-level': { type: 'string', default: process.env.SEAWALL_LOG_LEVEL ?? 'info' },
       'shutdown-grace': { type: 'string', default: '30s' },
+      'require-account': { type: 'string', default: 'false' },
+      shard: { type: 'string' },
+      'label-selector': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -109,8 +118,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     kc,
     log,
     ...awsWiring(aws),
-    reconcilers: createReconcilers({ aws, kc }),
+    reconcilers: createReconcilers({
+      aws,
+      kc,
+      requireAccount: values['require-account'] === 'true',
+    }),
     namespaces: values.namespaces ? values.namespaces.split(',').filter(Boolean) : [],
+    ...(shardSelector(values) ? { labelSelector: shardSelector(values) } : {}),
     workers: Number(values.workers),
     defaultDriftIntervalMs: values['drift-interval']
       ? parseDuration(values['drift-interval'])
@@ -123,7 +137,11 @@ export async function runCommand(argv: string[]): Promise<number> {
           leaderElection: {
             namespace:
               values['leader-election-namespace'] ?? process.env.POD_NAMESPACE ?? 'seawall-system',
-            name: values['leader-election-name'],
+            // One Lease per shard: shards must not wait on each other's leader.
+            name:
+              values.shard && values['leader-election-name'] === 'seawall-leader'
+                ? `seawall-leader-${values.shard}`
+                : values['leader-election-name'],
             leaseDurationMs: parseDuration(values['lease-duration']),
             renewDeadlineMs: parseDuration(values['renew-deadline']),
             retryPeriodMs: parseDuration(values['retry-period']),
@@ -153,4 +171,13 @@ function waitForSignal(stop: () => Promise<void>): Promise<number> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
+}
+
+/** The label every object of a shard carries: `seawall.dev/shard: <name>`. */
+export const SHARD_LABEL = 'seawall.dev/shard';
+
+/** --label-selector, else --shard NAME as `seawall.dev/shard=NAME`; neither: every object. */
+export function shardSelector(values: { shard?: string; 'label-selector'?: string }) {
+  if (values['label-selector']) return values['label-selector'];
+  return values.shard ? `${SHARD_LABEL}=${values.shard}` : undefined;
 }

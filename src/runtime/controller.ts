@@ -25,6 +25,8 @@ export interface ControllerOptions {
   classifiers: ErrorClassifier[];
   /** Namespaces to watch; empty = all. */
   namespaces: string[];
+  /** Only objects with these labels (sharding across operators, as Flux's --watch-label-selector). Not for cluster-scoped kinds. */
+  labelSelector?: string | undefined;
   workers: number;
   defaultDriftIntervalMs: number;
   /** How long AWS may take to propagate a change before the object is Stalled. */
@@ -99,11 +101,17 @@ export class Controller {
   async startWatching(): Promise<void> {
     const { kc, namespaces } = this.#options;
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    const scopes = namespaces.length > 0 ? namespaces : [undefined];
+    // A cluster-scoped kind (AwsAccount) has no namespace to limit the watch to.
+    const scopes =
+      namespaces.length > 0 && this.kind.scope !== 'Cluster' ? namespaces : [undefined];
     for (const namespace of scopes) {
       const path = namespace
         ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${this.kind.plural}`
         : `/apis/${GROUP}/${VERSION}/${this.kind.plural}`;
+      // Every shard needs every AwsAccount: a cluster-scoped kind is never sharded.
+      const labelSelector =
+        this.kind.scope === 'Cluster' ? undefined : this.#options.labelSelector || undefined;
+      const selector = labelSelector ? { labelSelector } : {};
       const list = () =>
         (namespace
           ? custom.listNamespacedCustomObject({
@@ -111,14 +119,16 @@ export class Controller {
               version: VERSION,
               namespace,
               plural: this.kind.plural,
+              ...selector,
             })
           : custom.listClusterCustomObject({
               group: GROUP,
               version: VERSION,
               plural: this.kind.plural,
+              ...selector,
             })) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>;
       // Custom objects arrive as plain JSON (timestamps are strings): hence the casts.
-      const informer = k8s.makeInformer<k8s.KubernetesObject>(kc, path, list);
+      const informer = k8s.makeInformer<k8s.KubernetesObject>(kc, path, list, labelSelector);
       informer.on('add', (obj) => this.#onEvent(obj as unknown as AnyObject));
       informer.on('update', (obj) => this.#onEvent(obj as unknown as AnyObject));
       informer.on('delete', (obj) => {

@@ -35,13 +35,21 @@ export function kubeObjects(kc: k8s.KubeConfig): KubeObjects {
   return {
     async get(kind, namespace, name) {
       try {
-        return (await api.getNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace,
-          plural: kind.plural,
-          name,
-        })) as AnyObject;
+        // A cluster-scoped kind (AwsAccount) is keyed with an empty namespace.
+        return (await (namespace
+          ? api.getNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              namespace,
+              plural: kind.plural,
+              name,
+            })
+          : api.getClusterCustomObject({
+              group: GROUP,
+              version: VERSION,
+              plural: kind.plural,
+              name,
+            }))) as AnyObject;
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -49,30 +57,30 @@ export function kubeObjects(kc: k8s.KubeConfig): KubeObjects {
     },
     async writeStatus(kind, object, status) {
       const body = mergePatchFor(object.status ?? {}, status);
-      await api.patchNamespacedCustomObjectStatus(
-        {
-          group: GROUP,
-          version: VERSION,
-          namespace: object.metadata.namespace ?? '',
-          plural: kind.plural,
-          name: object.metadata.name ?? '',
-          body: { status: body },
-        },
-        mergePatch,
-      );
+      const target = {
+        group: GROUP,
+        version: VERSION,
+        plural: kind.plural,
+        name: object.metadata.name ?? '',
+        body: { status: body },
+      };
+      const namespace = object.metadata.namespace;
+      if (namespace)
+        await api.patchNamespacedCustomObjectStatus({ ...target, namespace }, mergePatch);
+      else await api.patchClusterCustomObjectStatus(target, mergePatch);
     },
     async setFinalizers(kind, object, finalizers) {
-      return (await api.patchNamespacedCustomObject(
-        {
-          group: GROUP,
-          version: VERSION,
-          namespace: object.metadata.namespace ?? '',
-          plural: kind.plural,
-          name: object.metadata.name ?? '',
-          body: { metadata: { finalizers, resourceVersion: object.metadata.resourceVersion } },
-        },
-        mergePatch,
-      )) as AnyObject;
+      const target = {
+        group: GROUP,
+        version: VERSION,
+        plural: kind.plural,
+        name: object.metadata.name ?? '',
+        body: { metadata: { finalizers, resourceVersion: object.metadata.resourceVersion } },
+      };
+      const namespace = object.metadata.namespace;
+      return (await (namespace
+        ? api.patchNamespacedCustomObject({ ...target, namespace }, mergePatch)
+        : api.patchClusterCustomObject(target, mergePatch))) as AnyObject;
     },
   };
 }

@@ -39,6 +39,8 @@ export interface OperatorOptions {
    */
   instrument?: (metrics: Metrics, log: Logger) => void;
   namespaces?: string[];
+  /** Only objects matching this label selector (sharding: `seawall.dev/shard=<name>`). */
+  labelSelector?: string;
   workers?: number;
   defaultDriftIntervalMs?: number;
   /** How long AWS may take to propagate a change before an object is Stalled (default 5 min). */
@@ -115,6 +117,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
         metrics,
         classifiers: options.classifiers ?? [],
         namespaces: options.namespaces ?? [],
+        ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
         workers: options.workers ?? 4,
         defaultDriftIntervalMs: options.defaultDriftIntervalMs ?? DEFAULT_DRIFT_INTERVAL_MS,
         ...(options.propagationTimeoutMs !== undefined
@@ -253,6 +256,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     {
       kinds: controllers.map((c) => c.kind.kind),
       namespaces: options.namespaces ?? 'all',
+      labelSelector: options.labelSelector,
       httpPort: http?.port,
     },
     'operator started',

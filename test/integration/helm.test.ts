@@ -93,8 +93,19 @@ describe('helm/seawall', () => {
     });
     // The chart installs into the release namespace (`helm install --create-namespace`).
     const kustomized = docs(stdout).filter((o) => o.kind !== 'Namespace');
+    // kustomize does not know the admission policy kinds are cluster-scoped and sets the
+    // namespace on them; the API server drops it (rbac.test.ts applies manifests/).
+    const clusterScoped = new Set([
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
+    ]);
     const ids = (objs: Obj[]) =>
-      objs.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+      objs
+        .map(
+          (o) =>
+            `${o.kind}/${clusterScoped.has(o.kind) ? '' : (o.metadata.namespace ?? '')}/${o.metadata.name}`,
+        )
+        .sort();
     expect(ids(chartObjs)).toEqual(ids(kustomized));
 
     const pick = (objs: Obj[], kind: string, name?: string) => {
@@ -109,6 +120,10 @@ describe('helm/seawall', () => {
     for (const kind of ['ClusterRole', 'Role'])
       for (const o of kustomized.filter((x) => x.kind === kind))
         expect(pick(chartObjs, kind, o.metadata.name).rules).toEqual(o.rules);
+    // The guardrails policy: the same spec (the chart binds it to every namespace by default).
+    for (const kind of clusterScoped)
+      for (const o of kustomized.filter((x) => x.kind === kind))
+        expect(pick(chartObjs, kind, o.metadata.name).spec).toEqual(o.spec);
     for (const kind of ['ClusterRoleBinding', 'RoleBinding'])
       for (const o of kustomized.filter((x) => x.kind === kind)) {
         const c = pick(chartObjs, kind, o.metadata.name);
@@ -366,7 +381,10 @@ describe('helm/seawall', () => {
   it('watchNamespaces is a namespace-scoped install: a Role in each namespace, no ClusterRole for the operator', async () => {
     const objs = await template('--set', 'watchNamespaces={data,finance}');
     const operatorRules = clusterRoleRules(
-      kinds.map((k) => ({ group: 'seawall.dev', plural: k.plural })),
+      kinds
+        .filter((k) => k.scope !== 'Cluster')
+        .map((k) => ({ group: 'seawall.dev', plural: k.plural })),
+      { namespaces: false },
     ).map(({ why: _, ...r }) => r);
     const roles = objs.filter((o) => o.kind === 'Role' && o.metadata.name === 'seawall-operator');
     expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['data', 'finance']);
@@ -381,6 +399,22 @@ describe('helm/seawall', () => {
     expect(
       objs.filter((o) => o.metadata.name === 'seawall-operator' && o.kind.startsWith('Cluster')),
     ).toEqual([]);
+    // What has no namespace (AwsAccounts, namespaces' labels): one ClusterRole, read and
+    // status only — no Seawall kind a team creates is reachable through it.
+    const accounts = objs.find(
+      (o) => o.kind === 'ClusterRole' && o.metadata.name === 'seawall-operator-accounts',
+    );
+    expect(accounts?.rules.flatMap((r: { resources: string[] }) => r.resources)).toEqual([
+      'awsaccounts',
+      'awsaccounts/status',
+      'awsaccounts/finalizers',
+      'namespaces',
+    ]);
+    expect(
+      objs.find(
+        (o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'seawall-operator-accounts',
+      )?.subjects[0].namespace,
+    ).toBe('seawall-system');
     expect(deploymentOf(objs).spec.template.spec.containers[0].args).toContain(
       '--namespaces=data,finance',
     );
@@ -390,7 +424,11 @@ describe('helm/seawall', () => {
     const objs = await template();
     const edit = objs.find((o) => o.metadata.name === 'seawall-edit');
     const view = objs.find((o) => o.metadata.name === 'seawall-view');
-    const plurals = kinds.map((k) => ({ group: 'seawall.dev', plural: k.plural }));
+    const plurals = kinds.map((k) => ({
+      group: 'seawall.dev',
+      plural: k.plural,
+      ...(k.scope ? { scope: k.scope } : {}),
+    }));
     expect(edit?.metadata).toMatchObject({
       labels: {
         'rbac.authorization.k8s.io/aggregate-to-edit': 'true',

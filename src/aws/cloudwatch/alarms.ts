@@ -134,6 +134,71 @@ export function bucketObjectsAlarm(
   };
 }
 
+/** Replication metrics (RTC): five-minute periods in the source bucket's region. */
+export const REPLICATION_METRIC_PERIOD = 300;
+/** Replication Time Control's SLA: 15 minutes. A replica later than that breaches it. */
+export const REPLICATION_LATENCY_SLA_SECONDS = 900;
+
+/** The dimensions S3 publishes replication metrics under (per rule). */
+function replicationDimensions(source: string, destination: string, ruleId: string) {
+  return sortDimensions([
+    { Name: 'SourceBucket', Value: source },
+    { Name: 'DestinationBucket', Value: destination },
+    { Name: 'RuleId', Value: ruleId },
+  ]);
+}
+
+/** Any replication operation failed in five minutes (AWS/S3 OperationsFailedReplication). */
+export function replicationFailedAlarm(
+  prefix: string,
+  source: string,
+  destination: string,
+  ruleId: string,
+  description: string,
+): AlarmDefinition {
+  return {
+    AlarmName: `${prefix}replication/failed-operations`,
+    AlarmDescription: description,
+    Namespace: 'AWS/S3',
+    MetricName: 'OperationsFailedReplication',
+    Dimensions: replicationDimensions(source, destination, ruleId),
+    Statistic: 'Maximum',
+    Period: REPLICATION_METRIC_PERIOD,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    // No replication in a period publishes nothing: that is not a failure.
+    TreatMissingData: 'notBreaching',
+    ActionsEnabled: true,
+    AlarmActions: [],
+  };
+}
+
+/** Replicas later than the RTC SLA (AWS/S3 ReplicationLatency, seconds). */
+export function replicationLatencyAlarm(
+  prefix: string,
+  source: string,
+  destination: string,
+  ruleId: string,
+  description: string,
+): AlarmDefinition {
+  return {
+    AlarmName: `${prefix}replication/latency`,
+    AlarmDescription: description,
+    Namespace: 'AWS/S3',
+    MetricName: 'ReplicationLatency',
+    Dimensions: replicationDimensions(source, destination, ruleId),
+    Statistic: 'Maximum',
+    Period: REPLICATION_METRIC_PERIOD,
+    EvaluationPeriods: 1,
+    Threshold: REPLICATION_LATENCY_SLA_SECONDS,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+    ActionsEnabled: true,
+    AlarmActions: [],
+  };
+}
+
 function roundCents(usd: number): number {
   return Math.round(usd * 100) / 100;
 }

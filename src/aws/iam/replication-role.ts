@@ -25,6 +25,8 @@ export interface ReplicationEndpoints {
   destinationRegion: string;
   destinationKeyArn: string;
   partition?: string;
+  /** The backup is in another account and owns the replicas (AccessControlTranslation). */
+  ownerOverride?: boolean;
 }
 
 /**
@@ -67,7 +69,12 @@ export function replicationPolicy(e: ReplicationEndpoints): PolicyDocument {
       {
         Sid: 'DestinationObjects',
         Effect: 'Allow',
-        Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+        Action: [
+          's3:ReplicateObject',
+          's3:ReplicateDelete',
+          's3:ReplicateTags',
+          ...(e.ownerOverride ? ['s3:ObjectOwnerOverrideToBucketOwner'] : []),
+        ],
         Resource: `${destination}/*`,
       },
       {
@@ -115,5 +122,31 @@ export function replicationKeyGrant(
     Action: side === 'source' ? [...SOURCE_KEY_ACTIONS] : [...DESTINATION_KEY_ACTIONS],
     Resource: '*',
     Condition: kmsViaS3Condition(bucket, region, partition),
+  };
+}
+
+/** What the replication role does in a backup bucket of another account (its bucket policy allows exactly this). */
+export const CROSS_ACCOUNT_DESTINATION_ACTIONS = [
+  's3:ReplicateObject',
+  's3:ReplicateDelete',
+  's3:ReplicateTags',
+  's3:ObjectOwnerOverrideToBucketOwner',
+] as const;
+
+/**
+ * The backup bucket's policy statement when it is in another account: the source's
+ * replication role, and only it, may replicate into it and hand the replicas over.
+ */
+export function crossAccountReplicationStatement(
+  roleArn: string,
+  destinationBucket: string,
+  partition = 'aws',
+): PolicyStatement {
+  return {
+    Sid: 'SeawallCrossAccountReplication',
+    Effect: 'Allow',
+    Principal: { AWS: roleArn },
+    Action: [...CROSS_ACCOUNT_DESTINATION_ACTIONS],
+    Resource: `arn:${partition}:s3:::${destinationBucket}/*`,
   };
 }

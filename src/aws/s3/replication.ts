@@ -24,6 +24,11 @@ export interface ReplicationSettings {
   storageClass: string;
   deleteMarkerReplication: boolean;
   replicationTimeControl: boolean;
+  /**
+   * The backup is in another AWS account: Destination.Account names it and replicas are
+   * owned by it (AccessControlTranslation Owner=Destination), not by the source account.
+   */
+  destinationAccount?: string | undefined;
 }
 
 export interface ReplicationContext extends BucketTarget {
@@ -46,6 +51,8 @@ export interface ReplicationState {
   ReplicaKmsKeyID: string | undefined;
   ReplicationTime: string | undefined;
   Metrics: string | undefined;
+  DestinationAccount: string | undefined;
+  ReplicaOwner: string | undefined;
 }
 
 const ABSENT: ReplicationState = {
@@ -62,6 +69,8 @@ const ABSENT: ReplicationState = {
   ReplicaKmsKeyID: undefined,
   ReplicationTime: undefined,
   Metrics: undefined,
+  DestinationAccount: undefined,
+  ReplicaOwner: undefined,
 };
 
 /** Pure: the rule S3 must hold for these settings. */
@@ -78,6 +87,12 @@ export function replicationRule(settings: ReplicationSettings): ReplicationRule 
       Bucket: settings.destinationBucketArn,
       StorageClass: settings.storageClass as StorageClass,
       EncryptionConfiguration: { ReplicaKmsKeyID: settings.replicaKmsKeyArn },
+      ...(settings.destinationAccount
+        ? {
+            Account: settings.destinationAccount,
+            AccessControlTranslation: { Owner: 'Destination' as const },
+          }
+        : {}),
       ...(rtc
         ? {
             ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
@@ -117,6 +132,8 @@ export function validateReplication(config: ReplicationConfiguration): string[] 
     const metrics = rule.Destination?.Metrics?.Status === 'Enabled';
     if (rtc && !metrics)
       problems.push(`rule ${id}: Replication Time Control requires replication metrics`);
+    if (rule.Destination?.AccessControlTranslation && !rule.Destination.Account)
+      problems.push(`rule ${id}: AccessControlTranslation needs Destination.Account`);
   }
   return problems;
 }
@@ -138,6 +155,8 @@ export function projectReplication(config: ReplicationConfiguration | undefined)
     ReplicaKmsKeyID: rule?.Destination?.EncryptionConfiguration?.ReplicaKmsKeyID,
     ReplicationTime: rule?.Destination?.ReplicationTime?.Status,
     Metrics: rule?.Destination?.Metrics?.Status,
+    DestinationAccount: rule?.Destination?.Account,
+    ReplicaOwner: rule?.Destination?.AccessControlTranslation?.Owner,
   };
 }
 

@@ -10,6 +10,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { DeleteBucketReplicationCommand } from '@aws-sdk/client-s3';
 import type { ProtectedBucket } from '../../api/protectedbucket.ts';
 import type { AwsClients } from '../../aws/clients.ts';
+import { readRegionAlarms, retireAlarms } from '../../aws/cloudwatch/alarms.ts';
 import { isAwsError } from '../../aws/errors.ts';
 import {
   REPLICATION_POLICY_NAME,
@@ -31,9 +32,15 @@ import type { DefaultRetention } from '../../aws/s3/object-lock.ts';
 import { removeSeawallObjects } from '../../aws/s3/replication-probe.ts';
 import { StalledError, WaitingError } from '../../runtime/errors.ts';
 import type { PbRequest } from './reconciler.ts';
+import { replicationAlarmPrefix } from './replication-alarms.ts';
 import { resolveSettings } from './settings.ts';
 
-export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClients): Promise<void> {
+export async function finalizeProtectedBucket(
+  request: PbRequest,
+  aws: AwsClients,
+  /** The backup's account's clients when it is in another account (spec.backup.account). */
+  backupAws: AwsClients = aws,
+): Promise<void> {
   const object = request.object as ProtectedBucket;
   const settings = resolveSettings(object);
   const owner = settings.owner;
@@ -44,7 +51,7 @@ export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClient
   };
   const backup: BucketTarget | undefined = settings.backup
     ? {
-        s3: aws.s3(settings.backup.region),
+        s3: backupAws.s3(settings.backup.region),
         bucket: settings.backup.bucketName,
         region: settings.backup.region,
       }
@@ -87,11 +94,24 @@ export async function finalizeProtectedBucket(request: PbRequest, aws: AwsClient
     });
   if (settings.backup?.key.managed)
     keys.push({
-      kms: aws.kms(settings.backup.region),
+      kms: backupAws.kms(settings.backup.region),
       alias: settings.backup.key.alias,
       arn: request.status.backupKeyArn,
     });
   for (const key of keys) await scheduleOwnedKeyDeletion(key.kms, key.alias, key.arn, owner);
+  if (request.status.replicationAlarms?.length) {
+    // The replication alarms (RTC): only those carrying the owner tag.
+    const prefix = replicationAlarmPrefix(
+      object.metadata.namespace ?? '',
+      object.metadata.name ?? '',
+    );
+    const snapshot = await readRegionAlarms(
+      aws.cloudwatch(settings.region),
+      settings.region,
+      prefix,
+    );
+    await retireAlarms(snapshot, snapshot.alarms, owner);
+  }
   request.log.info({ buckets: ours.map((b) => b.bucket) }, 'deleted AWS resources');
 }
 

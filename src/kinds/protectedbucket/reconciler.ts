@@ -13,7 +13,10 @@ import {
 } from '../../api/protectedbucket.ts';
 import { accountOf } from '../../aws/account.ts';
 import type { AwsClients } from '../../aws/clients.ts';
+import type { AlarmDefinition } from '../../aws/cloudwatch/alarms.ts';
+import type { PolicyStatement } from '../../aws/iam/policy-document.ts';
 import {
+  crossAccountReplicationStatement,
   REPLICATION_POLICY_NAME,
   REPLICATION_SERVICE,
   replicationKeyGrant,
@@ -44,6 +47,11 @@ import { endsAtMissing, ReconcileSteps } from '../steps.ts';
 import { finalizeProtectedBucket } from './finalize.ts';
 import { protectedBucketResources } from './identifiers.ts';
 import {
+  ensureReplicationAlarms,
+  replicationAlarmPrefix,
+  replicationAlarms,
+} from './replication-alarms.ts';
+import {
   type BackupSettings,
   type KeySettings,
   type ProtectedBucketSettings,
@@ -64,6 +72,17 @@ export type PbRequest = ReconcileRequest<ProtectedBucketSpec, ProtectedBucketSta
 
 export interface ProtectedBucketDeps {
   aws: AwsClients;
+  /**
+   * The AwsAccount of spec.backup.account, assumed and its guardrails checked (throws
+   * StalledError); undefined: the backup is in the bucket's own account.
+   */
+  backupAccount?: (object: ProtectedBucket) => Promise<BackupAccount | undefined>;
+}
+
+/** A backup in another AWS account: its clients and id. */
+export interface BackupAccount {
+  aws: AwsClients;
+  accountId: string;
 }
 
 /** A key as the later steps need it: encryption, key policy, role policy, status. */
@@ -80,7 +99,12 @@ export function createProtectedBucketReconciler(
     kind: protectedBucketKind,
     resourcesOf: protectedBucketResources,
     reconcile: (request) => reconcileProtectedBucket(request, deps),
-    finalize: (request) => finalizeProtectedBucket(request, deps.aws),
+    finalize: async (request) =>
+      finalizeProtectedBucket(
+        request,
+        deps.aws,
+        (await deps.backupAccount?.(request.object as ProtectedBucket))?.aws,
+      ),
   };
 }
 
@@ -94,11 +118,16 @@ async function reconcileProtectedBucket(
   const status = request.status;
   const step = new Steps(request, deps, owner, settings);
   try {
+    // A backup in another account: resolved (and its grant checked) before any AWS call.
+    const backupAccount = settings.backup ? await deps.backupAccount?.(object) : undefined;
+    const backupAws = backupAccount?.aws ?? deps.aws;
     // Bucket names first: a name held by someone else stalls before anything is created.
     const primary = step.bucketTarget(settings.bucketName, settings.region);
     const primarySeen = await step.inspectBucket(primary, status.bucketArn);
     const backup = settings.backup;
-    const backupTarget = backup ? step.bucketTarget(backup.bucketName, backup.region) : undefined;
+    const backupTarget = backup
+      ? step.bucketTarget(backup.bucketName, backup.region, backupAws)
+      : undefined;
     const backupSeen = backupTarget
       ? await step.inspectBucket(backupTarget, status.backupBucketArn)
       : undefined;
@@ -117,8 +146,10 @@ async function reconcileProtectedBucket(
     if (!backup || !backupTarget || !backupSeen) {
       if (key.managed) await keyPolicy(step, key, []);
       await step.replication(primary, undefined, Boolean(status.replicationRoleArn));
+      await step.alarms(settings.region, undefined);
       delete status.backupBucketArn;
       delete status.backupKeyArn;
+      delete status.backupAccountId;
       delete status.replicationRoleArn;
       delete status.replication;
       return {};
@@ -129,17 +160,33 @@ async function reconcileProtectedBucket(
       backup.region,
       backup.bucketName,
       status.backupKeyArn,
+      backupAws,
     );
     status.backupKeyArn = backupKey.arn;
-    await step.bucket(backupTarget, backupSeen, backupKey, {
-      versioning: 'Enabled',
-      objectLock: backup.objectLock,
-      recordedArn: status.backupBucketArn,
-    });
-    status.backupBucketArn = bucketArn(backup.bucketName);
+    const backupBucket = (statements: PolicyStatement[] = []) =>
+      step.bucket(backupTarget, backupSeen, backupKey, {
+        versioning: 'Enabled',
+        objectLock: backup.objectLock,
+        recordedArn: status.backupBucketArn,
+        aws: backupAws,
+        statements,
+      });
 
-    const roleArn = await step.role(settings, backup, key, backupKey);
-    status.replicationRoleArn = roleArn;
+    let roleArn: string;
+    if (backupAccount) {
+      // Another account: the role first, so the backup bucket's policy can name exactly it
+      // (S3 refuses a policy naming a principal that does not exist).
+      roleArn = await step.role(settings, backup, key, backupKey, true);
+      status.replicationRoleArn = roleArn;
+      await backupBucket([crossAccountReplicationStatement(roleArn, backup.bucketName)]);
+      status.backupAccountId = backupAccount.accountId;
+    } else {
+      await backupBucket();
+      delete status.backupAccountId;
+      roleArn = await step.role(settings, backup, key, backupKey, false);
+      status.replicationRoleArn = roleArn;
+    }
+    status.backupBucketArn = bucketArn(backup.bucketName);
     if (key.managed) {
       await keyPolicy(step, key, [
         replicationKeyGrant(roleArn, 'source', settings.bucketName, settings.region),
@@ -159,8 +206,19 @@ async function reconcileProtectedBucket(
         storageClass: backup.storageClass,
         deleteMarkerReplication: backup.deleteMarkerReplication,
         replicationTimeControl: backup.replicationTimeControl,
+        destinationAccount: backupAccount?.accountId,
       },
       true,
+    );
+    await step.alarms(
+      settings.region,
+      backup.replicationTimeControl
+        ? replicationAlarms(
+            replicationAlarmPrefix(object.metadata.namespace ?? '', object.metadata.name ?? ''),
+            settings.bucketName,
+            backup.bucketName,
+          )
+        : undefined,
     );
     return await step.verifyReplication(primary, backupTarget, backupKey.arn, backup);
   } catch (error) {
@@ -185,8 +243,8 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
     this.settings = settings;
   }
 
-  bucketTarget(bucket: string, region: string): BucketTarget {
-    return { s3: this.deps.aws.s3(region), bucket, region };
+  bucketTarget(bucket: string, region: string, aws = this.deps.aws): BucketTarget {
+    return { s3: aws.s3(region), bucket, region };
   }
 
   /** A key Seawall manages (the managed-key block), or one given by ARN: used, never changed. */
@@ -195,8 +253,9 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
     region: string,
     bucket: string,
     knownKeyArn: string | undefined,
+    aws = this.deps.aws,
   ): Promise<KeyOutcome> {
-    const kms = this.deps.aws.kms(region);
+    const kms = aws.kms(region);
     if (!settings.managed) {
       const meta = await requireUsableKey(kms, settings.keyArn);
       return {
@@ -249,6 +308,10 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
       lifecycle?: ProtectedBucketSettings['lifecycle'];
       objectLock?: BackupSettings['objectLock'];
       recordedArn: string | undefined;
+      /** The clients of the bucket's account (default: the object's). */
+      aws?: AwsClients;
+      /** Bucket-policy statements beyond TLS-only (a cross-account backup's replication grant). */
+      statements?: PolicyStatement[];
     },
   ): Promise<string> {
     const outcome = await secureBucket(
@@ -263,10 +326,11 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
         bucketKeyEnabled: this.settings.bucketKeyEnabled,
         versioning: options.versioning,
         publicAccessBlock: this.settings.publicAccessBlock,
-        accountId: (await accountOf(this.deps.aws)).accountId,
+        accountId: (await accountOf(options.aws ?? this.deps.aws)).accountId,
         enforceTLS: this.settings.enforceTLS,
         lifecycle: options.lifecycle,
         objectLock: options.objectLock,
+        ...(options.statements?.length ? { statements: options.statements } : {}),
       },
       inspected,
     );
@@ -276,12 +340,28 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
     return left?.observed !== undefined ? String(left.observed) : options.versioning;
   }
 
+  /** The replication alarms (RTC on), or their removal; recorded in status. */
+  async alarms(region: string, wanted: AlarmDefinition[] | undefined): Promise<void> {
+    const object = this.request.object;
+    const alarms = await ensureReplicationAlarms(this, {
+      aws: this.deps.aws,
+      region,
+      prefix: replicationAlarmPrefix(object.metadata.namespace ?? '', object.metadata.name ?? ''),
+      owner: this.owner,
+      wanted,
+      recorded: this.request.status.replicationAlarms,
+    });
+    if (alarms) this.request.status.replicationAlarms = alarms;
+    else delete this.request.status.replicationAlarms;
+  }
+
   /** The replication role (a service role of S3): its ARN. */
   role(
     settings: ProtectedBucketSettings,
     backup: BackupSettings,
     key: KeyOutcome,
     backupKey: KeyOutcome,
+    ownerOverride: boolean,
   ): Promise<string> {
     return ensureServiceRole(this, {
       iam: this.deps.aws.iam(),
@@ -295,6 +375,7 @@ class Steps extends ReconcileSteps<ProtectedBucketSpec, ProtectedBucketStatus> {
         destinationBucket: backup.bucketName,
         destinationRegion: backup.region,
         destinationKeyArn: backupKey.arn,
+        ownerOverride,
       }),
       description: `Seawall: replicates s3://${settings.bucketName} to s3://${backup.bucketName}`,
       owner: this.owner,
