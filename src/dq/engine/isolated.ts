@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { quantityBytes } from '../../api/quantities.ts';
 import type { ResultsDocument } from '../results.ts';
 import type { EmbeddedPipelineOptions } from './pipeline.ts';
 import { s3Store } from './store.ts';
@@ -87,20 +88,10 @@ export function heapLimitMiB(memoryBytes: number): number {
 export function diskLimitFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const text = env.SEAWALL_DQ_DISK_LIMIT?.trim();
   if (!text) return undefined;
-  const match = /^(\d+(?:\.\d+)?)([KMGT]i?)?$/.exec(text);
-  if (!match)
+  const bytes = quantityBytes(text);
+  if (bytes === undefined)
     throw new Error(`SEAWALL_DQ_DISK_LIMIT=${text} is not a size (bytes, or 512Mi, 2Gi, ...)`);
-  const units: Record<string, number> = {
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-  };
-  return Math.floor(Number(match[1]) * (match[2] ? units[match[2]]! : 1));
+  return bytes;
 }
 
 export interface IsolatedRun {

@@ -2,6 +2,7 @@
 // DQDL ruleset, the schedule beyond its shape). Pure: reconcileOnce tests and
 // `seawall plan` see specs that never went through the API server's defaulting.
 import type { QualityPipeline, QualityPipelineSpec } from '../../api/qualitypipeline.ts';
+import { quantityBytes } from '../../api/quantities.ts';
 import { ownerValue } from '../../aws/ownership.ts';
 import { parseRuleset, undefinedReferences, validateForEmbedded } from '../../dq/index.ts';
 import { parseDuration } from '../../runtime/durations.ts';
@@ -45,23 +46,12 @@ export interface ReferenceSettings {
 export const DEFAULT_MEMORY_LIMIT = '384Mi';
 export const DEFAULT_RUN_TIMEOUT = '1h';
 
-const QUANTITY_FACTORS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
 /** Bytes of a Kubernetes quantity such as 512Mi or 2G. */
 export function parseQuantity(text: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(text);
-  if (!match) throw new StalledError('InvalidSpec', `invalid quantity ${JSON.stringify(text)}`);
-  return Math.round(Number(match[1]) * QUANTITY_FACTORS[match[2] ?? '']!);
+  const bytes = quantityBytes(text);
+  if (bytes === undefined)
+    throw new StalledError('InvalidSpec', `invalid quantity ${JSON.stringify(text)}`);
+  return bytes;
 }
 
 export interface PipelineSettings {
