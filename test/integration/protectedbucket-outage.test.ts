@@ -168,7 +168,8 @@ describe('ProtectedBucket when the emulator goes away', () => {
     aws = await start();
     // moto keeps its state in memory: the restarted one starts empty (the operator's role
     // too, which the person sets up again). The key the journal names never shows: Seawall
-    // waits for it as long as AWS may take to propagate a new key (here 3 s), saying so in
+    // waits for it as long as AWS may take to propagate a new key (here 8 s: more than the
+    // local AWS's 3 s IAM window, which the new replication role then meets), saying so in
     // status, then builds everything again — once.
     credentials = (await isolatedAccount({ endpoint, accountId: account.accountId })).operator
       .credentials;
@@ -180,7 +181,7 @@ describe('ProtectedBucket when the emulator goes away', () => {
     const after = await converge(
       createProtectedBucketReconciler({ aws: clients() }),
       waiting.object,
-      { deps: { propagationTimeoutMs: 3000 } },
+      { deps: { propagationTimeoutMs: 8000 } },
     );
     expect(after.error).toBeUndefined();
     expect(after.outcome).toBe('ready');
