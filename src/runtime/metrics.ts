@@ -137,8 +137,8 @@ export class Metrics {
 
   readonly driftEventsFlowing = new Gauge({
     name: 'seawall_drift_events_flowing',
-    help: '1 while CloudTrail events reach Seawall from a region (drift found by events, polling only as a backstop), 0 while drift there is found by polling only.',
-    labelNames: ['region'] as const,
+    help: '1 while CloudTrail events reach Seawall from an account and region (drift found by events, polling only as a backstop), 0 while drift there is found by polling only.',
+    labelNames: ['account', 'region'] as const,
     registers: [this.registry],
   });
   readonly driftEvents = new Counter({
