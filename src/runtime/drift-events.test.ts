@@ -72,7 +72,8 @@ describe('HeartbeatTracker', () => {
     expect(target.mode).toBe('Polling');
     expect(target.reason).toContain(TARGET);
     expect(t.flowing(at('ca-central-1', TARGET), now)).toBe(false);
-    // An object whose account is not known yet is on Polling too.
+    // An object whose account is not known yet, or with no resource yet, is on Polling too.
+    expect(t.detection([], now).mode).toBe('Polling');
     expect(t.detection([at('ca-central-1', '')], now).mode).toBe('Polling');
     t.beat(at('ca-central-1', TARGET), ago(1_000));
     expect(t.detection([at('ca-central-1', TARGET)], now).mode).toBe('Events');

@@ -182,6 +182,9 @@ export class HeartbeatTracker {
     if (!this.#enabled) {
       return { mode: 'Polling', reason: 'event-driven drift detection is off (--drift-events)' };
     }
+    if (locations.length === 0) {
+      return { mode: 'Polling', reason: 'no AWS resource of this object is known to listen for' };
+    }
     if (locations.some((l) => !l.accountId)) {
       return {
         mode: 'Polling',
@@ -197,7 +200,7 @@ export class HeartbeatTracker {
     }
     return {
       mode: 'Events',
-      reason: `CloudTrail events flow from ${locations.map(locationName).join(', ') || 'every region'}`,
+      reason: `CloudTrail events flow from ${locations.map(locationName).join(', ')}`,
     };
   }
 
