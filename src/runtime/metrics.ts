@@ -143,8 +143,8 @@ export class Metrics {
   });
   readonly driftEvents = new Counter({
     name: 'seawall_drift_events_total',
-    help: "AWS events taken from the drift-event queue, by region and result: checked (a drift check of the owning object ran), foreign (no object owns the resource), own (Seawall's own call: the heartbeat), malformed (left for the dead-letter queue).",
-    labelNames: ['region', 'result'] as const,
+    help: "AWS events taken from the drift-event queue, by account, region and result: checked (a drift check of the owning object ran), foreign (no object owns the resource), own (Seawall's own call: the heartbeat), malformed (left for the dead-letter queue).",
+    labelNames: ['account', 'region', 'result'] as const,
     registers: [this.registry],
   });
 

@@ -160,7 +160,11 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     async deliver(event) {
       const owners = index.owners(event.ids, event.accountId);
       if (owners.length === 0) {
-        metrics.driftEvents.inc({ region: event.region, result: 'foreign' });
+        metrics.driftEvents.inc({
+          account: event.accountId ?? '',
+          region: event.region,
+          result: 'foreign',
+        });
         return 'foreign';
       }
       log.info(
@@ -176,15 +180,27 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       await Promise.all(
         owners.map((key) => controllerOf.get(key.split('/')[0] ?? '')?.checkForEvent(key, event)),
       );
-      metrics.driftEvents.inc({ region: event.region, result: 'checked' });
+      metrics.driftEvents.inc({
+        account: event.accountId ?? '',
+        region: event.region,
+        result: 'checked',
+      });
       return 'checked';
     },
     heartbeat(location, at) {
-      metrics.driftEvents.inc({ region: location.region, result: 'own' });
+      metrics.driftEvents.inc({
+        account: location.accountId,
+        region: location.region,
+        result: 'own',
+      });
       heartbeats.beat(location, at);
     },
     malformed(location, reason) {
-      metrics.driftEvents.inc({ region: location.region, result: 'malformed' });
+      metrics.driftEvents.inc({
+        account: location.accountId,
+        region: location.region,
+        result: 'malformed',
+      });
       log.warn(
         { account: location.accountId, region: location.region, reason },
         'drift events: a message is no CloudTrail event; left for the dead-letter queue',
