@@ -16,7 +16,7 @@ import * as k8s from '@kubernetes/client-node';
 import { Annotations } from '../src/api/common.ts';
 import { type ProtectedBucket, protectedBucketKind } from '../src/api/protectedbucket.ts';
 import { CallLog } from '../src/aws/calls.ts';
-import { SqsDriftEventSource } from '../src/aws/events/consumer.ts';
+import { AccountDriftEventSources } from '../src/aws/events/accounts.ts';
 import { createProtectedBucketReconciler } from '../src/kinds/protectedbucket/reconciler.ts';
 import { awsWiring } from '../src/kinds/wiring.ts';
 import { shareConnections } from '../src/runtime/kubeconfig.ts';
@@ -88,7 +88,12 @@ try {
       ...(events
         ? {
             driftEvents: {
-              source: new SqsDriftEventSource({ aws, log, waitTimeSeconds: 5 }),
+              source: new AccountDriftEventSources({
+                home: aws,
+                clientsOf: async () => undefined,
+                log,
+                waitTimeSeconds: 5,
+              }),
               watchIntervalMs: 1000,
             },
           }

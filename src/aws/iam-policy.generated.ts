@@ -880,6 +880,7 @@ export const sdkCalls: SdkCall[] = [
     "operation": "GetCallerIdentity",
     "files": [
       "src/aws/account.ts",
+      "src/aws/events/accounts.ts",
       "src/aws/events/consumer.ts"
     ]
   }

@@ -2,8 +2,8 @@
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { AwsClients } from '../aws/clients.ts';
-import { SqsDriftEventSource } from '../aws/events/consumer.ts';
-import { createReconcilers } from '../kinds/index.ts';
+import { AccountDriftEventSources } from '../aws/events/accounts.ts';
+import { accountDirectory, createReconcilers } from '../kinds/index.ts';
 import { awsWiring } from '../kinds/wiring.ts';
 import { parseDuration } from '../runtime/durations.ts';
 import { createLogger } from '../runtime/logger.ts';
@@ -98,11 +98,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     },
   });
   const leaderElect = values['leader-elect'] !== 'false';
+  const kindDeps = { aws, kc, requireAccount: values['require-account'] === 'true' };
+  // One directory for the reconcilers and the event source: one AssumeRole session per account.
+  const directory = accountDirectory(kindDeps);
   const driftEvents =
     values['drift-events'] === 'true'
       ? {
-          source: new SqsDriftEventSource({
-            aws,
+          source: new AccountDriftEventSources({
+            home: aws,
+            clientsOf: (accountId) => directory.clientsOfAccountId(accountId),
             log,
             heartbeatIntervalMs: parseDuration(values['drift-events-heartbeat']),
           }),
@@ -118,11 +122,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     kc,
     log,
     ...awsWiring(aws),
-    reconcilers: createReconcilers({
-      aws,
-      kc,
-      requireAccount: values['require-account'] === 'true',
-    }),
+    reconcilers: createReconcilers(kindDeps, directory),
     namespaces: values.namespaces ? values.namespaces.split(',').filter(Boolean) : [],
     ...(shardSelector(values) ? { labelSelector: shardSelector(values) } : {}),
     workers: Number(values.workers),

@@ -61,7 +61,10 @@ export function accountDirectory(deps: KindDeps): AccountDirectory {
   });
 }
 
-export function createReconcilers(deps: KindDeps): Reconciler<never, never>[] {
-  const directory = accountDirectory(deps);
+/** `directory`: one shared with the drift-event source, so both use one credentials cache. */
+export function createReconcilers(
+  deps: KindDeps,
+  directory: AccountDirectory = accountDirectory(deps),
+): Reconciler<never, never>[] {
   return factories.map((create) => create(deps, directory));
 }

@@ -2,8 +2,10 @@
 // an event source (src/aws/events: an SQS consumer of CloudTrail events) hands it events
 // that name resources; an index built from the watch says which object owns each of them;
 // the controller of that kind checks the object at once. A tracker remembers when each
-// region last proved that events flow (a heartbeat): while they do, an object's periodic
-// check stretches to the backstop interval; while not, it stays at the drift interval.
+// location — an AWS account and a region — last proved that events flow (a heartbeat):
+// while they do, an object's periodic check stretches to the backstop interval; while
+// not, it stays at the drift interval. Keyed by account too (ADR 80): events flowing in
+// the operator's own account say nothing about an AwsAccount's target account.
 import type { DriftCause } from '../api/common.ts';
 import type { AnyObject } from './kube-objects.ts';
 
@@ -17,8 +19,37 @@ export interface ObjectResources {
   ids: string[];
 }
 
+/** Where events come from: one AWS account's one region. */
+export interface EventLocation {
+  accountId: string;
+  region: string;
+}
+
+/** Pure: a location as a map key (`<account>/<region>`). */
+export function locationKey(location: EventLocation): string {
+  return `${location.accountId}/${location.region}`;
+}
+
+/** Pure: a location as people read it (`ca-central-1 of 111122223333`). */
+export function locationName(location: EventLocation): string {
+  return location.accountId ? `${location.region} of ${location.accountId}` : location.region;
+}
+
+/** An object's resources with the account they live in, as the index keeps them. */
+export interface LocatedResources extends ObjectResources {
+  /** '' when not known yet (the object was never reconciled): never counted as listened to. */
+  accountId: string;
+}
+
+/** Pure: the locations of an object's resources. */
+export function locationsOf(resources: LocatedResources): EventLocation[] {
+  return resources.regions.map((region) => ({ accountId: resources.accountId, region }));
+}
+
 /** One change AWS reported, as the event source understood it. */
 export interface DriftEvent {
+  /** The account whose queue it came from; only objects of that account own it. */
+  accountId?: string;
   region: string;
   /** The identifiers the event names (bucket name, key id and ARN, role name…). */
   ids: string[];
@@ -35,17 +66,22 @@ export type Delivery =
 export interface DriftEventSink {
   /** Resolves once every owning object's drift check ran (never before). */
   deliver(event: DriftEvent): Promise<Delivery>;
-  /** Events flow in `region` (one of Seawall's own calls came back as an event). */
-  heartbeat(region: string, at: Date): void;
+  /** Events flow at `location` (one of Seawall's own calls came back as an event). */
+  heartbeat(location: EventLocation, at: Date): void;
   /** A message that is no event Seawall understands: left for the dead-letter queue. */
-  malformed(region: string, reason: string): void;
-  /** The regions whose events Seawall needs: where its objects live. */
-  regions(): string[];
+  malformed(location: EventLocation, reason: string): void;
+  /** The accounts and regions whose events Seawall needs: where its objects live. */
+  locations(): EventLocation[];
 }
 
 export interface DriftEventSource {
   start(sink: DriftEventSink): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * The operator's own account, once known: where an object that recorded no
+   * status.accountId yet is taken to live. Undefined: such an object is on Polling.
+   */
+  ownAccountId?(): string | undefined;
 }
 
 export type DetectionMode = 'Events' | 'Polling';
@@ -62,9 +98,9 @@ export interface Detection {
  */
 export class ResourceIndex {
   readonly #byId = new Map<string, Set<string>>();
-  readonly #byKey = new Map<string, ObjectResources>();
+  readonly #byKey = new Map<string, LocatedResources>();
 
-  set(key: string, resources: ObjectResources): void {
+  set(key: string, resources: LocatedResources): void {
     this.delete(key);
     this.#byKey.set(key, resources);
     for (const id of resources.ids) {
@@ -88,22 +124,32 @@ export class ResourceIndex {
     }
   }
 
-  /** The object keys owning any of `ids`. */
-  owners(ids: readonly string[]): string[] {
+  /**
+   * The object keys owning any of `ids`; with `accountId`, only objects of that account
+   * (a key id or alarm name in one account is not the same resource in another).
+   */
+  owners(ids: readonly string[], accountId?: string): string[] {
     const out = new Set<string>();
-    for (const id of ids) for (const key of this.#byId.get(id) ?? []) out.add(key);
+    for (const id of ids) {
+      for (const key of this.#byId.get(id) ?? []) {
+        if (accountId === undefined || this.#byKey.get(key)?.accountId === accountId) out.add(key);
+      }
+    }
     return [...out];
   }
 
-  resourcesOf(key: string): ObjectResources | undefined {
+  resourcesOf(key: string): LocatedResources | undefined {
     return this.#byKey.get(key);
   }
 
-  /** Every region some object lives in. */
-  regions(): string[] {
-    const out = new Set<string>();
-    for (const r of this.#byKey.values()) for (const region of r.regions) out.add(region);
-    return [...out].sort();
+  /** Every account and region some object lives in (objects of no known account left out). */
+  locations(): EventLocation[] {
+    const out = new Map<string, EventLocation>();
+    for (const r of this.#byKey.values()) {
+      if (!r.accountId) continue;
+      for (const location of locationsOf(r)) out.set(locationKey(location), location);
+    }
+    return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, l]) => l);
   }
 
   get size(): number {
@@ -111,7 +157,10 @@ export class ResourceIndex {
   }
 }
 
-/** When each region last proved events flow; an object is on Events when all its regions are. */
+/**
+ * When each location (account and region) last proved events flow; an object is on Events
+ * when all its locations are.
+ */
 export class HeartbeatTracker {
   readonly #last = new Map<string, number>();
   readonly #staleAfterMs: number;
@@ -122,34 +171,41 @@ export class HeartbeatTracker {
     this.#staleAfterMs = options.staleAfterMs;
   }
 
-  beat(region: string, at: Date): void {
+  beat(location: EventLocation, at: Date): void {
+    const key = locationKey(location);
     const t = at.getTime();
-    if (t > (this.#last.get(region) ?? 0)) this.#last.set(region, t);
+    if (t > (this.#last.get(key) ?? 0)) this.#last.set(key, t);
   }
 
-  /** Pure given the beats so far: Events only when every region beat within staleAfterMs. */
-  detection(regions: readonly string[], now: Date): Detection {
+  /** Pure given the beats so far: Events only when every location beat within staleAfterMs. */
+  detection(locations: readonly EventLocation[], now: Date): Detection {
     if (!this.#enabled) {
       return { mode: 'Polling', reason: 'event-driven drift detection is off (--drift-events)' };
     }
-    const silent = regions.filter((r) => {
-      const last = this.#last.get(r);
-      return last === undefined || now.getTime() - last > this.#staleAfterMs;
-    });
+    if (locations.length === 0) {
+      return { mode: 'Polling', reason: 'no AWS resource of this object is known to listen for' };
+    }
+    if (locations.some((l) => !l.accountId)) {
+      return {
+        mode: 'Polling',
+        reason: 'the AWS account is not known yet: drift is found by polling until it is',
+      };
+    }
+    const silent = locations.filter((l) => !this.flowing(l, now));
     if (silent.length > 0) {
       return {
         mode: 'Polling',
-        reason: `no CloudTrail event arrived from ${silent.join(', ')} in the last ${Math.round(this.#staleAfterMs / 60_000)} min: is a trail logging there?`,
+        reason: `no CloudTrail event arrived from ${silent.map(locationName).join(', ')} in the last ${Math.round(this.#staleAfterMs / 60_000)} min: is a trail logging there?`,
       };
     }
     return {
       mode: 'Events',
-      reason: `CloudTrail events flow from ${regions.join(', ') || 'every region'}`,
+      reason: `CloudTrail events flow from ${locations.map(locationName).join(', ')}`,
     };
   }
 
-  flowing(region: string, now: Date): boolean {
-    const last = this.#last.get(region);
+  flowing(location: EventLocation, now: Date): boolean {
+    const last = this.#last.get(locationKey(location));
     return last !== undefined && now.getTime() - last <= this.#staleAfterMs;
   }
 }

@@ -137,14 +137,14 @@ export class Metrics {
 
   readonly driftEventsFlowing = new Gauge({
     name: 'seawall_drift_events_flowing',
-    help: '1 while CloudTrail events reach Seawall from a region (drift found by events, polling only as a backstop), 0 while drift there is found by polling only.',
-    labelNames: ['region'] as const,
+    help: '1 while CloudTrail events reach Seawall from an account and region (drift found by events, polling only as a backstop), 0 while drift there is found by polling only.',
+    labelNames: ['account', 'region'] as const,
     registers: [this.registry],
   });
   readonly driftEvents = new Counter({
     name: 'seawall_drift_events_total',
-    help: "AWS events taken from the drift-event queue, by region and result: checked (a drift check of the owning object ran), foreign (no object owns the resource), own (Seawall's own call: the heartbeat), malformed (left for the dead-letter queue).",
-    labelNames: ['region', 'result'] as const,
+    help: "AWS events taken from the drift-event queue, by account, region and result: checked (a drift check of the owning object ran), foreign (no object owns the resource), own (Seawall's own call: the heartbeat), malformed (left for the dead-letter queue).",
+    labelNames: ['account', 'region', 'result'] as const,
     registers: [this.registry],
   });
 

@@ -9,6 +9,10 @@ import {
   type DriftEventSink,
   type DriftEventSource,
   HeartbeatTracker,
+  type LocatedResources,
+  locationKey,
+  locationName,
+  locationsOf,
   ResourceIndex,
 } from './drift-events.ts';
 import type { ErrorClassifier } from './errors.ts';
@@ -100,14 +104,20 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     staleAfterMs: events?.staleAfterMs ?? DEFAULT_EVENTS_STALE_AFTER_MS,
   });
   const backstopIntervalMs = events?.backstopIntervalMs ?? DEFAULT_BACKSTOP_INTERVAL_MS;
+  // An object's resources and the account they live in: the one it recorded
+  // (status.accountId, set by its first reconcile), else the operator's own.
+  const locatedOf = (reconciler: Reconciler<never, never>, object: AnyObject): LocatedResources => {
+    const resources = reconciler.resourcesOf?.(object as never) ?? { regions: [], ids: [] };
+    const recorded = (object.status as { accountId?: unknown } | undefined)?.accountId;
+    const accountId =
+      typeof recorded === 'string' && recorded ? recorded : (events?.source.ownAccountId?.() ?? '');
+    return { ...resources, accountId };
+  };
   const controllers = options.reconcilers.map(
     (reconciler) =>
       new Controller({
         detection: (object) => ({
-          ...heartbeats.detection(
-            reconciler.resourcesOf?.(object as never).regions ?? [],
-            new Date(),
-          ),
+          ...heartbeats.detection(locationsOf(locatedOf(reconciler, object)), new Date()),
           ...(reconciler.resourcesOf ? { backstopIntervalMs } : {}),
         }),
         kc: options.kc,
@@ -140,23 +150,28 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
 
   // The index of what each object owns, kept from every replica's watch.
   for (const controller of controllers) {
-    const resourcesOf = options.reconcilers.find((r) => r.kind === controller.kind)?.resourcesOf;
-    if (!resourcesOf) continue;
-    controller.onChange((obj) => index.set(controller.keyOf(obj), resourcesOf(obj as never)));
+    const reconciler = options.reconcilers.find((r) => r.kind === controller.kind);
+    if (!reconciler?.resourcesOf) continue;
+    controller.onChange((obj) => index.set(controller.keyOf(obj), locatedOf(reconciler, obj)));
     controller.onDelete((obj) => index.delete(controller.keyOf(obj)));
   }
   const controllerOf = new Map(controllers.map((c) => [c.kind.kind, c]));
   const sink: DriftEventSink = {
     async deliver(event) {
-      const owners = index.owners(event.ids);
+      const owners = index.owners(event.ids, event.accountId);
       if (owners.length === 0) {
-        metrics.driftEvents.inc({ region: event.region, result: 'foreign' });
+        metrics.driftEvents.inc({
+          account: event.accountId ?? '',
+          region: event.region,
+          result: 'foreign',
+        });
         return 'foreign';
       }
       log.info(
         {
           event: event.cause.eventName,
           by: event.cause.principal,
+          account: event.accountId,
           region: event.region,
           objects: owners,
         },
@@ -165,46 +180,70 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       await Promise.all(
         owners.map((key) => controllerOf.get(key.split('/')[0] ?? '')?.checkForEvent(key, event)),
       );
-      metrics.driftEvents.inc({ region: event.region, result: 'checked' });
+      metrics.driftEvents.inc({
+        account: event.accountId ?? '',
+        region: event.region,
+        result: 'checked',
+      });
       return 'checked';
     },
-    heartbeat(region, at) {
-      metrics.driftEvents.inc({ region, result: 'own' });
-      heartbeats.beat(region, at);
+    heartbeat(location, at) {
+      metrics.driftEvents.inc({
+        account: location.accountId,
+        region: location.region,
+        result: 'own',
+      });
+      heartbeats.beat(location, at);
     },
-    malformed(region, reason) {
-      metrics.driftEvents.inc({ region, result: 'malformed' });
+    malformed(location, reason) {
+      metrics.driftEvents.inc({
+        account: location.accountId,
+        region: location.region,
+        result: 'malformed',
+      });
       log.warn(
-        { region, reason },
+        { account: location.accountId, region: location.region, reason },
         'drift events: a message is no CloudTrail event; left for the dead-letter queue',
       );
     },
-    regions: () => [...new Set(['us-east-1', ...index.regions()])].sort(),
+    locations: () => index.locations(),
   };
   // A region that falls silent puts its objects back on the polling interval at once: their
   // next check was scheduled a backstop away.
   const flowing = new Map<string, boolean>();
   const watchSilence = () => {
     const now = new Date();
-    for (const region of sink.regions()) {
-      const up = heartbeats.flowing(region, now);
-      metrics.driftEventsFlowing.set({ region }, up ? 1 : 0);
-      const was = flowing.get(region) ?? false;
+    for (const location of sink.locations()) {
+      const key = locationKey(location);
+      const up = heartbeats.flowing(location, now);
+      metrics.driftEventsFlowing.set(
+        { account: location.accountId, region: location.region },
+        up ? 1 : 0,
+      );
+      const was = flowing.get(key) ?? false;
       if (was !== up) {
-        // Both ways: objects show the new mode at once, and a silent region's objects go
+        // Both ways: objects show the new mode at once, and a silent location's objects go
         // back to the polling interval (their next check was a backstop away).
-        if (up) log.info({ region }, 'AWS events flow from this region: polling is the backstop');
+        const where = { account: location.accountId, region: location.region };
+        if (up)
+          log.info(
+            where,
+            `AWS events flow from ${locationName(location)}: polling is the backstop`,
+          );
         else
-          log.warn({ region }, 'no AWS event from this region lately: drift is found by polling');
+          log.warn(
+            where,
+            `no AWS event from ${locationName(location)} lately: drift is found by polling`,
+          );
         for (const controller of controllers) {
-          const resourcesOf = options.reconcilers.find(
-            (r) => r.kind === controller.kind,
-          )?.resourcesOf;
-          if (resourcesOf)
-            controller.requeueWhere((obj) => resourcesOf(obj as never).regions.includes(region));
+          const reconciler = options.reconcilers.find((r) => r.kind === controller.kind);
+          if (reconciler?.resourcesOf)
+            controller.requeueWhere((obj) =>
+              locationsOf(locatedOf(reconciler, obj)).some((l) => locationKey(l) === key),
+            );
         }
       }
-      flowing.set(region, up);
+      flowing.set(key, up);
     }
   };
   let silenceTimer: NodeJS.Timeout | undefined;

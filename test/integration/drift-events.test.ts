@@ -23,7 +23,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_TAG } from '../../src/api/common.ts';
 import { type ProtectedBucket, protectedBucketKind } from '../../src/api/protectedbucket.ts';
-import { SqsDriftEventSource } from '../../src/aws/events/consumer.ts';
+import { AccountDriftEventSources } from '../../src/aws/events/accounts.ts';
 import { EVENTS_OWNER } from '../../src/aws/events/infrastructure.ts';
 import {
   EVENTS_DLQ,
@@ -63,8 +63,9 @@ describe('event-driven drift detection', () => {
     ? createLogger(process.env.SEAWALL_TEST_LOG)
     : silentLogger();
   const start = async () => {
-    const source = new SqsDriftEventSource({
-      aws: account.operator.clients,
+    const source = new AccountDriftEventSources({
+      home: account.operator.clients,
+      clientsOf: async () => undefined,
       log,
       waitTimeSeconds: 1,
       heartbeatIntervalMs: 1000,

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Logger } from 'pino';
-import type { DriftEventSink, DriftEventSource } from '../../runtime/drift-events.ts';
+import type { Delivery, DriftEvent } from '../../runtime/drift-events.ts';
 import type { AwsClients } from '../clients.ts';
 import { isOwnCall, parseCloudTrailEvent } from './cloudtrail-event.ts';
 import { ensureRegionEvents, type RegionEvents } from './infrastructure.ts';
@@ -23,6 +23,18 @@ import { EVENTS_DLQ, EVENTS_QUEUE } from './queue.ts';
 import { EVENTS_RULE } from './rule.ts';
 
 export const HEARTBEAT_TAG = 'seawall.dev/heartbeat';
+
+/**
+ * What one account's source hands events to: the operator's sink seen from one account
+ * (AccountDriftEventSources adds the account to what it hears).
+ */
+export interface RegionEventSink {
+  deliver(event: DriftEvent): Promise<Delivery>;
+  heartbeat(region: string, at: Date): void;
+  malformed(region: string, reason: string): void;
+  /** The regions of this account whose events Seawall needs. */
+  regions(): string[];
+}
 
 export interface SqsDriftEventSourceOptions {
   aws: AwsClients;
@@ -49,12 +61,13 @@ interface RegionConsumer {
   held: Set<string>;
 }
 
-export class SqsDriftEventSource implements DriftEventSource {
+/** The drift events of one AWS account: the account its clients act in. */
+export class SqsDriftEventSource {
   readonly #options: SqsDriftEventSourceOptions;
   readonly #regions = new Map<string, RegionConsumer>();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #abort = new AbortController();
-  #sink: DriftEventSink | undefined;
+  #sink: RegionEventSink | undefined;
   #accountId = '';
   #own = '';
   #running = false;
@@ -64,7 +77,7 @@ export class SqsDriftEventSource implements DriftEventSource {
     this.#options = options;
   }
 
-  async start(sink: DriftEventSink): Promise<void> {
+  async start(sink: RegionEventSink): Promise<void> {
     if (this.#running) return;
     this.#running = true;
     this.#sink = sink;
@@ -120,6 +133,11 @@ export class SqsDriftEventSource implements DriftEventSource {
     );
   }
 
+  /** The account its clients act in, once started. */
+  accountId(): string {
+    return this.#accountId;
+  }
+
   /** The queue URL of a region, once set up (tests, benchmarks). */
   queueUrl(region: string): string | undefined {
     return this.#regions.get(region)?.events.queueUrl;
@@ -137,7 +155,7 @@ export class SqsDriftEventSource implements DriftEventSource {
     }
   }
 
-  async #ensureEach(sink: DriftEventSink, correct: boolean): Promise<void> {
+  async #ensureEach(sink: RegionEventSink, correct: boolean): Promise<void> {
     for (const region of sink.regions()) {
       const known = this.#regions.get(region);
       if (known && !correct) continue;

@@ -92,6 +92,25 @@ export class AccountDirectory {
     return session.aws;
   }
 
+  /**
+   * The clients acting in an AWS account by id, through the first AwsAccount with a role
+   * there that can be assumed (drift events listen in every account objects live in).
+   * Undefined when none reaches it.
+   */
+  async clientsOfAccountId(accountId: string): Promise<AwsClients | undefined> {
+    let last: unknown;
+    for (const account of await this.source.accounts()) {
+      if (account.spec.accountId !== accountId || !account.spec.roleArn) continue;
+      try {
+        return await this.assumed(account.name, account.spec);
+      } catch (error) {
+        last = error;
+      }
+    }
+    if (last) throw last;
+    return undefined;
+  }
+
   /** The account an object is managed in, its guardrails checked. Throws StalledError. */
   async resolve(
     kind: string,

@@ -56,6 +56,9 @@ export function accountScoped<Spec, Status>(
   return {
     kind: template.kind,
     ...(template.dependsOn ? { dependsOn: template.dependsOn } : {}),
+    // Pure, from the object's status: the same in every account. Without it the operator
+    // indexes nothing, and no drift event ever reaches an object (ADR 70).
+    ...(template.resourcesOf ? { resourcesOf: template.resourcesOf } : {}),
     async reconcile(request) {
       return forTarget(await resolve(request)).reconcile(request);
     },
