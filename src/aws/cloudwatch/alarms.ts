@@ -86,25 +86,19 @@ export function bucketSizeAlarm(
   actions: string[],
   description: string,
 ): AlarmDefinition {
-  return {
+  return s3Alarm({
     AlarmName: `${prefix}bucket/${bucket}/size`,
     AlarmDescription: description,
-    Namespace: 'AWS/S3',
     MetricName: 'BucketSizeBytes',
-    Dimensions: sortDimensions([
+    Dimensions: [
       { Name: 'BucketName', Value: bucket },
       { Name: 'StorageType', Value: 'StandardStorage' },
-    ]),
+    ],
     Statistic: 'Average',
     Period: S3_METRIC_PERIOD,
-    EvaluationPeriods: 1,
     Threshold: Math.round(maxGiB * GIB),
-    ComparisonOperator: 'GreaterThanThreshold',
-    // S3 publishes nothing for an empty new bucket: that is not a breach.
-    TreatMissingData: 'notBreaching',
-    ActionsEnabled: true,
-    AlarmActions: normalizeActions(actions),
-  };
+    AlarmActions: actions,
+  });
 }
 
 export function bucketObjectsAlarm(
@@ -114,23 +108,41 @@ export function bucketObjectsAlarm(
   actions: string[],
   description: string,
 ): AlarmDefinition {
-  return {
+  return s3Alarm({
     AlarmName: `${prefix}bucket/${bucket}/objects`,
     AlarmDescription: description,
-    Namespace: 'AWS/S3',
     MetricName: 'NumberOfObjects',
-    Dimensions: sortDimensions([
+    Dimensions: [
       { Name: 'BucketName', Value: bucket },
       { Name: 'StorageType', Value: 'AllStorageTypes' },
-    ]),
+    ],
     Statistic: 'Average',
     Period: S3_METRIC_PERIOD,
-    EvaluationPeriods: 1,
     Threshold: maxObjects,
+    AlarmActions: actions,
+  });
+}
+
+/**
+ * What every S3 alarm Seawall makes shares: one period over the threshold breaches, and
+ * no data is no breach (S3 publishes nothing for an empty new bucket, or for a period
+ * without replication).
+ */
+function s3Alarm(
+  a: Pick<
+    AlarmDefinition,
+    'AlarmName' | 'AlarmDescription' | 'MetricName' | 'Statistic' | 'Period' | 'Threshold'
+  > & { Dimensions: Dimension[]; AlarmActions: string[] },
+): AlarmDefinition {
+  return {
+    ...a,
+    Namespace: 'AWS/S3',
+    Dimensions: sortDimensions(a.Dimensions),
+    EvaluationPeriods: 1,
     ComparisonOperator: 'GreaterThanThreshold',
     TreatMissingData: 'notBreaching',
     ActionsEnabled: true,
-    AlarmActions: normalizeActions(actions),
+    AlarmActions: normalizeActions(a.AlarmActions),
   };
 }
 
@@ -141,11 +153,11 @@ export const REPLICATION_LATENCY_SLA_SECONDS = 900;
 
 /** The dimensions S3 publishes replication metrics under (per rule). */
 function replicationDimensions(source: string, destination: string, ruleId: string) {
-  return sortDimensions([
+  return [
     { Name: 'SourceBucket', Value: source },
     { Name: 'DestinationBucket', Value: destination },
     { Name: 'RuleId', Value: ruleId },
-  ]);
+  ];
 }
 
 /** Any replication operation failed in five minutes (AWS/S3 OperationsFailedReplication). */
@@ -156,22 +168,16 @@ export function replicationFailedAlarm(
   ruleId: string,
   description: string,
 ): AlarmDefinition {
-  return {
+  return s3Alarm({
     AlarmName: `${prefix}replication/failed-operations`,
     AlarmDescription: description,
-    Namespace: 'AWS/S3',
     MetricName: 'OperationsFailedReplication',
     Dimensions: replicationDimensions(source, destination, ruleId),
     Statistic: 'Maximum',
     Period: REPLICATION_METRIC_PERIOD,
-    EvaluationPeriods: 1,
     Threshold: 0,
-    ComparisonOperator: 'GreaterThanThreshold',
-    // No replication in a period publishes nothing: that is not a failure.
-    TreatMissingData: 'notBreaching',
-    ActionsEnabled: true,
     AlarmActions: [],
-  };
+  });
 }
 
 /** Replicas later than the RTC SLA (AWS/S3 ReplicationLatency, seconds). */
@@ -182,21 +188,16 @@ export function replicationLatencyAlarm(
   ruleId: string,
   description: string,
 ): AlarmDefinition {
-  return {
+  return s3Alarm({
     AlarmName: `${prefix}replication/latency`,
     AlarmDescription: description,
-    Namespace: 'AWS/S3',
     MetricName: 'ReplicationLatency',
     Dimensions: replicationDimensions(source, destination, ruleId),
     Statistic: 'Maximum',
     Period: REPLICATION_METRIC_PERIOD,
-    EvaluationPeriods: 1,
     Threshold: REPLICATION_LATENCY_SLA_SECONDS,
-    ComparisonOperator: 'GreaterThanThreshold',
-    TreatMissingData: 'notBreaching',
-    ActionsEnabled: true,
     AlarmActions: [],
-  };
+  });
 }
 
 function roundCents(usd: number): number {

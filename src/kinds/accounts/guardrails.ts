@@ -130,12 +130,15 @@ export function protectedBucketViolations(
   check.adopt(spec.adoptExisting);
   const backup = spec.backup;
   // A backup in another AwsAccount is checked against that account's grant (backupViolations).
-  if (backup && !backup.account) {
-    check.bucket('BackupBucketOutsidePrefixes', 'spec.backup.bucketName', backup.bucketName);
-    check.region('spec.backup.region', backup.region);
-    check.key('spec.backup.encryption', backup.encryption, backup.bucketName);
-  }
+  if (backup && !backup.account) checkBackup(check, backup);
   return check.violations;
+}
+
+/** The backup's bucket name, region and key, against the grant of the account it lives in. */
+function checkBackup(check: Checker, backup: NonNullable<ProtectedBucketSpec['backup']>): void {
+  check.bucket('BackupBucketOutsidePrefixes', 'spec.backup.bucketName', backup.bucketName);
+  check.region('spec.backup.region', backup.region);
+  check.key('spec.backup.encryption', backup.encryption, backup.bucketName);
 }
 
 /** A backup in another AwsAccount (spec.backup.account), against that account's grant. */
@@ -146,9 +149,7 @@ export function backupViolations(
   const backup = spec.backup;
   if (!backup) return [];
   const check = new Checker(context);
-  check.bucket('BackupBucketOutsidePrefixes', 'spec.backup.bucketName', backup.bucketName);
-  check.region('spec.backup.region', backup.region);
-  check.key('spec.backup.encryption', backup.encryption, backup.bucketName);
+  checkBackup(check, backup);
   return check.violations;
 }
 
