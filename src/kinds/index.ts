@@ -25,6 +25,16 @@ export interface KindDeps {
 
 type ReconcilerFactory = (deps: KindDeps, directory: AccountDirectory) => Reconciler<never, never>;
 
+/** A kind that reads ProtectedBuckets by bucketRef, run per account. */
+function readingBuckets<S, T>(
+  create: (deps: { aws: AwsClients; buckets: ProtectedBucketReader }) => Reconciler<S, T>,
+): ReconcilerFactory {
+  return (deps, directory) =>
+    accountScoped(directory, (aws) =>
+      create({ aws, buckets: deps.buckets ?? kubeProtectedBuckets(deps.kc) }),
+    ) as unknown as Reconciler<never, never>;
+}
+
 // Each namespaced kind runs per AWS account (accountScoped): built once per account's
 // clients, after the account, its grant and the guardrails were checked.
 const factories: ReconcilerFactory[] = [
@@ -35,20 +45,8 @@ const factories: ReconcilerFactory[] = [
         backupAccount: (object) => resolveBackupAccount(directory, object as never),
       }),
     ) as unknown as Reconciler<never, never>,
-  (deps, directory) =>
-    accountScoped(directory, (aws) =>
-      createQualityPipelineReconciler({
-        aws,
-        buckets: deps.buckets ?? kubeProtectedBuckets(deps.kc),
-      }),
-    ) as unknown as Reconciler<never, never>,
-  (deps, directory) =>
-    accountScoped(directory, (aws) =>
-      createCostMonitorReconciler({
-        aws,
-        buckets: deps.buckets ?? kubeProtectedBuckets(deps.kc),
-      }),
-    ) as unknown as Reconciler<never, never>,
+  readingBuckets(createQualityPipelineReconciler),
+  readingBuckets(createCostMonitorReconciler),
   (_deps, directory) =>
     createAwsAccountReconciler(directory) as unknown as Reconciler<never, never>,
 ];
