@@ -16,7 +16,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { type CallObserver, isReadOperation, markFailedCall } from './calls.ts';
 import { AwsUnreachableError, isUnanswered, RegionHealth } from './region-health.ts';
 
-/** Every call has a deadline: AWS (or an emulator) that stops answering must not hang a worker. */
+/** Every call has a deadline: an AWS endpoint that stops answering must not hang a worker. */
 export const DEFAULT_TIMEOUTS = {
   /** TCP + TLS connect. */
   connectMs: 5_000,

@@ -235,7 +235,7 @@ export const cloudTrail: ManagedResource<TrailRef, TrailSnapshot> = {
   }),
   async delete(ref) {
     try {
-      // By name: moto's DeleteTrail ignores an ARN (AWS takes both).
+      // By name: the trail is in this account and region, where its name identifies it.
       await ref.cloudtrail.send(new DeleteTrailCommand({ Name: ref.name }));
     } catch (error) {
       if (!isTrailNotFound(error)) throw error;

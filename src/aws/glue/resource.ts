@@ -3,9 +3,9 @@
 // here), create = Create<X> carrying the owner tag in the call, delete = Delete<X>. Only
 // the Get, Create and Delete calls differ between the four (a GlueApi); what each one
 // should be is its definition facet, beside it (job.ts, workflow.ts, trigger.ts,
-// crawler.ts). Glue's Create* never overwrite (real Glue answers AlreadyExistsException;
-// moto, unpatched, silently replaces): reading first is what keeps Seawall off a
-// resource it does not own.
+// crawler.ts). Glue's Create* answer AlreadyExistsException for a name already taken, so
+// the lifecycle reads first: that read is what tells Seawall's resource from another's
+// before anything is written.
 import { GetTagsCommand, type GlueClient } from '@aws-sdk/client-glue';
 import { isAwsError } from '../errors.ts';
 import type { Facet, FieldDiff } from '../facet.ts';

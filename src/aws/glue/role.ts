@@ -2,7 +2,7 @@
 // and its one inline policy, holding everything the job needs and no more — read the
 // source and the script, write the three destinations, its own logs and metrics, publish
 // Data Quality results, and (with a crawler) update its database. No managed policy:
-// AWSGlueServiceRole grants far more (and moto does not know it). The role itself — under
+// AWSGlueServiceRole grants far more than one job needs. The role itself — under
 // /seawall/, trusted by glue.amazonaws.com, its trust policy, inline policy and tags kept
 // as drift — is the one IAM role block (src/aws/iam/role.ts, src/kinds/blocks/service-role.ts).
 import { createHash } from 'node:crypto';
