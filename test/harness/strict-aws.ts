@@ -293,17 +293,7 @@ export class StrictAws {
   async drainReplication(
     options: { accountId?: string; timeoutSeconds?: number } = {},
   ): Promise<boolean> {
-    const query = new URLSearchParams({
-      timeoutSeconds: String(options.timeoutSeconds ?? 30),
-      ...(options.accountId ? { account: options.accountId } : {}),
-    });
-    const out = await this.#call<{ drained: boolean }>(
-      'POST',
-      `/replication/drain?${query}`,
-      undefined,
-      [200, 504],
-    );
-    return out.drained;
+    return this.#drain('/replication/drain', options);
   }
 
   /** Turns CloudTrail event emission on or off for one account (on by default). */
@@ -332,13 +322,21 @@ export class StrictAws {
   async drainEvents(
     options: { accountId?: string; timeoutSeconds?: number } = {},
   ): Promise<boolean> {
+    return this.#drain('/events/drain', options);
+  }
+
+  /** POSTs a drain that answers 200 (drained) or 504 (timed out). */
+  async #drain(
+    path: string,
+    options: { accountId?: string; timeoutSeconds?: number },
+  ): Promise<boolean> {
     const query = new URLSearchParams({
       timeoutSeconds: String(options.timeoutSeconds ?? 30),
       ...(options.accountId ? { account: options.accountId } : {}),
     });
     const out = await this.#call<{ drained: boolean }>(
       'POST',
-      `/events/drain?${query}`,
+      `${path}?${query}`,
       undefined,
       [200, 504],
     );
