@@ -54,10 +54,8 @@ export const objectLockFacet: Facet<ObjectLockContext, ObjectLockState> = {
       return {
         ObjectLockEnabled: config?.ObjectLockEnabled === 'Enabled' ? 'Enabled' : 'Disabled',
         Mode: retention?.Mode,
-        // S3 never stores a retention of 0 (the minimum is 1): a 0 some endpoints put
-        // beside the unit given is the unit not given, not drift.
-        Days: retention?.Days || undefined,
-        Years: retention?.Years || undefined,
+        Days: retention?.Days,
+        Years: retention?.Years,
       };
     } catch (error) {
       // A bucket that never had Object Lock.
